@@ -1,0 +1,42 @@
+# Quad: two commands do all the set-up on a fresh machine with Python 3.11+ and make.
+#   make run   - install, start the embedded PostgreSQL, migrate, load demo data, serve
+#   make test  - install and run the whole test suite (lint included)
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# Use this machine's Python; never download one.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v $(PYTHON))
+
+.PHONY: run test lint format migrate seed serve install clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --locked --group api --group local --group dev
+
+run: install
+	$(UV) run --no-sync quad migrate
+	$(UV) run --no-sync quad seed-demo
+	$(UV) run --no-sync quad serve
+
+migrate: install
+	$(UV) run --no-sync quad migrate
+
+test: install lint
+	$(UV) run --no-sync pytest
+
+lint: install
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+
+format: install
+	$(UV) run --no-sync ruff check --fix .
+	$(UV) run --no-sync ruff format .
+
+clean:
+	rm -rf $(TOOLS) .venv .pytest_cache

@@ -1,0 +1,30 @@
+from fastapi import APIRouter, status
+
+from api.auth import service
+from api.auth.dependencies import DbSession
+from api.auth.schemas import LoginIn, RefreshIn, SignupIn, TokenPair
+from api.users import service as users_service
+from api.users.schemas import MeOut
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=MeOut)
+def signup(body: SignupIn, session: DbSession) -> MeOut:
+    user = service.signup(session, body)
+    return users_service.me_out(session, user)
+
+
+@router.post("/login", response_model=TokenPair)
+def login(body: LoginIn, session: DbSession) -> TokenPair:
+    return service.login(session, body)
+
+
+@router.post("/refresh", response_model=TokenPair)
+def refresh(body: RefreshIn, session: DbSession) -> TokenPair:
+    return service.refresh(session, body.refresh_token)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(body: RefreshIn, session: DbSession) -> None:
+    service.logout(session, body.refresh_token)

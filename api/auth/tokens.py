@@ -1,0 +1,65 @@
+"""Access tokens (short-lived HS256 JWTs) and opaque refresh tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from uuid import UUID
+
+import jwt
+
+from api.core.errors import InvalidToken
+from infra.settings import get_settings
+
+ALGORITHM = "HS256"
+ACCESS = "access"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is calling: taken from the access token alone, so reads need no user query."""
+
+    id: UUID
+    school_id: UUID
+
+
+def issue_access_token(user_id: UUID, school_id: UUID) -> str:
+    settings = get_settings()
+    now = int(time.time())
+    claims = {
+        "sub": str(user_id),
+        "sch": str(school_id),
+        "typ": ACCESS,
+        "iat": now,
+        "exp": now + settings.access_token_ttl_seconds,
+    }
+    return jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
+
+
+def read_access_token(token: str) -> Viewer:
+    try:
+        claims = jwt.decode(
+            token,
+            get_settings().signing_key(),
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "iat", "sub", "typ"]},
+        )
+        if claims["typ"] != ACCESS:
+            raise InvalidToken("Not an access token.")
+        return Viewer(id=UUID(claims["sub"]), school_id=UUID(claims["sch"]))
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidToken("The access token has expired.") from exc
+    except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
+        raise InvalidToken() from exc
+
+
+def new_refresh_token() -> tuple[str, bytes]:
+    """A random token for the client and the hash we store."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_refresh_token(token)
+
+
+def hash_refresh_token(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()

@@ -1,0 +1,114 @@
+"""Operator commands: `quad migrate`, `quad schools add`, `quad seed-demo`, `quad serve`.
+
+`quad-migrate` is the same as `quad migrate`; the Cloud Run migration job runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from infra.logging import configure_logging
+from infra.settings import get_settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@click.group()
+def main() -> None:
+    """Quad operator commands."""
+    configure_logging(get_settings().log_level, get_settings().google_cloud_project)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply all database migrations (idempotent)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), "head")
+    click.echo("database is at the latest migration")
+
+
+def migrate_main() -> None:
+    """Entry point of the Cloud Run migration job."""
+    sys.exit(main(["migrate"]))
+
+
+@main.group()
+def schools() -> None:
+    """Schools and departments (an operator's job, not an API)."""
+
+
+@schools.command("add")
+@click.argument("name")
+@click.option("--email-domain", help="The school's email domain, e.g. hanbit.ac.kr")
+@click.option("--department", "departments", multiple=True, help="Repeat for each department")
+def add_school(name: str, email_domain: str | None, departments: tuple[str, ...]) -> None:
+    """Create a school (or add departments to an existing one)."""
+    from api.schools import service
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        school = service.create_school(session, name, email_domain, list(departments))
+        click.echo(f"{school.id}\t{school.name}")
+
+
+@schools.command("list")
+def list_schools() -> None:
+    from api.schools import service
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        for school in service.list_schools(session):
+            click.echo(f"{school.id}\t{school.name}")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo data set, once: a database that has schools is left alone."""
+    from api import demo
+
+    created = demo.seed()
+    click.echo("demo data loaded" if created else "demo data already present; left as is")
+
+
+@main.command()
+@click.option("--workers", type=int, help="Worker processes (default: WEB_CONCURRENCY or cores)")
+def serve(workers: int | None) -> None:
+    """Serve the API on $HOST:$PORT (uvicorn, httptools and uvloop)."""
+    import uvicorn
+
+    from infra.database import resolve_url
+
+    settings = get_settings()
+    if not settings.cloud_sql_instance:
+        # Start the embedded database here, once, and hand its URL to the workers.
+        os.environ["DATABASE_URL"] = resolve_url(settings)
+    workers = workers or settings.web_concurrency or os.cpu_count() or 1
+    click.echo(f"Quad API on http://{settings.host}:{settings.port} (docs at /docs)")
+    uvicorn.run(
+        "api.main:app",
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        http="httptools",
+        loop="uvloop",
+        log_config=None,
+        proxy_headers=True,
+        timeout_graceful_shutdown=20,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.comments import service
+from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
+from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+
+router = APIRouter(tags=["comments"])
+
+
+@router.get("/v1/posts/{post_id}/comments", response_model=Page[CommentThread])
+def list_comments(
+    post_id: UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Page[CommentThread]:
+    """Comments oldest first, each with its replies under it."""
+    return service.list_comments(session, viewer, post_id, cursor, limit)
+
+
+@router.post(
+    "/v1/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut
+)
+def create_comment(
+    post_id: UUID, body: CommentIn, viewer: ActiveViewer, session: DbSession
+) -> CommentOut:
+    return service.create_comment(session, viewer, post_id, body)
+
+
+@router.patch("/v1/comments/{comment_id}", response_model=CommentOut)
+def update_comment(
+    comment_id: UUID, body: CommentUpdate, viewer: ActiveViewer, session: DbSession
+) -> CommentOut:
+    return service.update_comment(session, viewer, comment_id, body)
+
+
+@router.delete("/v1/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_comment(comment_id: UUID, viewer: ActiveViewer, session: DbSession) -> None:
+    service.delete_comment(session, viewer, comment_id)

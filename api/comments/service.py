@@ -1,0 +1,241 @@
+"""Comments and one level of replies, with per-post anonymous numbering.
+
+Within a post, each anonymous commenter gets the next number at their first anonymous
+comment, kept for the life of the post. The post's author commenting anonymously on
+their own anonymous post is "the writer" instead. `is_writer` is only ever shown when it
+cannot unmask anyone: both the post and the comment must be equally anonymous.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from api.auth.tokens import Viewer
+from api.comments.models import Comment
+from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
+from api.core.db import utcnow
+from api.core.errors import Forbidden, NotFound
+from api.core.pagination import Page, decode_cursor, encode_cursor
+from api.posts import service as posts_service
+from api.posts.models import Post, PostAnonymousAuthor
+from api.reactions.models import CommentLike
+from api.users.models import User
+
+
+def _is_writer(post: Any, author_id: UUID, anonymous: bool) -> bool:
+    return author_id == post.author_id and anonymous == post.anonymous
+
+
+def _out(row: Any, post: Any, viewer: Viewer) -> CommentOut:
+    c: Comment = row.Comment
+    deleted = c.deleted_at is not None
+    hidden = c.hidden_at is not None
+    author = None
+    if not deleted:
+        author = posts_service.author_view(
+            author_id=c.author_id,
+            nickname=row.nickname,
+            deleted_at=row.user_deleted_at,
+            anonymous=c.anonymous,
+            number=row.number,
+            is_writer=_is_writer(post, c.author_id, c.anonymous),
+        )
+    return CommentOut(
+        id=c.id,
+        post_id=c.post_id,
+        parent_id=c.parent_id,
+        body=None if deleted or hidden else c.body,
+        anonymous=c.anonymous,
+        author=author,
+        like_count=c.like_count,
+        deleted=deleted,
+        hidden=hidden,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        is_mine=not deleted and c.author_id == viewer.id,
+        liked=row.liked,
+    )
+
+
+def _comment_select(viewer: Viewer) -> Any:
+    liked = (
+        select(CommentLike.comment_id)
+        .where(CommentLike.comment_id == Comment.id, CommentLike.user_id == viewer.id)
+        .exists()
+    )
+    return (
+        select(
+            Comment,
+            User.nickname,
+            User.deleted_at.label("user_deleted_at"),
+            PostAnonymousAuthor.number,
+            liked.label("liked"),
+        )
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(
+            PostAnonymousAuthor,
+            and_(
+                Comment.anonymous,
+                PostAnonymousAuthor.post_id == Comment.post_id,
+                PostAnonymousAuthor.user_id == Comment.author_id,
+            ),
+        )
+    )
+
+
+def list_comments(
+    session: Session, viewer: Viewer, post_id: UUID, cursor: str | None, limit: int
+) -> Page[CommentThread]:
+    """Top-level comments oldest first, each with all its replies: two statements a page."""
+    post = posts_service.visible_post(session, viewer, post_id)
+    after = decode_cursor(cursor)
+    top = select(Comment.id).where(Comment.post_id == post_id, Comment.parent_id.is_(None))
+    if after is not None:
+        top = top.where(func.row(Comment.created_at, Comment.id) > func.row(*after))
+    top_ids = top.order_by(Comment.created_at, Comment.id).limit(limit + 1).cte("top_ids")
+    rows = session.execute(
+        _comment_select(viewer)
+        .where(
+            or_(
+                Comment.id.in_(select(top_ids.c.id)),
+                Comment.parent_id.in_(select(top_ids.c.id)),
+            )
+        )
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+
+    threads: dict[UUID, CommentThread] = {}
+    replies: list[tuple[UUID, CommentOut]] = []
+    for row in rows:
+        out = _out(row, post, viewer)
+        if row.Comment.parent_id is None:
+            threads[out.id] = CommentThread(**out.model_dump(), replies=[])
+        else:
+            replies.append((row.Comment.parent_id, out))
+    for parent_id, reply in replies:
+        threads[parent_id].replies.append(reply)
+    items = list(threads.values())
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        next_cursor = encode_cursor(items[-1].created_at, items[-1].id)
+    return Page[CommentThread](items=items, next_cursor=next_cursor)
+
+
+def _insert_number(post_id: UUID, user_id: UUID, number: Any) -> Any:
+    """Give the user the next number in this post unless they have one.
+
+    The caller holds the post's row lock, so numbers are handed out one at a time.
+    """
+    return (
+        pg_insert(PostAnonymousAuthor)
+        .values(post_id=post_id, user_id=user_id, number=number)
+        .on_conflict_do_nothing(index_elements=["post_id", "user_id"])
+    )
+
+
+def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: CommentIn) -> CommentOut:
+    # Lock the post: counters, numbering and the question-post rule all hinge on it.
+    post = posts_service.visible_post(session, viewer, post_id, lock=True)
+    if post.hidden_at is not None:
+        raise NotFound("No such post.")
+    parent_id = None
+    if data.parent_id is not None:
+        parent = session.get(Comment, data.parent_id, with_for_update=True)
+        if parent is None or parent.post_id != post_id:
+            raise NotFound("No such comment on this post.")
+        if parent.parent_id is not None:  # one level only: join the top-level thread
+            parent = session.get(Comment, parent.parent_id, with_for_update=True)
+            assert parent is not None
+        if parent.deleted_at is not None:
+            raise NotFound("That comment was deleted.")
+        parent.reply_count += 1
+        parent_id = parent.id
+    if data.anonymous and not _is_writer(post, viewer.id, True):
+        session.execute(_insert_number(post.id, viewer.id, _next_number(post.id)))
+    comment = Comment(
+        post_id=post_id,
+        parent_id=parent_id,
+        author_id=viewer.id,
+        body=data.body,
+        anonymous=data.anonymous,
+        like_count=0,
+        reply_count=0,
+        created_at=utcnow(),
+    )
+    session.add(comment)
+    post.comment_count += 1
+    session.flush()
+    return get_comment(session, viewer, comment.id, post)
+
+
+def _next_number(post_id: UUID) -> Any:
+    return (
+        select(func.coalesce(func.max(PostAnonymousAuthor.number), 0) + 1)
+        .where(PostAnonymousAuthor.post_id == post_id)
+        .scalar_subquery()
+    )
+
+
+def get_comment(
+    session: Session, viewer: Viewer, comment_id: UUID, post: Post | None = None
+) -> CommentOut:
+    row = session.execute(_comment_select(viewer).where(Comment.id == comment_id)).one_or_none()
+    if row is None:
+        raise NotFound("No such comment.")
+    if post is None:
+        post = posts_service.visible_post(session, viewer, row.Comment.post_id)
+    return _out(row, post, viewer)
+
+
+def visible_comment(session: Session, viewer: Viewer, comment_id: UUID) -> tuple[Comment, Post]:
+    row = session.execute(
+        select(Comment, Post).join(Post, Post.id == Comment.post_id).where(Comment.id == comment_id)
+    ).one_or_none()
+    if row is None or row.Post.school_id != viewer.school_id or row.Comment.deleted_at:
+        raise NotFound("No such comment.")
+    return row.Comment, row.Post
+
+
+def _own_comment(session: Session, viewer: Viewer, comment_id: UUID) -> tuple[Comment, Post]:
+    comment, post = visible_comment(session, viewer, comment_id)
+    if comment.author_id != viewer.id:
+        raise Forbidden("Only the author can change this comment.")
+    return comment, post
+
+
+def update_comment(
+    session: Session, viewer: Viewer, comment_id: UUID, data: CommentUpdate
+) -> CommentOut:
+    comment, post = _own_comment(session, viewer, comment_id)
+    comment.body = data.body
+    comment.updated_at = utcnow()
+    session.flush()
+    return get_comment(session, viewer, comment_id, post)
+
+
+def delete_comment(session: Session, viewer: Viewer, comment_id: UUID) -> None:
+    comment, post = _own_comment(session, viewer, comment_id)
+    session.execute(
+        update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count - 1)
+    )
+    if comment.parent_id is None and comment.reply_count > 0:
+        # Its replies keep their place under a placeholder.
+        comment.deleted_at = utcnow()
+        comment.body = ""
+        return
+    parent_id = comment.parent_id
+    session.delete(comment)
+    session.flush()
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id, with_for_update=True)
+        assert parent is not None
+        parent.reply_count -= 1
+        if parent.deleted_at is not None and parent.reply_count == 0:
+            # The last reply under a placeholder is gone: so is the placeholder.
+            session.execute(delete(Comment).where(Comment.id == parent_id))

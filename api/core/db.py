@@ -1,0 +1,49 @@
+"""The declarative base, the per-request session, and small column helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from api.core.ids import new_id
+from infra import database
+
+# Stable constraint names, so Alembic migrations can refer to them.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
+        datetime: DateTime(timezone=True),
+        UUID: PG_UUID(as_uuid=True),
+    }
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def id_column() -> Mapped[UUID]:
+    return mapped_column(primary_key=True, default=new_id)
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(default=utcnow, server_default=func.now())
+
+
+def get_session() -> Iterator[Session]:
+    """FastAPI dependency: one transaction per request, committed before the response."""
+    with database.session_scope() as session:
+        yield session

@@ -1,0 +1,72 @@
+"""Request context as plain ASGI middleware (cheaper than BaseHTTPMiddleware).
+
+Sets the trace id for log lines, and turns any unhandled exception into a 500
+problem+json, logged once with its trace id and stack, never shown to the client.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.errors import PROBLEM_JSON, TYPE_PREFIX
+from infra.logging import trace_id_from_headers, trace_id_var
+
+log = logging.getLogger("api.errors")
+
+_INTERNAL = json.dumps(
+    {
+        "type": TYPE_PREFIX + "internal-error",
+        "title": "Internal server error",
+        "status": 500,
+        "detail": "Something went wrong on our side. It has been logged.",
+    }
+).encode()
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        traceparent = cloud_trace = None
+        for name, value in scope["headers"]:
+            if name == b"traceparent":
+                traceparent = value.decode("latin-1")
+            elif name == b"x-cloud-trace-context":
+                cloud_trace = value.decode("latin-1")
+        token = trace_id_var.set(trace_id_from_headers(traceparent, cloud_trace))
+        started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            log.exception(
+                "unhandled error",
+                extra={"fields": {"http_method": scope["method"], "path": scope["path"]}},
+            )
+            if not started:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [
+                            (b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(_INTERNAL)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": _INTERNAL})
+        finally:
+            trace_id_var.reset(token)

@@ -1,0 +1,81 @@
+"""Opaque keyset cursors: `(created_at, id)` of the last row, base64url-encoded.
+
+Keyset pagination has no gaps or duplicates when rows are inserted while a client pages,
+and a deep page costs the same as the first.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import Session
+
+from api.core.errors import InvalidCursor
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 50
+
+CursorParam = Annotated[
+    str | None, Query(max_length=200, description="`next_cursor` of the previous page")
+]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` to get the next page; null on the last page"
+    )
+
+
+def encode_cursor(created_at: datetime, row_id: UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), str(row_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value = (datetime.fromisoformat(created), UUID(row_id))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidCursor() from exc
+    if value[0].tzinfo is None:
+        raise InvalidCursor()
+    return value
+
+
+def keyset_page(
+    session: Session,
+    stmt: Select[Any],
+    created_col: Any,
+    id_col: Any,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool = True,
+) -> tuple[Sequence[Any], str | None]:
+    """Run `stmt` for one page ordered by (created_col, id_col); one SQL statement."""
+    after = decode_cursor(cursor)
+    stmt = stmt.add_columns(created_col.label("cursor_created_at"), id_col.label("cursor_id"))
+    key = tuple_(created_col, id_col)
+    if after is not None:
+        stmt = stmt.where(key < tuple_(*after) if newest_first else key > tuple_(*after))
+    order = (created_col.desc(), id_col.desc()) if newest_first else (created_col, id_col)
+    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor(last.cursor_created_at, last.cursor_id)

@@ -1,0 +1,171 @@
+"""The demo data set `make run` loads into an empty database.
+
+Everything goes through the domain services, so demo data obeys the same rules as real
+traffic. Every demo user's password is DEMO_PASSWORD.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth import service as auth_service
+from api.auth.schemas import SignupIn
+from api.auth.tokens import Viewer
+from api.boards import service as boards_service
+from api.boards.schemas import BoardIn
+from api.comments import service as comments_service
+from api.comments.schemas import CommentIn
+from api.posts import service as posts_service
+from api.posts.schemas import PostIn
+from api.reactions import service as reactions_service
+from api.schools import service as schools_service
+from api.schools.models import School
+from api.users.models import User
+from infra.database import session_scope
+
+DEMO_PASSWORD = "quad-demo-password"
+
+SCHOOLS = [
+    ("한빛대학교", "hanbit.ac.kr", ["컴퓨터공학과", "경영학과", "국어국문학과"]),
+    ("Riverside College", "riverside.edu", ["Computer Science", "Economics", "Biology"]),
+    ("Namsan Institute of Technology", "namsan.ac.kr", ["전자공학과", "Mechanical Engineering"]),
+]
+BOARDS = [
+    ("자유게시판", "Free board: anything goes"),
+    ("비밀게시판", "Secret board: post anonymously"),
+    ("질문게시판", "Questions for seniors and classmates"),
+    ("장터", "Buy and sell textbooks and more"),
+]
+# (nickname, email local part, school index)
+USERS = [
+    ("minji", "minji", 0),
+    ("junho", "junho", 0),
+    ("seoyeon", "seoyeon", 0),
+    ("dohyun", "dohyun", 0),
+    ("yuna", "yuna", 0),
+    ("jiwoo", "jiwoo", 0),
+    ("haneul", "haneul", 0),
+    ("sumin", "sumin", 0),
+    ("taeyang", "taeyang", 0),
+    ("eunbi", "eunbi", 0),
+    ("chaewon", "chaewon", 0),
+    ("alex", "alex", 1),
+    ("sam", "sam", 1),
+    ("priya", "priya", 1),
+    ("hyunwoo", "hyunwoo", 2),
+]
+
+
+def seed() -> bool:
+    """Load the demo data unless the database already has schools. True if loaded."""
+    with session_scope() as session:
+        if session.scalar(select(School.id).limit(1)) is not None:
+            return False
+        _seed(session)
+    return True
+
+
+def _seed(session: Session) -> None:
+    schools = [
+        schools_service.create_school(session, name, domain, depts)
+        for name, domain, depts in SCHOOLS
+    ]
+    boards = {
+        school.id: [
+            boards_service.create_board(session, None, school.id, BoardIn(name=n, description=d))
+            for n, d in BOARDS
+        ]
+        for school in schools
+    }
+    users: dict[str, Viewer] = {}
+    for nickname, local, school_index in USERS:
+        school = schools[school_index]
+        user = auth_service.signup(
+            session,
+            SignupIn(
+                email=f"{local}@{school.email_domain}",
+                password=DEMO_PASSWORD,
+                nickname=nickname,
+                school_id=school.id,
+            ),
+        )
+        users[nickname] = Viewer(id=user.id, school_id=user.school_id)
+
+    hanbit = boards[schools[0].id]
+    free, secret, questions, market = hanbit
+
+    def post(author: str, board, title: str, body: str, **flags) -> object:
+        return posts_service.create_post(
+            session, users[author], board.id, PostIn(title=title, body=body, **flags)
+        )
+
+    def comment(author: str, post_out, body: str, anonymous=False, parent=None):
+        return comments_service.create_comment(
+            session,
+            users[author],
+            post_out.id,
+            CommentIn(body=body, anonymous=anonymous, parent_id=parent.id if parent else None),
+        )
+
+    welcome = post(
+        "minji", free, "학교에서 제일 맛있는 학식 추천해주세요", "오늘 학생식당 메뉴 뭐였나요?"
+    )
+    post("junho", free, "Library open hours during finals", "The central library is open 24h.")
+    post("seoyeon", market, "전공책 팝니다: 자료구조", "거의 새 책이에요. 15,000원")
+    secret_post = post(
+        "dohyun", secret, "요즘 너무 힘드네요", "시험 기간이라 잠을 못 자요...", anonymous=True
+    )
+    question = post(
+        "yuna",
+        questions,
+        "OS 과제 질문 (fork)",
+        "fork() 후에 자식 프로세스가 먼저 실행되나요?",
+        question=True,
+    )
+    post(
+        "jiwoo",
+        secret,
+        "Anonymous confession",
+        "I still don't know where room 301 is.",
+        anonymous=True,
+    )
+
+    c1 = comment("junho", welcome, "2층 돈까스가 최고예요!")
+    comment("minji", welcome, "감사합니다 :)", parent=c1)
+    comment("seoyeon", welcome, "저는 비빔밥 추천", anonymous=True)
+    a1 = comment("yuna", secret_post, "힘내세요! 다 지나갑니다.", anonymous=True)
+    comment("dohyun", secret_post, "고마워요 ㅠㅠ", anonymous=True, parent=a1)
+    comment("haneul", secret_post, "저도 그래요. 같이 버텨요", anonymous=True)
+    comment("yuna", secret_post, "시험 끝나면 맛있는 거 먹어요", anonymous=True)
+    comment("taeyang", question, "보장되지 않아요. 스케줄러가 정합니다.")
+
+    # Enough likes to put the welcome post on the HOT list.
+    for nickname in (
+        "junho",
+        "seoyeon",
+        "dohyun",
+        "yuna",
+        "jiwoo",
+        "haneul",
+        "sumin",
+        "taeyang",
+        "eunbi",
+        "chaewon",
+    ):
+        reactions_service.like_post(session, users[nickname], welcome.id)
+    reactions_service.like_post(session, users["minji"], secret_post.id)
+    reactions_service.like_comment(session, users["minji"], c1.id)
+    reactions_service.scrap_post(session, users["minji"], question.id)
+
+    riverside = boards[schools[1].id][0]
+    welcome_rc = post("alex", riverside, "Welcome to Quad at Riverside", "Say hi below!")
+    comment("sam", welcome_rc, "Hi everyone!")
+    comment("priya", welcome_rc, "Hello from the biology lab", anonymous=True)
+    post("hyunwoo", boards[schools[2].id][0], "남산공대 첫 글", "안녕하세요!")
+
+
+def demo_users(session: Session) -> list[tuple[str, str]]:
+    """(nickname, email) of the demo users, for the README and `make run` output."""
+    rows = session.execute(select(User.nickname, User.email).order_by(User.created_at)).all()
+    return [(r.nickname, r.email) for r in rows]

@@ -1,0 +1,84 @@
+"""The Quad API: the FastAPI application Cloud Run serves (`uvicorn api.main:app`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from api.auth.router import router as auth_router
+from api.boards.router import router as boards_router
+from api.comments.router import router as comments_router
+from api.core.errors import install_error_handlers, problem_response
+from api.core.middleware import RequestContextMiddleware
+from api.posts.router import router as posts_router
+from api.reactions.router import router as reactions_router
+from api.reports.router import router as reports_router
+from api.schools.router import router as schools_router
+from api.users.router import router as users_router
+from infra import database
+from infra.logging import configure_logging
+from infra.settings import get_settings
+
+DESCRIPTION = """
+The community API of Quad: schools, boards, posts (anonymous and question posts),
+comments and replies, likes, scraps and reports.
+
+Sign in with `POST /v1/auth/login` and send the access token as `Authorization: Bearer …`.
+Errors are `application/problem+json` (RFC 9457) with a stable `type`. Lists take
+`cursor` and `limit` and return `next_cursor`.
+"""
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # SIGTERM (Cloud Run scale-in, deploys): uvicorn drains requests, then we close the pool.
+    database.dispose_engine()
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.google_cloud_project)
+    app = FastAPI(
+        title="Quad API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    for router in (
+        auth_router,
+        users_router,
+        schools_router,
+        boards_router,
+        posts_router,
+        comments_router,
+        reactions_router,
+        reports_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> JSONResponse:
+        """Readiness: the database answers."""
+        try:
+            with database.get_engine().connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(503, "not-ready", "Database unavailable")
+        return JSONResponse({"status": "ok"})
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,28 @@
+"""Every table, imported in one place so Alembic and tests see the whole schema."""
+
+from api.auth.models import RefreshToken
+from api.boards.models import Board
+from api.comments.models import Comment
+from api.core.db import Base
+from api.posts.models import Post, PostAnonymousAuthor
+from api.reactions.models import CommentLike, PostLike, Scrap
+from api.reports.models import ModerationAction, Report
+from api.schools.models import Department, School
+from api.users.models import User
+
+__all__ = [
+    "Base",
+    "Board",
+    "Comment",
+    "CommentLike",
+    "Department",
+    "ModerationAction",
+    "Post",
+    "PostAnonymousAuthor",
+    "PostLike",
+    "RefreshToken",
+    "Report",
+    "School",
+    "Scrap",
+    "User",
+]

@@ -1,0 +1,73 @@
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.posts import service
+from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
+
+router = APIRouter(tags=["posts"])
+
+
+@router.get("/v1/boards/{board_id}/posts", response_model=Page[PostSummary])
+def list_board_posts(
+    board_id: UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Page[PostSummary]:
+    """The board's posts, newest first. Hidden posts are left out."""
+    return service.list_board(session, viewer, board_id, cursor, limit)
+
+
+@router.post(
+    "/v1/boards/{board_id}/posts", status_code=status.HTTP_201_CREATED, response_model=PostOut
+)
+def create_post(board_id: UUID, body: PostIn, viewer: ActiveViewer, session: DbSession) -> PostOut:
+    return service.create_post(session, viewer, board_id, body)
+
+
+@router.get("/v1/schools/{school_id}/posts/search", response_model=Page[PostSummary])
+def search_posts(
+    school_id: UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    q: Annotated[str, Query(min_length=2, max_length=100, description="Words to find")],
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Page[PostSummary]:
+    """Posts whose title or body contain every word (also inside longer words:
+    "학교" finds "학교에서"), newest first."""
+    return service.search(session, viewer, school_id, q.strip(), cursor, limit)
+
+
+@router.get("/v1/schools/{school_id}/posts/hot", response_model=Page[PostSummary])
+def hot_posts(
+    school_id: UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Page[PostSummary]:
+    """Posts with at least 10 likes, newest first."""
+    return service.list_hot(session, viewer, school_id, cursor, limit)
+
+
+@router.get("/v1/posts/{post_id}", response_model=PostOut)
+def get_post(post_id: UUID, viewer: CurrentViewer, session: DbSession) -> PostOut:
+    return service.get_post(session, viewer, post_id)
+
+
+@router.patch("/v1/posts/{post_id}", response_model=PostOut)
+def update_post(
+    post_id: UUID, body: PostUpdate, viewer: ActiveViewer, session: DbSession
+) -> PostOut:
+    return service.update_post(session, viewer, post_id, body)
+
+
+@router.delete("/v1/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_post(post_id: UUID, viewer: ActiveViewer, session: DbSession) -> None:
+    service.delete_post(session, viewer, post_id)

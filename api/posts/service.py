@@ -1,0 +1,298 @@
+"""Posts: writing, reading, board pages, search, HOT, my posts and scraps.
+
+Every list is one SQL statement per page (a keyset page joined with its authors), and
+anonymous content never carries its author's id or nickname to anyone.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Select, and_, exists, func, literal, select, update
+from sqlalchemy.orm import Session
+
+from api.auth.tokens import Viewer
+from api.boards import service as boards_service
+from api.core.db import utcnow
+from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.core.pagination import Page, keyset_page
+from api.posts.models import HOT_LIKE_THRESHOLD, Post
+from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
+from api.reactions.models import PostLike, Scrap
+from api.users.models import User
+
+EXCERPT_CHARS = 200
+# Must split words exactly as quad_search_query_terms() does in SQL (migration 0001).
+_WORD_SPLIT = re.compile(f"[\\s{re.escape(string.punctuation)}]+")
+
+
+def author_view(
+    *,
+    author_id: UUID,
+    nickname: str | None,
+    deleted_at: datetime | None,
+    anonymous: bool,
+    number: int | None = None,
+    is_writer: bool = False,
+) -> Author:
+    """The one place that decides what others may see of an author."""
+    if anonymous:
+        if is_writer:
+            label = "Anonymous (writer)"
+        else:
+            label = f"Anonymous {number}" if number else "Anonymous"
+        return Author(anonymous=True, number=number, is_writer=is_writer, label=label)
+    if deleted_at is not None or nickname is None:
+        return Author(deleted=True, is_writer=is_writer, label="(deleted)")
+    return Author(id=author_id, nickname=nickname, is_writer=is_writer, label=nickname)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _summary_select() -> Select[Any]:
+    return select(
+        Post.id,
+        Post.board_id,
+        Post.title,
+        func.left(Post.body, EXCERPT_CHARS).label("excerpt"),
+        Post.anonymous,
+        Post.question,
+        Post.like_count,
+        Post.comment_count,
+        Post.scrap_count,
+        Post.created_at,
+        Post.author_id,
+        User.nickname,
+        User.deleted_at,
+    ).join(User, User.id == Post.author_id)
+
+
+def _summary(row: Any, viewer: Viewer) -> PostSummary:
+    return PostSummary(
+        id=row.id,
+        board_id=row.board_id,
+        title=row.title,
+        excerpt=row.excerpt,
+        anonymous=row.anonymous,
+        question=row.question,
+        author=author_view(
+            author_id=row.author_id,
+            nickname=row.nickname,
+            deleted_at=row.deleted_at,
+            anonymous=row.anonymous,
+            is_writer=True,
+        ),
+        like_count=row.like_count,
+        comment_count=row.comment_count,
+        scrap_count=row.scrap_count,
+        created_at=row.created_at,
+        is_mine=row.author_id == viewer.id,
+    )
+
+
+def _page(
+    session: Session, viewer: Viewer, stmt: Select[Any], cursor: str | None, limit: int
+) -> Page[PostSummary]:
+    rows, next_cursor = keyset_page(session, stmt, Post.created_at, Post.id, cursor, limit)
+    return Page[PostSummary](items=[_summary(r, viewer) for r in rows], next_cursor=next_cursor)
+
+
+def list_board(
+    session: Session, viewer: Viewer, board_id: UUID, cursor: str | None, limit: int
+) -> Page[PostSummary]:
+    boards_service.get_board(session, viewer, board_id)
+    stmt = _summary_select().where(Post.board_id == board_id, Post.hidden_at.is_(None))
+    return _page(session, viewer, stmt, cursor, limit)
+
+
+def list_hot(
+    session: Session, viewer: Viewer, school_id: UUID, cursor: str | None, limit: int
+) -> Page[PostSummary]:
+    boards_service.require_member(viewer, school_id)
+    stmt = _summary_select().where(
+        Post.school_id == school_id,
+        Post.hidden_at.is_(None),
+        Post.like_count >= HOT_LIKE_THRESHOLD,
+    )
+    return _page(session, viewer, stmt, cursor, limit)
+
+
+def search(
+    session: Session, viewer: Viewer, school_id: UUID, query: str, cursor: str | None, limit: int
+) -> Page[PostSummary]:
+    """Posts whose title or body contains every word of the query (as a substring).
+
+    The GIN index on character bigrams finds candidates; the substring check keeps only
+    real matches. Newest first.
+    """
+    boards_service.require_member(viewer, school_id)
+    if not any(len(w) >= 2 for w in _WORD_SPLIT.split(query)):
+        raise InvalidInput("Search for at least one word of two or more characters.", field="q")
+    words = func.quad_search_words(query)
+    text_ = func.lower(Post.title + literal(" ") + Post.body)
+    word = func.unnest(words).column_valued("w")
+    missing_word = exists(select(1).where(func.strpos(text_, word) == 0))
+    stmt = _summary_select().where(
+        Post.school_id == school_id,
+        Post.hidden_at.is_(None),
+        Post.search_terms.contains(func.quad_search_query_terms(query)),
+        ~missing_word,
+    )
+    return _page(session, viewer, stmt, cursor, limit)
+
+
+def list_mine(
+    session: Session, viewer: Viewer, cursor: str | None, limit: int
+) -> Page[PostSummary]:
+    stmt = _summary_select().where(Post.author_id == viewer.id)
+    return _page(session, viewer, stmt, cursor, limit)
+
+
+def list_by_user(
+    session: Session, viewer: Viewer, user_id: UUID, cursor: str | None, limit: int
+) -> Page[PostSummary]:
+    """A public profile's posts: never anonymous ones, and only what the viewer may see."""
+    stmt = _summary_select().where(
+        Post.author_id == user_id,
+        Post.anonymous.is_(False),
+        Post.hidden_at.is_(None),
+        Post.school_id == viewer.school_id,
+        User.deleted_at.is_(None),
+    )
+    return _page(session, viewer, stmt, cursor, limit)
+
+
+def list_scraps(
+    session: Session, viewer: Viewer, cursor: str | None, limit: int
+) -> Page[PostSummary]:
+    stmt = (
+        _summary_select()
+        .join(Scrap, and_(Scrap.post_id == Post.id, Scrap.user_id == viewer.id))
+        .where(Post.hidden_at.is_(None))
+    )
+    rows, next_cursor = keyset_page(session, stmt, Scrap.created_at, Post.id, cursor, limit)
+    return Page[PostSummary](items=[_summary(r, viewer) for r in rows], next_cursor=next_cursor)
+
+
+def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
+    """A post's detail in one statement: the post, its author, and the viewer's marks."""
+    liked = exists().where(PostLike.post_id == Post.id, PostLike.user_id == viewer.id)
+    scrapped = exists().where(Scrap.post_id == Post.id, Scrap.user_id == viewer.id)
+    row = session.execute(
+        select(Post, User.nickname, User.deleted_at, liked.label("liked"), scrapped.label("s"))
+        .join(User, User.id == Post.author_id)
+        .where(Post.id == post_id)
+    ).one_or_none()
+    if row is None or row.Post.school_id != viewer.school_id:
+        raise NotFound("No such post.")
+    return post_out(row.Post, row.nickname, row.deleted_at, viewer, row.liked, row.s)
+
+
+def post_out(
+    post: Post,
+    nickname: str | None,
+    deleted_at: datetime | None,
+    viewer: Viewer,
+    liked: bool = False,
+    scrapped: bool = False,
+) -> PostOut:
+    hidden = post.hidden_at is not None
+    return PostOut(
+        id=post.id,
+        board_id=post.board_id,
+        school_id=post.school_id,
+        title=None if hidden else post.title,
+        body=None if hidden else post.body,
+        anonymous=post.anonymous,
+        question=post.question,
+        hidden=hidden,
+        author=author_view(
+            author_id=post.author_id,
+            nickname=nickname,
+            deleted_at=deleted_at,
+            anonymous=post.anonymous,
+            is_writer=True,
+        ),
+        like_count=post.like_count,
+        comment_count=post.comment_count,
+        scrap_count=post.scrap_count,
+        created_at=post.created_at,
+        updated_at=post.updated_at,
+        is_mine=post.author_id == viewer.id,
+        liked=liked,
+        scrapped=scrapped,
+    )
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) -> PostOut:
+    board = boards_service.get_board(session, viewer, board_id)
+    post = Post(
+        board_id=board.id,
+        school_id=board.school_id,
+        author_id=viewer.id,
+        title=data.title,
+        body=data.body,
+        anonymous=data.anonymous,
+        question=data.question,
+        like_count=0,
+        comment_count=0,
+        scrap_count=0,
+        created_at=utcnow(),
+    )
+    session.add(post)
+    session.flush()
+    nickname = session.scalar(select(User.nickname).where(User.id == viewer.id))
+    return post_out(post, nickname, None, viewer)
+
+
+def load_for_change(session: Session, viewer: Viewer, post_id: UUID) -> Post:
+    """The post, locked, if the viewer wrote it; the question-post rule applies."""
+    post = session.scalar(select(Post).where(Post.id == post_id).with_for_update())
+    if post is None or post.school_id != viewer.school_id:
+        raise NotFound("No such post.")
+    if post.author_id != viewer.id:
+        raise Forbidden("Only the author can change this post.")
+    if post.question and post.comment_count > 0:
+        raise Conflict("A question post cannot be changed once it has comments.")
+    return post
+
+
+def update_post(session: Session, viewer: Viewer, post_id: UUID, data: PostUpdate) -> PostOut:
+    post = load_for_change(session, viewer, post_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if not changes:
+        raise InvalidInput("Nothing to change: send a title or a body.")
+    for field, value in changes.items():
+        setattr(post, field, value)
+    post.updated_at = utcnow()
+    session.flush()
+    return get_post(session, viewer, post_id)
+
+
+def delete_post(session: Session, viewer: Viewer, post_id: UUID) -> None:
+    session.delete(load_for_change(session, viewer, post_id))
+
+
+def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool = False) -> Post:
+    """A post the viewer may see (same school), or 404."""
+    stmt = select(Post).where(Post.id == post_id)
+    post = session.scalar(stmt.with_for_update() if lock else stmt)
+    if post is None or post.school_id != viewer.school_id:
+        raise NotFound("No such post.")
+    return post
+
+
+def change_counter(session: Session, post_id: UUID, column: str, delta: int) -> int:
+    """Atomically add `delta` to a counter; exact under any concurrency."""
+    col = getattr(Post, column)
+    return session.execute(
+        update(Post).where(Post.id == post_id).values({column: col + delta}).returning(col)
+    ).scalar_one()

@@ -1,0 +1,87 @@
+"""Reports, and the moderation rule they feed.
+
+A report is one per user per target (repeating is a no-op) and cannot be withdrawn.
+Content reported by `REPORT_HIDE_THRESHOLD` distinct users is hidden; the rule lives in
+`hide_if_reported_enough` alone, so a Cloud Function can take over its trigger.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from api.auth.tokens import Viewer
+from api.comments.models import Comment
+from api.core.db import utcnow
+from api.core.errors import Forbidden, NotFound
+from api.posts.models import Post
+from api.reports.models import ModerationAction, Report, ReportReason, TargetType
+from infra.settings import get_settings
+
+_TABLES = {TargetType.post: Post, TargetType.comment: Comment}
+
+
+def _lock_target(session: Session, target_type: TargetType, target_id: UUID):
+    """(author_id, school_id) of a live target, row-locked so that concurrent reports of
+    it are counted one after another; None if there is no such target."""
+    if target_type is TargetType.post:
+        stmt = select(Post.author_id, Post.school_id).where(Post.id == target_id)
+        return session.execute(stmt.with_for_update()).one_or_none()
+    stmt = (
+        select(Comment.author_id, Post.school_id)
+        .join(Post, Post.id == Comment.post_id)
+        .where(Comment.id == target_id, Comment.deleted_at.is_(None))
+    )
+    return session.execute(stmt.with_for_update(of=Comment)).one_or_none()
+
+
+def report(
+    session: Session, viewer: Viewer, target_type: TargetType, target_id: UUID, reason: ReportReason
+) -> None:
+    target = _lock_target(session, target_type, target_id)
+    if target is None or target.school_id != viewer.school_id:
+        raise NotFound(f"No such {target_type}.")
+    if target.author_id == viewer.id:
+        raise Forbidden("You cannot report your own content.")
+    added = session.execute(
+        insert(Report)
+        .values(target_type=target_type, target_id=target_id, reporter_id=viewer.id, reason=reason)
+        .on_conflict_do_nothing()
+        .returning(Report.id)
+    ).first()
+    if added:
+        hide_if_reported_enough(session, target_type, target_id)
+
+
+def hide_if_reported_enough(session: Session, target_type: TargetType, target_id: UUID) -> bool:
+    """Hide the target once enough distinct users reported it. True if it was hidden now."""
+    threshold = get_settings().report_hide_threshold
+    reporters = session.scalar(
+        select(func.count(func.distinct(Report.reporter_id))).where(
+            Report.target_type == target_type, Report.target_id == target_id
+        )
+    )
+    if reporters is None or reporters < threshold:
+        return False
+    table = _TABLES[target_type]
+    hidden = session.execute(
+        update(table)
+        .where(table.id == target_id, table.hidden_at.is_(None))
+        .values(hidden_at=utcnow())
+        .returning(table.id)
+    ).first()
+    if hidden is None:
+        return False
+    session.add(
+        ModerationAction(
+            target_type=target_type,
+            target_id=target_id,
+            action="hidden",
+            decided_by="system:report-threshold",
+            reason=f"reported by {reporters} distinct users (threshold {threshold})",
+        )
+    )
+    return True

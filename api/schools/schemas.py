@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from api.core.schemas import OutputModel
+
+
+class DepartmentOut(OutputModel):
+    id: UUID
+    name: str
+
+
+class SchoolOut(OutputModel):
+    id: UUID
+    name: str
+    email_domain: str | None
+    created_at: datetime
+
+
+class SchoolDetail(SchoolOut):
+    departments: list[DepartmentOut]

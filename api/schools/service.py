@@ -1,0 +1,55 @@
+"""Schools and departments are created by operators (see `quad schools add`), read by all."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.core.errors import NotFound
+from api.schools.models import Department, School
+from api.schools.schemas import DepartmentOut, SchoolDetail, SchoolOut
+
+
+def list_schools(session: Session) -> list[SchoolOut]:
+    rows = session.scalars(select(School).order_by(School.name)).all()
+    return [SchoolOut.model_validate(s) for s in rows]
+
+
+def get_school(session: Session, school_id: UUID) -> SchoolDetail:
+    school = session.get(School, school_id)
+    if school is None:
+        raise NotFound("No such school.")
+    departments = session.scalars(
+        select(Department).where(Department.school_id == school_id).order_by(Department.name)
+    ).all()
+    return SchoolDetail(
+        **SchoolOut.model_validate(school).model_dump(),
+        departments=[DepartmentOut.model_validate(d) for d in departments],
+    )
+
+
+def create_school(
+    session: Session, name: str, email_domain: str | None = None, departments: list[str] = ()
+) -> School:
+    """Create a school, or return the existing one of that name, with its departments."""
+    school = session.scalar(select(School).where(School.name == name))
+    if school is None:
+        school = School(name=name, email_domain=email_domain)
+        session.add(school)
+        session.flush()
+    for dept in departments:
+        add_department(session, school.id, dept)
+    return school
+
+
+def add_department(session: Session, school_id: UUID, name: str) -> Department:
+    dept = session.scalar(
+        select(Department).where(Department.school_id == school_id, Department.name == name)
+    )
+    if dept is None:
+        dept = Department(school_id=school_id, name=name)
+        session.add(dept)
+        session.flush()
+    return dept

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import ForeignKey, Index, String, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.core.db import Base, created_at_column, id_column
+
+
+class User(Base):
+    """A member of one school. Deleting an account clears its personal data but keeps
+    the row, so the user's posts and comments stay and show "(deleted)" as author."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+        Index("uq_users_nickname_lower", func.lower(text("nickname")), unique=True),
+    )
+
+    id: Mapped[UUID] = id_column()
+    email: Mapped[str | None] = mapped_column(String(320))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    nickname: Mapped[str | None] = mapped_column(String(30))
+    school_id: Mapped[UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    department_id: Mapped[UUID | None] = mapped_column(ForeignKey("departments.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    deleted_at: Mapped[datetime | None]
+    # Login throttling lives in the database so it holds across every API instance.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]

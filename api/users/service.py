@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth import service as auth_service
+from api.auth.tokens import Viewer
+from api.core.db import utcnow
+from api.core.errors import Conflict, NotFound
+from api.schools.models import School
+from api.users.models import User
+from api.users.schemas import MeOut, MeUpdate, ProfileOut, SchoolRef
+
+
+def me_out(session: Session, user: User) -> MeOut:
+    school = session.get(School, user.school_id)
+    assert school is not None and user.email is not None and user.nickname is not None
+    return MeOut(
+        id=user.id,
+        email=user.email,
+        nickname=user.nickname,
+        school=SchoolRef(id=school.id, name=school.name),
+        department_id=user.department_id,
+        created_at=user.created_at,
+    )
+
+
+def _active_user(session: Session, user_id: UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound("No such user.")
+    return user
+
+
+def get_me(session: Session, viewer: Viewer) -> MeOut:
+    return me_out(session, _active_user(session, viewer.id))
+
+
+def update_me(session: Session, viewer: Viewer, data: MeUpdate) -> MeOut:
+    user = _active_user(session, viewer.id)
+    user.nickname = data.nickname
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict("This nickname is taken.", field="nickname") from exc
+    return me_out(session, user)
+
+
+def delete_me(session: Session, viewer: Viewer) -> None:
+    """Close the account: personal data goes, content stays and shows "(deleted)"."""
+    session.execute(
+        update(User)
+        .where(User.id == viewer.id, User.deleted_at.is_(None))
+        .values(
+            deleted_at=utcnow(),
+            email=None,
+            password_hash=None,
+            nickname=None,
+            failed_logins=0,
+            locked_until=None,
+        )
+    )
+    auth_service.revoke_all_for_user(session, viewer.id)
+
+
+def get_profile(session: Session, user_id: UUID) -> ProfileOut:
+    row = session.execute(
+        select(User.id, User.nickname, User.created_at, School.id, School.name)
+        .join(School, School.id == User.school_id)
+        .where(User.id == user_id, User.deleted_at.is_(None))
+    ).one_or_none()
+    if row is None:
+        raise NotFound("No such user.")
+    return ProfileOut(
+        id=row[0], nickname=row[1], joined_at=row[2], school=SchoolRef(id=row[3], name=row[4])
+    )

@@ -1,0 +1,176 @@
+"""The database adapter: one SQLAlchemy engine per process, chosen from settings.
+
+In this order:
+1. `CLOUD_SQL_INSTANCE` set: the Cloud SQL Python Connector with pg8000, IAM database
+   authentication and the lazy refresh strategy (Cloud Run throttles CPU between requests,
+   so background refreshes would stall). One Connector per process.
+2. `DATABASE_URL` set: any PostgreSQL reachable by URL.
+3. Neither: an embedded PostgreSQL from PyPI (pgserver) with its data in `DATA_DIR/pg`.
+
+The pool is explicit: `DB_POOL_SIZE` connections kept open, `DB_MAX_OVERFLOW` more under
+bursts, recycled after `DB_POOL_RECYCLE` seconds, checked with a ping before use.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_engine: Engine | None = None
+_sessionmaker: sessionmaker[Session] | None = None
+_connector: Any = None
+_embedded: Any = None
+
+
+def embedded_server_url(settings: Settings) -> str:
+    """Start (or attach to) the embedded PostgreSQL and return its SQLAlchemy URL.
+
+    pgserver keeps one server per data folder and shares it between processes; the
+    server is stopped when the last process that attached to it exits.
+    """
+    global _embedded
+    try:
+        import pgserver
+    except ImportError as exc:  # the API image ships without the local group
+        raise RuntimeError(
+            "No database configured (CLOUD_SQL_INSTANCE or DATABASE_URL) and the embedded "
+            "PostgreSQL (pgserver, dependency group 'local') is not installed"
+        ) from exc
+    pgdata = (settings.data_dir / "pg").resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    if _embedded is None:
+        _embedded = pgserver.get_server(pgdata, cleanup_mode="stop")
+        atexit.register(_embedded.cleanup)
+        _ensure_database(str(pgdata), settings.db_name)
+    return pg8000_socket_url(str(pgdata), settings.db_name)
+
+
+def _ensure_database(socket_dir: str, name: str) -> None:
+    import pg8000.native
+
+    conn = pg8000.native.Connection(
+        "postgres", unix_sock=f"{socket_dir}/.s.PGSQL.5432", database="postgres"
+    )
+    try:
+        if not conn.run("SELECT 1 FROM pg_database WHERE datname = :n", n=name):
+            conn.run(f"CREATE DATABASE {pg8000.native.identifier(name)}")
+    finally:
+        conn.close()
+
+
+def pg8000_socket_url(socket_dir: str, database: str, user: str = "postgres") -> str:
+    return URL.create(
+        "postgresql+pg8000",
+        username=user,
+        database=database,
+        query={"unix_sock": f"{socket_dir}/.s.PGSQL.5432"},
+    ).render_as_string(hide_password=False)
+
+
+def resolve_url(settings: Settings) -> str:
+    """The SQLAlchemy URL for the non-connector paths (pg8000 driver enforced)."""
+    if settings.database_url:
+        url = make_url(settings.database_url)
+        if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+            url = url.set(drivername="postgresql+pg8000")
+        return url.render_as_string(hide_password=False)
+    return embedded_server_url(settings)
+
+
+def _cloud_sql_creator(settings: Settings):
+    global _connector
+    from google.cloud.sql.connector import Connector, IPTypes
+
+    if _connector is None:
+        _connector = Connector(
+            refresh_strategy="lazy",
+            enable_iam_auth=settings.db_iam_auth,
+            ip_type=IPTypes[settings.db_ip_type.upper()],
+        )
+        atexit.register(_connector.close)
+
+    def creator():
+        return _connector.connect(
+            settings.cloud_sql_instance, "pg8000", user=settings.db_user, db=settings.db_name
+        )
+
+    return creator
+
+
+def create_db_engine(settings: Settings | None = None) -> Engine:
+    settings = settings or get_settings()
+    pool_args: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+        "pool_recycle": settings.db_pool_recycle,
+        "pool_pre_ping": True,
+    }
+    if settings.cloud_sql_instance:
+        engine = create_engine(
+            "postgresql+pg8000://", creator=_cloud_sql_creator(settings), **pool_args
+        )
+    else:
+        engine = create_engine(resolve_url(settings), **pool_args)
+
+    timeout_ms = settings.db_statement_timeout_ms
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # a runaway query must not hold a connection forever
+        cur = dbapi_conn.cursor()
+        cur.execute(f"SET statement_timeout = {int(timeout_ms)}")
+        cur.execute("SET TIME ZONE 'UTC'")
+        cur.close()
+        dbapi_conn.commit()
+
+    return engine
+
+
+def get_engine() -> Engine:
+    global _engine, _sessionmaker
+    if _engine is None:
+        with _lock:
+            if _engine is None:
+                _engine = create_db_engine()
+                _sessionmaker = sessionmaker(_engine, expire_on_commit=False)
+    return _engine
+
+
+def dispose_engine() -> None:
+    global _engine, _sessionmaker
+    with _lock:
+        if _engine is not None:
+            _engine.dispose()
+        _engine = None
+        _sessionmaker = None
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A unit of work: commit on success, roll back on any error.
+
+    Code inside may commit early to keep something whatever happens next (a failed login
+    is counted even though the request fails); a new transaction then begins on its own.
+    """
+    get_engine()
+    assert _sessionmaker is not None
+    with _sessionmaker() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,100 @@
+"""All configuration in one place, read from environment variables (and `.env` if present).
+
+With nothing set, every adapter falls back to its embedded local default, so a fresh
+clone runs whole on one machine. In the cloud, Terraform sets these on the Cloud Run
+service and the jobs; secrets arrive as env vars from Secret Manager.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    environment: str = Field("local", description="local | dev | prod; labels logs only")
+    port: int = Field(8080, description="HTTP port (Cloud Run sets PORT)")
+    host: str = Field("127.0.0.1", description="Bind address; the container sets 0.0.0.0")
+    web_concurrency: int | None = Field(
+        None, description="uvicorn worker processes (default: one per core)"
+    )
+    data_dir: Path = Field(
+        Path(".quad-data"),
+        description="Folder for the embedded database and generated local secrets",
+    )
+    log_level: str = "INFO"
+    google_cloud_project: str | None = Field(
+        None, description="Project id; used to build Cloud Logging trace names"
+    )
+
+    # --- database: Cloud SQL connector > DATABASE_URL > embedded pgserver -------------
+    cloud_sql_instance: str | None = Field(
+        None, description="Instance connection name project:region:instance (selects the connector)"
+    )
+    db_user: str = Field("postgres", description="Database user (the IAM user on Cloud SQL)")
+    db_name: str = Field("quad", description="Database name")
+    db_iam_auth: bool = Field(True, description="IAM database authentication on Cloud SQL")
+    db_ip_type: str = Field("private", description="Cloud SQL IP type: private | public | psc")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of any PostgreSQL, e.g. postgresql+pg8000://u:p@h/db"
+    )
+    # Pool per process. Keep (pool_size + max_overflow) x workers x max_instances below
+    # the instance's max_connections (DESIGN.md, Cloud practice).
+    db_pool_size: int = 5
+    db_max_overflow: int = 2
+    db_pool_timeout: float = 10.0
+    db_pool_recycle: int = 1800
+    db_statement_timeout_ms: int = 15_000
+
+    # --- auth -------------------------------------------------------------------------
+    jwt_secret: SecretStr | None = Field(
+        None, description="HS256 signing key; from Secret Manager in the cloud, generated locally"
+    )
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 14 * 24 * 3600
+    login_max_failures: int = Field(5, description="Failed logins before an account is locked")
+    login_lock_seconds: int = Field(60, description="First lock; doubles per further failure")
+    login_lock_max_seconds: int = 3600
+
+    # --- community rules --------------------------------------------------------------
+    report_hide_threshold: int = Field(5, description="Distinct reporters that hide content")
+    hot_like_threshold: int = Field(10, description="Likes that put a post on the HOT list")
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return not self.cloud_sql_instance and not self.database_url
+
+    def signing_key(self) -> str:
+        """The JWT key: configured, or generated once into the data dir for local runs."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        if self.cloud_sql_instance:
+            raise RuntimeError("JWT_SECRET must be set in the cloud (from Secret Manager)")
+        return _local_secret(self.data_dir / "jwt-secret")
+
+
+def _local_secret(path: Path) -> str:
+    """Read a generated secret, creating it once; concurrent workers all get the same one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        # link() fails if the file exists, so the first writer wins and nobody reads a half file.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

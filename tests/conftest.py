@@ -1,0 +1,294 @@
+"""Test fixtures: a real PostgreSQL (embedded pgserver, or TEST_DATABASE_URL), migrated
+once per run, emptied after every test.
+
+Helpers build the world through the same services the API uses; `api_user` makes a user
+that can call the API (its token is minted directly, since signup's argon2 hashing is
+deliberately slow and most tests are not about signup).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start_embedded() -> tuple[str, object, str]:
+    import pgserver
+
+    from infra.database import pg8000_socket_url
+
+    # pgserver runs postgres as its own OS user when we are root: the folder must be
+    # reachable by it, which pytest's 0700 tmp dirs are not.
+    root = tempfile.mkdtemp(prefix="quad-test-")
+    os.chmod(root, 0o755)
+    pgdata = Path(root) / "pg"
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    server.psql("CREATE DATABASE quad_test;")
+    return pg8000_socket_url(str(pgdata), "quad_test"), server, root
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    given = os.environ.get("TEST_DATABASE_URL")
+    data_dir = tempfile.mkdtemp(prefix="quad-test-data-")
+    os.environ["DATA_DIR"] = data_dir
+    server = root = None
+    if given:
+        url = given
+    else:
+        url, server, root = _start_embedded()
+    os.environ["DATABASE_URL"] = url
+    os.environ.pop("CLOUD_SQL_INSTANCE", None)
+    from infra import database
+    from infra.settings import get_settings
+
+    get_settings.cache_clear()
+    database.dispose_engine()
+    _migrate()
+    yield url
+    database.dispose_engine()
+    if server is not None:
+        server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _migrate() -> None:
+    from alembic import command
+
+    from api.cli import _alembic_config
+
+    command.upgrade(_alembic_config(), "head")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    from infra.database import get_engine
+
+    return get_engine()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request) -> Iterator[None]:
+    yield
+    if "database_url" not in request.fixturenames:
+        return
+    from api.models import Base
+    from infra.database import get_engine
+
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with get_engine().begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@pytest.fixture
+def settings(database_url):
+    from infra.settings import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture
+def client(database_url) -> Iterator[httpx.Client]:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def db(database_url):
+    """A session for arranging and checking state; committed on exit."""
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        yield session
+
+
+# --- building the world --------------------------------------------------------------
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class ApiUser:
+    id: UUID
+    school_id: UUID
+    nickname: str
+    email: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture(scope="session")
+def password_hash_value() -> str:
+    from api.auth.service import password_hash
+
+    return password_hash.hash(PASSWORD)
+
+
+@pytest.fixture
+def world(database_url, password_hash_value):
+    return World(password_hash_value)
+
+
+class World:
+    """Makes schools, boards and users straight through the services."""
+
+    def __init__(self, password_hash_value: str) -> None:
+        self._hash = password_hash_value
+        self._n = 0
+
+    def school(self, name: str | None = None, departments: tuple[str, ...] = ()) -> UUID:
+        from api.schools import service
+        from infra.database import session_scope
+
+        self._n += 1
+        with session_scope() as s:
+            return service.create_school(s, name or f"School {self._n}", None, list(departments)).id
+
+    def board(self, school_id: UUID, name: str | None = None) -> UUID:
+        from api.boards import service
+        from api.boards.schemas import BoardIn
+        from infra.database import session_scope
+
+        self._n += 1
+        with session_scope() as s:
+            return service.create_board(s, None, school_id, BoardIn(name=name or f"B{self._n}")).id
+
+    def user(self, school_id: UUID, nickname: str | None = None) -> ApiUser:
+        from api.auth.tokens import issue_access_token
+        from api.users.models import User
+        from infra.database import session_scope
+
+        self._n += 1
+        nickname = nickname or f"user{self._n}"
+        email = f"{nickname}@example.edu"
+        with session_scope() as s:
+            user = User(
+                email=email, password_hash=self._hash, nickname=nickname, school_id=school_id
+            )
+            s.add(user)
+            s.flush()
+            user_id = user.id
+        return ApiUser(user_id, school_id, nickname, email, issue_access_token(user_id, school_id))
+
+    def users(self, school_id: UUID, count: int) -> list[ApiUser]:
+        return [self.user(school_id) for _ in range(count)]
+
+
+@pytest.fixture
+def campus(world):
+    """One school with a board and three members, plus another school with one member."""
+
+    @dataclass
+    class Campus:
+        school: UUID
+        board: UUID
+        alice: ApiUser
+        bob: ApiUser
+        carol: ApiUser
+        other_school: UUID
+        other_board: UUID
+        outsider: ApiUser
+
+    school = world.school("Hanbit University")
+    other = world.school("Riverside College")
+    return Campus(
+        school=school,
+        board=world.board(school, "자유게시판"),
+        alice=world.user(school, "alice"),
+        bob=world.user(school, "bob"),
+        carol=world.user(school, "carol"),
+        other_school=other,
+        other_board=world.board(other, "Free"),
+        outsider=world.user(other, "outsider"),
+    )
+
+
+@pytest.fixture
+def count_statements(engine):
+    """Counts SQL statements sent while the returned counter's context is open."""
+
+    class Counter:
+        def __init__(self) -> None:
+            self.count = 0
+            self.statements: list[str] = []
+
+        def __enter__(self):
+            self.count = 0
+            self.statements = []
+            event.listen(engine, "before_cursor_execute", self._on)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(engine, "before_cursor_execute", self._on)
+
+        def _on(self, conn, cursor, statement, *args):
+            if statement.strip().upper() not in ("SELECT 1",):  # pool pre-ping
+                self.count += 1
+                self.statements.append(statement)
+
+    return Counter()
+
+
+# --- a real server on a loopback port ------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(database_url) -> Iterator[str]:
+    """`quad serve` with two workers on 127.0.0.1, against the test database."""
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
