@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -96,6 +97,10 @@ def serve(workers: int | None) -> None:
         # Start the embedded database here, once, and hand its URL to the workers.
         os.environ["DATABASE_URL"] = resolve_url(settings)
     workers = workers or settings.web_concurrency or os.cpu_count() or 1
+    # uvicorn drains requests on SIGTERM, then re-raises the signal to whatever handler was
+    # there before: make that a normal exit, so atexit hooks (stopping the embedded
+    # database) run and the exit status is 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"Quad API on http://{settings.host}:{settings.port} (docs at /docs)")
     uvicorn.run(
         "api.main:app",

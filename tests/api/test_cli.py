@@ -1,0 +1,90 @@
+"""Operator commands, run as a user would (in a subprocess, against the test database)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from api.posts.models import Post
+from api.schools.models import Department, School
+from tests.conftest import ROOT, free_port
+
+
+def quad(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, "LOG_LEVEL": "WARNING"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_operators_add_schools_and_departments_idempotently(database_url, db):
+    for _ in range(2):
+        r = quad(
+            "schools",
+            "add",
+            "한빛대학교",
+            "--email-domain",
+            "hanbit.ac.kr",
+            "--department",
+            "컴퓨터공학과",
+            "--department",
+            "경영학과",
+        )
+        assert r.returncode == 0, r.stderr
+    assert db.scalar(select(func.count()).select_from(School)) == 1
+    assert sorted(db.scalars(select(Department.name))) == ["경영학과", "컴퓨터공학과"]
+    assert "한빛대학교" in quad("schools", "list").stdout
+
+
+def test_demo_data_loads_once(database_url, db, client):
+    first = quad("seed-demo")
+    assert first.returncode == 0, first.stderr
+    assert "demo data loaded" in first.stdout
+    posts = db.scalar(select(func.count()).select_from(Post))
+    second = quad("seed-demo")
+    assert "already present" in second.stdout
+    assert db.scalar(select(func.count()).select_from(Post)) == posts > 0
+
+    login = client.post(
+        "/v1/auth/login", json={"email": "minji@hanbit.ac.kr", "password": "quad-demo-password"}
+    )
+    assert login.status_code == 200
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    me = client.get("/v1/users/me", headers=headers).json()
+    hot = client.get(f"/v1/schools/{me['school']['id']}/posts/hot", headers=headers).json()
+    assert len(hot["items"]) >= 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_server_stops_cleanly_on_sigterm(database_url, workers):
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=25) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
