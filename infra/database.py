@@ -117,7 +117,7 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout,
         "pool_recycle": settings.db_pool_recycle,
-        "pool_pre_ping": True,
+        "pool_pre_ping": settings.db_pool_pre_ping,
     }
     if settings.cloud_sql_instance:
         engine = create_engine(

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = 2
     db_pool_timeout: float = 10.0
     db_pool_recycle: int = 1800
+    db_pool_pre_ping: bool = Field(
+        True, description="Test each connection on checkout (one round trip) to survive drops"
+    )
     db_statement_timeout_ms: int = 15_000
 
     # --- auth -------------------------------------------------------------------------
