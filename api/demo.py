@@ -153,10 +153,10 @@ def _seed(session: Session) -> None:
         "eunbi",
         "chaewon",
     ):
-        reactions_service.like_post(session, users[nickname], welcome.id)
-    reactions_service.like_post(session, users["minji"], secret_post.id)
-    reactions_service.like_comment(session, users["minji"], c1.id)
-    reactions_service.scrap_post(session, users["minji"], question.id)
+        reactions_service.set_post_like(session, users[nickname], welcome.id, liked=True)
+    reactions_service.set_post_like(session, users["minji"], secret_post.id, liked=True)
+    reactions_service.set_comment_like(session, users["minji"], c1.id, liked=True)
+    reactions_service.set_scrap(session, users["minji"], question.id, scrapped=True)
 
     riverside = boards[schools[1].id][0]
     welcome_rc = post("alex", riverside, "Welcome to Quad at Riverside", "Say hi below!")

@@ -13,7 +13,7 @@ from api.auth.router import router as auth_router
 from api.boards.router import router as boards_router
 from api.comments.router import router as comments_router
 from api.core.errors import install_error_handlers, problem_response
-from api.core.middleware import RequestContextMiddleware
+from api.core.middleware import ConcurrencyLimitMiddleware, RequestContextMiddleware
 from api.posts.router import router as posts_router
 from api.reactions.router import router as reactions_router
 from api.reports.router import router as reports_router
@@ -50,6 +50,9 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(
+        ConcurrencyLimitMiddleware, limit=settings.db_pool_size + settings.db_max_overflow
+    )
     app.add_middleware(RequestContextMiddleware)
     for router in (
         auth_router,

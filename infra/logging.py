@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -38,12 +39,12 @@ def trace_id_from_headers(traceparent: str | None, cloud_trace: str | None) -> s
     return None
 
 
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
 def _is_hex(value: str) -> bool:
-    try:
-        int(value, 16)
-    except ValueError:
-        return False
-    return True
+    # Digits only: int(value, 16) would also take "0x", a sign, "_" and spaces.
+    return _HEX.fullmatch(value) is not None
 
 
 class CloudLoggingFormatter(logging.Formatter):

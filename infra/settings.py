@@ -69,7 +69,6 @@ class Settings(BaseSettings):
 
     # --- community rules --------------------------------------------------------------
     report_hide_threshold: int = Field(5, description="Distinct reporters that hide content")
-    hot_like_threshold: int = Field(10, description="Likes that put a post on the HOT list")
 
     @property
     def uses_embedded_database(self) -> bool:

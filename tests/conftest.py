@@ -23,6 +23,7 @@ from uuid import UUID
 import httpx
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -238,11 +239,12 @@ def count_statements(engine):
         def __enter__(self):
             self.count = 0
             self.statements = []
-            event.listen(engine, "before_cursor_execute", self._on)
+            # On the Engine class: the app may have made a new engine since the fixture ran.
+            event.listen(Engine, "before_cursor_execute", self._on)
             return self
 
         def __exit__(self, *exc):
-            event.remove(engine, "before_cursor_execute", self._on)
+            event.remove(Engine, "before_cursor_execute", self._on)
 
         def _on(self, conn, cursor, statement, *args):
             if statement.strip().upper() not in ("SELECT 1",):  # pool pre-ping

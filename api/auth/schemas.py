@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from uuid import UUID
 
 from pydantic import EmailStr, Field, field_validator
@@ -12,7 +13,8 @@ _RESERVED_PREFIXES = ("anonymous", "익명", "deleted", "(deleted)")
 
 
 def check_nickname(value: str) -> str:
-    if value.lower().startswith(_RESERVED_PREFIXES):
+    # NFKC first: "Anonymous" in full-width letters (U+FF21...) must not pass either.
+    if unicodedata.normalize("NFKC", value).casefold().startswith(_RESERVED_PREFIXES):
         raise ValueError("this nickname is reserved")
     return value
 

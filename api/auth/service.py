@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.auth import tokens
 from api.auth.models import RefreshToken
 from api.auth.schemas import LoginIn, SignupIn, TokenPair
-from api.core.db import utcnow
+from api.core.db import utcnow, violated_constraint
 from api.core.errors import (
     AccountLocked,
     Conflict,
@@ -57,7 +57,7 @@ def signup(session: Session, data: SignupIn) -> User:
 
 
 def _taken(exc: IntegrityError) -> Conflict:
-    if "email" in str(exc.orig):
+    if violated_constraint(exc) == "uq_users_email_lower":
         return Conflict("This email is already registered.", field="email")
     return Conflict("This nickname is taken.", field="nickname")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from api.core.schemas import InputModel, OutputModel
 from api.posts.schemas import Author
@@ -11,7 +11,7 @@ from api.posts.schemas import Author
 
 class CommentIn(InputModel):
     body: str = Field(min_length=1, max_length=2000)
-    anonymous: bool = False
+    anonymous: StrictBool = False
     parent_id: UUID | None = Field(
         None, description="Reply to this comment (a reply to a reply joins its thread)"
     )

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from api.core.ids import new_id
@@ -47,3 +48,9 @@ def get_session() -> Iterator[Session]:
     """FastAPI dependency: one transaction per request, committed before the response."""
     with database.session_scope() as session:
         yield session
+
+
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint or unique index a write broke (pg8000 reports it as 'n')."""
+    details = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    return details.get("n") if isinstance(details, dict) else None

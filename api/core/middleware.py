@@ -6,6 +6,7 @@ problem+json, logged once with its trace id and stack, never shown to the client
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -70,3 +71,29 @@ class RequestContextMiddleware:
                 await send({"type": "http.response.body", "body": _INTERNAL})
         finally:
             trace_id_var.reset(token)
+
+
+class ConcurrencyLimitMiddleware:
+    """At most `limit` requests in flight per process; the others wait in the event loop.
+
+    A sync endpoint holds its pooled connection across several threadpool hops (viewer
+    check, endpoint, the session's commit). With more requests in flight than connections,
+    requests waiting for a connection can take every thread, so the holders can never
+    finish and everything stalls until the pool times out. Keeping in-flight requests at
+    the pool's size prevents that. Liveness is exempt: a busy instance is still alive.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, exempt: tuple[str, ...] = ("/healthz",)) -> None:
+        self.app = app
+        self.limit = limit
+        self.exempt = exempt
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:  # created lazily, inside the server's event loop
+            self._semaphore = asyncio.Semaphore(self.limit)
+        async with self._semaphore:
+            await self.app(scope, receive, send)

@@ -50,6 +50,8 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(created, str) or not isinstance(row_id, str):
+            raise InvalidCursor()
         value = (datetime.fromisoformat(created), UUID(row_id))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor() from exc

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from api.core.schemas import InputModel, OutputModel
 
@@ -29,8 +29,8 @@ class Author(OutputModel):
 class PostIn(InputModel):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=20_000)
-    anonymous: bool = False
-    question: bool = Field(False, description="Cannot be edited or deleted once commented")
+    anonymous: StrictBool = False
+    question: StrictBool = Field(False, description="Cannot be edited or deleted once commented")
 
 
 class PostUpdate(InputModel):

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, exists, func, literal, select, update
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from api.auth.tokens import Viewer
@@ -288,11 +288,3 @@ def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool 
     if post is None or post.school_id != viewer.school_id:
         raise NotFound("No such post.")
     return post
-
-
-def change_counter(session: Session, post_id: UUID, column: str, delta: int) -> int:
-    """Atomically add `delta` to a counter; exact under any concurrency."""
-    col = getattr(Post, column)
-    return session.execute(
-        update(Post).where(Post.id == post_id).values({column: col + delta}).returning(col)
-    ).scalar_one()

@@ -6,9 +6,10 @@ counter moves only when a row was really inserted or deleted, so counts stay exa
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -22,113 +23,93 @@ from api.reactions.models import CommentLike, PostLike, Scrap
 from api.reactions.schemas import LikeState, ScrapState
 
 
-def _likeable_post(session: Session, viewer: Viewer, post_id: UUID) -> Post:
+def _toggle(
+    session: Session,
+    *,
+    add: bool,
+    mark: Any,
+    key: dict[str, UUID],
+    target: Any,
+    target_id: UUID,
+    counter: str,
+) -> int:
+    """Add or remove one mark row and move the target's counter if a row really changed.
+
+    Returns the counter as committed now: when nothing changed (a concurrent request got
+    there first), a fresh statement reads it, since the value read before our statement
+    waited on the other transaction is stale.
+    """
+    if add:
+        stmt: Any = insert(mark).values(**key).on_conflict_do_nothing()
+    else:
+        stmt = delete(mark).where(and_(*(getattr(mark, k) == v for k, v in key.items())))
+    changed = session.execute(stmt.returning(mark.user_id)).first()
+    column = getattr(target, counter)
+    if changed is None:
+        return session.execute(select(column).where(target.id == target_id)).scalar_one()
+    return session.execute(
+        update(target)
+        .where(target.id == target_id)
+        .values({counter: column + (1 if add else -1)})
+        .returning(column)
+    ).scalar_one()
+
+
+def _visible_post(session: Session, viewer: Viewer, post_id: UUID) -> Post:
     post = posts_service.visible_post(session, viewer, post_id)
     if post.hidden_at is not None:
         raise NotFound("No such post.")
     return post
 
 
-def like_post(session: Session, viewer: Viewer, post_id: UUID) -> LikeState:
-    post = _likeable_post(session, viewer, post_id)
-    if post.author_id == viewer.id:
-        raise Forbidden("You cannot like your own post.")
-    added = session.execute(
-        insert(PostLike)
-        .values(post_id=post_id, user_id=viewer.id)
-        .on_conflict_do_nothing()
-        .returning(PostLike.user_id)
-    ).first()
-    count = (
-        posts_service.change_counter(session, post_id, "like_count", +1)
-        if added
-        else post.like_count
-    )
-    return LikeState(liked=True, like_count=count)
-
-
-def unlike_post(session: Session, viewer: Viewer, post_id: UUID) -> LikeState:
-    post = _likeable_post(session, viewer, post_id)
-    removed = session.execute(
-        delete(PostLike)
-        .where(PostLike.post_id == post_id, PostLike.user_id == viewer.id)
-        .returning(PostLike.user_id)
-    ).first()
-    count = (
-        posts_service.change_counter(session, post_id, "like_count", -1)
-        if removed
-        else post.like_count
-    )
-    return LikeState(liked=False, like_count=count)
-
-
-def _likeable_comment(session: Session, viewer: Viewer, comment_id: UUID) -> Comment:
+def _visible_comment(session: Session, viewer: Viewer, comment_id: UUID) -> Comment:
     comment, _post = comments_service.visible_comment(session, viewer, comment_id)
     if comment.hidden_at is not None:
         raise NotFound("No such comment.")
     return comment
 
 
-def _change_comment_likes(session: Session, comment_id: UUID, delta: int) -> int:
-    return session.execute(
-        update(Comment)
-        .where(Comment.id == comment_id)
-        .values(like_count=Comment.like_count + delta)
-        .returning(Comment.like_count)
-    ).scalar_one()
+def set_post_like(session: Session, viewer: Viewer, post_id: UUID, liked: bool) -> LikeState:
+    post = _visible_post(session, viewer, post_id)
+    if liked and post.author_id == viewer.id:
+        raise Forbidden("You cannot like your own post.")
+    count = _toggle(
+        session,
+        add=liked,
+        mark=PostLike,
+        key={"post_id": post_id, "user_id": viewer.id},
+        target=Post,
+        target_id=post_id,
+        counter="like_count",
+    )
+    return LikeState(liked=liked, like_count=count)
 
 
-def like_comment(session: Session, viewer: Viewer, comment_id: UUID) -> LikeState:
-    comment = _likeable_comment(session, viewer, comment_id)
-    if comment.author_id == viewer.id:
+def set_comment_like(session: Session, viewer: Viewer, comment_id: UUID, liked: bool) -> LikeState:
+    comment = _visible_comment(session, viewer, comment_id)
+    if liked and comment.author_id == viewer.id:
         raise Forbidden("You cannot like your own comment.")
-    added = session.execute(
-        insert(CommentLike)
-        .values(comment_id=comment_id, user_id=viewer.id)
-        .on_conflict_do_nothing()
-        .returning(CommentLike.user_id)
-    ).first()
-    count = _change_comment_likes(session, comment_id, +1) if added else comment.like_count
-    return LikeState(liked=True, like_count=count)
-
-
-def unlike_comment(session: Session, viewer: Viewer, comment_id: UUID) -> LikeState:
-    comment = _likeable_comment(session, viewer, comment_id)
-    removed = session.execute(
-        delete(CommentLike)
-        .where(CommentLike.comment_id == comment_id, CommentLike.user_id == viewer.id)
-        .returning(CommentLike.user_id)
-    ).first()
-    count = _change_comment_likes(session, comment_id, -1) if removed else comment.like_count
-    return LikeState(liked=False, like_count=count)
-
-
-def scrap_post(session: Session, viewer: Viewer, post_id: UUID) -> ScrapState:
-    post = _likeable_post(session, viewer, post_id)
-    added = session.execute(
-        insert(Scrap)
-        .values(post_id=post_id, user_id=viewer.id)
-        .on_conflict_do_nothing()
-        .returning(Scrap.user_id)
-    ).first()
-    count = (
-        posts_service.change_counter(session, post_id, "scrap_count", +1)
-        if added
-        else post.scrap_count
+    count = _toggle(
+        session,
+        add=liked,
+        mark=CommentLike,
+        key={"comment_id": comment_id, "user_id": viewer.id},
+        target=Comment,
+        target_id=comment_id,
+        counter="like_count",
     )
-    return ScrapState(scrapped=True, scrap_count=count)
+    return LikeState(liked=liked, like_count=count)
 
 
-def unscrap_post(session: Session, viewer: Viewer, post_id: UUID) -> ScrapState:
-    post = posts_service.visible_post(session, viewer, post_id)
-    removed = session.execute(
-        delete(Scrap)
-        .where(Scrap.post_id == post_id, Scrap.user_id == viewer.id)
-        .returning(Scrap.user_id)
-    ).first()
-    count = (
-        posts_service.change_counter(session, post_id, "scrap_count", -1)
-        if removed
-        else post.scrap_count
+def set_scrap(session: Session, viewer: Viewer, post_id: UUID, scrapped: bool) -> ScrapState:
+    _visible_post(session, viewer, post_id)
+    count = _toggle(
+        session,
+        add=scrapped,
+        mark=Scrap,
+        key={"post_id": post_id, "user_id": viewer.id},
+        target=Post,
+        target_id=post_id,
+        counter="scrap_count",
     )
-    return ScrapState(scrapped=False, scrap_count=count)
+    return ScrapState(scrapped=scrapped, scrap_count=count)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from api.auth import service as auth_service
 from api.auth.tokens import Viewer
 from api.core.db import utcnow
-from api.core.errors import Conflict, NotFound
+from api.core.errors import Conflict, InvalidToken, NotFound
 from api.schools.models import School
 from api.users.models import User
 from api.users.schemas import MeOut, MeUpdate, ProfileOut, SchoolRef
@@ -36,7 +36,11 @@ def _active_user(session: Session, user_id: UUID) -> User:
 
 
 def get_me(session: Session, viewer: Viewer) -> MeOut:
-    return me_out(session, _active_user(session, viewer.id))
+    user = session.get(User, viewer.id)
+    if user is None or user.deleted_at is not None:
+        # The token outlived the account it names.
+        raise InvalidToken("The account no longer exists.")
+    return me_out(session, user)
 
 
 def update_me(session: Session, viewer: Viewer, data: MeUpdate) -> MeOut:

@@ -16,24 +16,39 @@ from sqlalchemy.dialects import postgresql
 # Korean and the embedded server ships no pg_trgm, so n-grams in a GIN index let "학교"
 # find "학교에서". Posts keep these terms in a generated column; queries use the
 # bigrams of their words of two or more characters and recheck the substring.
+# Characters come from one pass over each word (unnest ... WITH ORDINALITY and lead()),
+# never substr(w, i, 2): on a long multibyte word that is quadratic (a 20,000-character
+# body without spaces took 7 s).
 SEARCH_TERMS_SQL = r"""
 CREATE FUNCTION quad_search_terms(doc text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT CASE WHEN length(w) = 1 THEN w ELSE substr(w, i, 2) END),
-                  '{}'::text[])
-  FROM regexp_split_to_table(lower(doc), '[[:space:][:punct:]]+') AS w,
-       generate_series(1, greatest(length(w) - 1, 1)) AS i
-  WHERE w <> ''
+  SELECT coalesce(array_agg(DISTINCT term), '{}'::text[])
+  FROM (
+    SELECT CASE WHEN nxt IS NOT NULL THEN ch || nxt WHEN i = 1 THEN ch END AS term
+    FROM (
+      SELECT c.ch, c.i, lead(c.ch) OVER (PARTITION BY w.n ORDER BY c.i) AS nxt
+      FROM regexp_split_to_table(lower(doc), '[[:space:][:punct:]]+') WITH ORDINALITY AS w(word, n),
+           unnest(string_to_array(w.word, NULL)) WITH ORDINALITY AS c(ch, i)
+      WHERE w.word <> ''
+    ) chars
+  ) terms
+  WHERE term IS NOT NULL
 $$
 """
 
+# The query side: bigrams only (a one-character word cannot use the index; the substring
+# recheck still applies it).
 SEARCH_QUERY_SQL = r"""
 CREATE FUNCTION quad_search_query_terms(query text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(w, i, 2)), '{}'::text[])
-  FROM regexp_split_to_table(lower(query), '[[:space:][:punct:]]+') AS w,
-       generate_series(1, length(w) - 1) AS i
-  WHERE length(w) >= 2
+  SELECT coalesce(array_agg(DISTINCT ch || nxt), '{}'::text[])
+  FROM (
+    SELECT c.ch, lead(c.ch) OVER (PARTITION BY w.n ORDER BY c.i) AS nxt
+    FROM regexp_split_to_table(lower(query), '[[:space:][:punct:]]+') WITH ORDINALITY AS w(word, n),
+         unnest(string_to_array(w.word, NULL)) WITH ORDINALITY AS c(ch, i)
+    WHERE w.word <> ''
+  ) chars
+  WHERE nxt IS NOT NULL
 $$
 """
 

@@ -1,0 +1,586 @@
+"""Auth and the caller's own account: signup, login and its throttling, refresh-token
+rotation with reuse detection, logout, account deletion, bad access tokens, me and
+public profiles."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import jwt
+import pytest
+from sqlalchemy import func, select, update
+
+from tests.conftest import PASSWORD
+
+PROBLEM = "application/problem+json"
+PREFIX = "urn:quad:problem:"
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def assert_problem(r, status: int, slug: str | None = None) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    body = r.json()
+    assert body["status"] == status
+    assert body["title"]
+    assert body["type"].startswith(PREFIX)
+    if slug is not None:
+        assert body["type"] == PREFIX + slug
+    return body
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/v1/auth/login", json={"email": email, "password": password})
+
+
+def login_ok(client, email: str) -> dict:
+    r = login(client, email)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def refresh(client, token: str):
+    return client.post("/v1/auth/refresh", json={"refresh_token": token})
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def user_count() -> int:
+    from api.users.models import User
+    from infra.database import session_scope
+
+    with session_scope() as s:
+        return s.scalar(select(func.count()).select_from(User))
+
+
+def user_row(user_id: UUID):
+    from api.users.models import User
+    from infra.database import session_scope
+
+    with session_scope() as s:
+        return s.get(User, user_id)
+
+
+def signup_body(school_id, **overrides) -> dict:
+    body = {
+        "email": "newbie@example.edu",
+        "password": "0123456789",
+        "nickname": "newbie",
+        "school_id": str(school_id),
+    }
+    body.update(overrides)
+    return body
+
+
+# "Anonymous" in full-width Latin letters (U+FF21...), which \w accepts.
+FULLWIDTH_ANONYMOUS = "".join(chr(ord(c) + 0xFEE0) for c in "Anonymous")
+
+
+# --- signup --------------------------------------------------------------------------
+
+
+def test_signup_creates_an_account_that_can_log_in(client, world):
+    school = world.school("Signup U")
+    r = client.post(
+        "/v1/auth/signup",
+        json=signup_body(school, email="Newbie@Example.edu", password="exactly10!"),
+    )
+    assert r.status_code == 201, r.text
+    me = r.json()
+    assert me["nickname"] == "newbie"
+    assert me["email"] == "newbie@example.edu"
+    assert me["school"] == {"id": str(school), "name": "Signup U"}
+    assert me["department_id"] is None
+    assert "password" not in r.text and "exactly10!" not in r.text
+
+    # Email matching is case-insensitive at login too.
+    r = login(client, "NEWBIE@example.EDU", "exactly10!")
+    assert r.status_code == 200, r.text
+    pair = r.json()
+    assert pair["token_type"] == "bearer"
+    assert pair["expires_in"] == 15 * 60
+    assert pair["refresh_expires_in"] == 14 * 24 * 3600
+    assert pair["refresh_token"] and pair["access_token"]
+    r = client.get("/v1/users/me", headers=bearer(pair["access_token"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == me["id"]
+
+
+def test_signup_with_a_department_of_the_school(client, world):
+    from api.schools import service
+    from infra.database import session_scope
+
+    school = world.school("Dept U", departments=("Physics",))
+    with session_scope() as s:
+        dept = service.get_school(s, school).departments[0].id
+    r = client.post("/v1/auth/signup", json=signup_body(school, department_id=str(dept)))
+    assert r.status_code == 201, r.text
+    assert r.json()["department_id"] == str(dept)
+
+
+def test_signup_password_shorter_than_10_is_rejected(client, world):
+    school = world.school()
+    before = user_count()
+    r = client.post("/v1/auth/signup", json=signup_body(school, password="9chars-pw"))
+    body = assert_problem(r, 422, "validation-error")
+    assert ["body", "password"] in [e["loc"] for e in body["errors"]]
+    assert "9chars-pw" not in r.text
+    assert user_count() == before
+
+
+def test_signup_nickname_taken_case_insensitively(client, campus):
+    before = user_count()
+    r = client.post(
+        "/v1/auth/signup", json=signup_body(campus.school, nickname="ALICE", email="x@example.edu")
+    )
+    body = assert_problem(r, 409, "conflict")
+    assert body["field"] == "nickname"
+    assert user_count() == before
+
+
+def test_signup_nickname_conflict_is_reported_as_nickname_whatever_the_nickname(client, world):
+    # The conflict must be told apart by constraint, not by words in the error text.
+    school = world.school()
+    world.user(school, "emailqueen")
+    r = client.post(
+        "/v1/auth/signup",
+        json=signup_body(school, nickname="EmailQueen", email="other@example.edu"),
+    )
+    body = assert_problem(r, 409, "conflict")
+    assert body["field"] == "nickname"
+    assert "nickname" in body["detail"]
+
+
+def test_signup_email_taken_case_insensitively(client, campus):
+    before = user_count()
+    r = client.post(
+        "/v1/auth/signup",
+        json=signup_body(campus.school, email="ALICE@example.edu", nickname="alice2"),
+    )
+    body = assert_problem(r, 409, "conflict")
+    assert body["field"] == "email"
+    assert user_count() == before
+
+
+def test_signup_unknown_school(client, database_url):
+    r = client.post("/v1/auth/signup", json=signup_body(uuid4()))
+    body = assert_problem(r, 422)
+    assert body["field"] == "school_id"
+    assert user_count() == 0
+
+
+def test_signup_department_of_another_school(client, world):
+    from api.schools import service
+    from infra.database import session_scope
+
+    mine = world.school("Mine U")
+    theirs = world.school("Theirs U", departments=("Law",))
+    with session_scope() as s:
+        their_dept = service.get_school(s, theirs).departments[0].id
+    r = client.post("/v1/auth/signup", json=signup_body(mine, department_id=str(their_dept)))
+    body = assert_problem(r, 422)
+    assert body["field"] == "department_id"
+    assert user_count() == 0
+
+
+RESERVED = {
+    "Anonymous1": "Anonymous1",
+    "anonymous": "anonymous",
+    "ANONYMOUS_2": "ANONYMOUS_2",
+    "익명": "익명",
+    "익명1": "익명1",
+    "Deleted": "Deleted",
+    "fullwidth-Anonymous1": FULLWIDTH_ANONYMOUS + "1",  # renders just like "Anonymous1"
+}
+
+
+@pytest.mark.parametrize("nickname", RESERVED.values(), ids=RESERVED.keys())
+def test_signup_reserved_nicknames_are_rejected(client, world, nickname):
+    school = world.school()
+    r = client.post("/v1/auth/signup", json=signup_body(school, nickname=nickname))
+    assert_problem(r, 422, "validation-error")
+    assert user_count() == 0
+
+
+# --- login ---------------------------------------------------------------------------
+
+
+def test_login_wrong_password_and_unknown_email_look_the_same(client, campus):
+    wrong = login(client, campus.alice.email, "not-the-password")
+    unknown = login(client, "nobody@example.edu", "not-the-password")
+    a = assert_problem(wrong, 401, "invalid-credentials")
+    b = assert_problem(unknown, 401, "invalid-credentials")
+    assert a["title"] == b["title"]
+    assert a.get("detail") == b.get("detail")
+    assert wrong.headers["www-authenticate"] == unknown.headers["www-authenticate"] == "Bearer"
+
+
+def test_access_token_from_login_works(client, campus):
+    pair = login_ok(client, campus.alice.email)
+    r = client.get("/v1/users/me", headers=bearer(pair["access_token"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["nickname"] == "alice"
+    assert r.json()["id"] == str(campus.alice.id)
+
+
+def test_repeated_failed_logins_lock_the_account_in_the_database(client, world, settings):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    assert settings.login_max_failures == 5
+    school = world.school()
+    victim = world.user(school, "victim")
+    bystander = world.user(school, "bystander")
+    for _ in range(settings.login_max_failures):
+        assert_problem(login(client, victim.email, "wrong-password!"), 401, "invalid-credentials")
+
+    r = login(client, victim.email)  # the right password, but too late
+    assert_problem(r, 429, "account-locked")
+    retry_after = int(r.headers["retry-after"])
+    assert 0 < retry_after <= settings.login_lock_seconds + 1
+
+    # The lock is in the users row, so another API instance sees it too.
+    row = user_row(victim.id)
+    assert row.failed_logins == settings.login_max_failures
+    assert row.locked_until is not None and row.locked_until > datetime.now(UTC)
+    with TestClient(create_app(), raise_server_exceptions=False) as other_instance:
+        assert_problem(login(other_instance, victim.email), 429, "account-locked")
+        # Only that account is locked.
+        assert login(other_instance, bystander.email).status_code == 200
+
+
+def test_lock_ends_when_its_time_is_up(client, world, settings):
+    from api.users.models import User
+    from infra.database import session_scope
+
+    victim = world.user(world.school())
+    for _ in range(settings.login_max_failures):
+        login(client, victim.email, "wrong-password!")
+    assert login(client, victim.email).status_code == 429
+    with session_scope() as s:
+        s.execute(
+            update(User)
+            .where(User.id == victim.id)
+            .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    assert login(client, victim.email).status_code == 200
+    row = user_row(victim.id)
+    assert row.failed_logins == 0
+    assert row.locked_until is None
+
+
+def test_successful_login_resets_the_failure_count(client, world, settings):
+    user = world.user(world.school())
+    almost = settings.login_max_failures - 1
+    for _ in range(almost):
+        assert login(client, user.email, "wrong-password!").status_code == 401
+    assert login(client, user.email).status_code == 200
+    assert user_row(user.id).failed_logins == 0
+    # Had the count not been reset, these would lock the account.
+    for _ in range(almost):
+        assert login(client, user.email, "wrong-password!").status_code == 401
+    assert login(client, user.email).status_code == 200
+
+
+# --- refresh and logout --------------------------------------------------------------
+
+
+def test_refresh_rotates_the_token(client, campus):
+    first = login_ok(client, campus.alice.email)
+    r = refresh(client, first["refresh_token"])
+    assert r.status_code == 200, r.text
+    second = r.json()
+    assert second["refresh_token"] != first["refresh_token"]
+    me = client.get("/v1/users/me", headers=bearer(second["access_token"]))
+    assert me.status_code == 200 and me.json()["id"] == str(campus.alice.id)
+    r = refresh(client, second["refresh_token"])
+    assert r.status_code == 200, r.text
+
+
+def test_reused_refresh_token_revokes_the_whole_family(client, campus):
+    first = login_ok(client, campus.alice.email)
+    other_device = login_ok(client, campus.alice.email)
+    second = refresh(client, first["refresh_token"]).json()
+    third = refresh(client, second["refresh_token"]).json()
+
+    r = refresh(client, first["refresh_token"])  # a copy of a rotated token comes back
+    assert_problem(r, 401, "refresh-token-reused")
+    assert r.headers["www-authenticate"] == "Bearer"
+
+    # The newest token of that family is dead too, and so is the middle one.
+    assert_problem(refresh(client, third["refresh_token"]), 401)
+    assert_problem(refresh(client, second["refresh_token"]), 401)
+    # Another session of the same user is a different family and keeps working.
+    assert refresh(client, other_device["refresh_token"]).status_code == 200
+
+
+def test_unknown_and_expired_refresh_tokens_are_rejected(client, campus):
+    from api.auth.models import RefreshToken
+    from infra.database import session_scope
+
+    assert_problem(refresh(client, "not-a-token"), 401, "invalid-token")
+    pair = login_ok(client, campus.alice.email)
+    with session_scope() as s:
+        s.execute(update(RefreshToken).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    assert_problem(refresh(client, pair["refresh_token"]), 401, "invalid-token")
+
+
+def test_logout_revokes_and_is_idempotent(client, campus):
+    pair = login_ok(client, campus.alice.email)
+    rotated = refresh(client, pair["refresh_token"]).json()
+    r = client.post("/v1/auth/logout", json={"refresh_token": rotated["refresh_token"]})
+    assert r.status_code == 204, r.text
+    assert_problem(refresh(client, rotated["refresh_token"]), 401)
+
+    again = client.post("/v1/auth/logout", json={"refresh_token": rotated["refresh_token"]})
+    assert again.status_code == 204, again.text
+    unknown = client.post("/v1/auth/logout", json={"refresh_token": "never-issued"})
+    assert unknown.status_code == 204, unknown.text
+
+
+# --- account deletion ----------------------------------------------------------------
+
+
+def test_account_deletion(client, campus):
+    alice, bob = campus.alice, campus.bob
+    pair = login_ok(client, alice.email)
+    post = client.post(
+        f"/v1/boards/{campus.board}/posts",
+        json={"title": "alice's post", "body": "stays after she leaves"},
+        headers=alice.headers,
+    ).json()
+    bobs_post = client.post(
+        f"/v1/boards/{campus.board}/posts",
+        json={"title": "bob's post", "body": "hello"},
+        headers=bob.headers,
+    ).json()
+    comment = client.post(
+        f"/v1/posts/{bobs_post['id']}/comments", json={"body": "hi bob"}, headers=alice.headers
+    )
+    assert comment.status_code == 201, comment.text
+
+    r = client.delete("/v1/users/me", headers=alice.headers)
+    assert r.status_code == 204, r.text
+
+    # Login stops working, and the refresh token she held is dead.
+    assert_problem(login(client, alice.email), 401, "invalid-credentials")
+    assert_problem(refresh(client, pair["refresh_token"]), 401)
+    # Her profile is gone.
+    assert_problem(client.get(f"/v1/users/{alice.id}", headers=bob.headers), 404)
+
+    # Her post stays, authored by "(deleted)" with nothing that identifies her.
+    deleted_author = {"label": "(deleted)", "deleted": True, "id": None, "nickname": None}
+    r = client.get(f"/v1/posts/{post['id']}", headers=bob.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["author"].items() >= deleted_author.items()
+    assert r.json()["body"] == "stays after she leaves"
+    page = client.get(f"/v1/boards/{campus.board}/posts", headers=bob.headers)
+    by_id = {p["id"]: p for p in page.json()["items"]}
+    assert by_id[post["id"]]["author"].items() >= deleted_author.items()
+    # Her comment stays too.
+    r = client.get(f"/v1/posts/{bobs_post['id']}/comments", headers=bob.headers)
+    [thread] = r.json()["items"]
+    assert thread["body"] == "hi bob"
+    assert thread["author"].items() >= deleted_author.items()
+    for text in (page.text, r.text):
+        assert str(alice.id) not in text
+        assert '"alice"' not in text
+
+    # Her access token is still within its lifetime but can no longer write.
+    r = client.post(
+        f"/v1/boards/{campus.board}/posts", json={"title": "t", "body": "b"}, headers=alice.headers
+    )
+    assert_problem(r, 401)
+    assert r.headers["www-authenticate"] == "Bearer"
+    r = client.patch("/v1/users/me", json={"nickname": "ghost"}, headers=alice.headers)
+    assert_problem(r, 401)
+    assert_problem(client.delete("/v1/users/me", headers=alice.headers), 401)
+    assert_problem(client.get("/v1/users/me", headers=alice.headers), 401)
+
+
+# --- access tokens -------------------------------------------------------------------
+
+
+def _claims(user, **overrides) -> dict:
+    now = int(time.time())
+    claims = {
+        "sub": str(user.id),
+        "sch": str(user.school_id),
+        "typ": "access",
+        "iat": now,
+        "exp": now + 600,
+    }
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def _bad_authorization(kind: str, user, key: str) -> dict[str, str]:
+    now = int(time.time())
+    if kind == "missing":
+        return {}
+    if kind == "expired":
+        token = jwt.encode(_claims(user, iat=now - 1000, exp=now - 10), key, algorithm="HS256")
+    elif kind == "tampered":
+        token = user.token
+        head, sig = token[:-10], token[-10:]
+        token = head + ("A" if sig[0] != "A" else "B") + sig[1:]
+    elif kind == "tampered-claims":
+        header, _payload, sig = user.token.split(".")
+        token = f"{header}.{_b64(_claims(user, sub=str(uuid4())))}.{sig}"
+    elif kind == "other-key":
+        token = jwt.encode(_claims(user), "another-key-" + "x" * 40, algorithm="HS256")
+    elif kind == "refresh-typ":
+        token = jwt.encode(_claims(user, typ="refresh"), key, algorithm="HS256")
+    elif kind == "no-exp":
+        token = jwt.encode(_claims(user, exp=None), key, algorithm="HS256")
+    elif kind == "alg-none":
+        token = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims(user))}."
+    elif kind == "garbage":
+        token = "not.a.jwt"
+    elif kind == "basic-scheme":
+        return {"Authorization": "Basic " + base64.b64encode(b"alice:pw").decode()}
+    elif kind == "token-without-scheme":
+        return {"Authorization": user.token}
+    elif kind == "empty-bearer":
+        return {"Authorization": "Bearer "}
+    else:  # pragma: no cover
+        raise AssertionError(kind)
+    return bearer(token)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "missing",
+        "expired",
+        "tampered",
+        "tampered-claims",
+        "other-key",
+        "refresh-typ",
+        "no-exp",
+        "alg-none",
+        "garbage",
+        "basic-scheme",
+        "token-without-scheme",
+        "empty-bearer",
+    ],
+)
+def test_bad_access_tokens_get_401(client, campus, settings, kind):
+    headers = _bad_authorization(kind, campus.alice, settings.signing_key())
+    r = client.get("/v1/users/me", headers=headers)
+    assert_problem(r, 401)
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert "alice" not in r.text
+    # The same token cannot write either, and nothing is written.
+    r = client.post(
+        f"/v1/boards/{campus.board}/posts", json={"title": "t", "body": "b"}, headers=headers
+    )
+    assert_problem(r, 401)
+    page = client.get(f"/v1/boards/{campus.board}/posts", headers=campus.bob.headers)
+    assert page.json()["items"] == []
+
+
+def test_refresh_token_is_not_an_access_token(client, campus):
+    pair = login_ok(client, campus.alice.email)
+    r = client.get("/v1/users/me", headers=bearer(pair["refresh_token"]))
+    assert_problem(r, 401, "invalid-token")
+
+
+def test_well_formed_token_of_the_right_key_is_accepted(client, campus, settings):
+    # The control for the cases above: the same construction with nothing wrong works.
+    token = jwt.encode(_claims(campus.alice), settings.signing_key(), algorithm="HS256")
+    r = client.get("/v1/users/me", headers=bearer(token))
+    assert r.status_code == 200, r.text
+
+
+# --- me and profiles -----------------------------------------------------------------
+
+
+def test_get_me(client, campus):
+    r = client.get("/v1/users/me", headers=campus.alice.headers)
+    assert r.status_code == 200, r.text
+    me = r.json()
+    assert me["id"] == str(campus.alice.id)
+    assert me["email"] == campus.alice.email
+    assert me["nickname"] == "alice"
+    assert me["school"] == {"id": str(campus.school), "name": "Hanbit University"}
+    assert "password_hash" not in me
+
+
+def test_change_nickname(client, campus):
+    r = client.patch("/v1/users/me", json={"nickname": "alice.k"}, headers=campus.alice.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["nickname"] == "alice.k"
+    assert client.get("/v1/users/me", headers=campus.alice.headers).json()["nickname"] == "alice.k"
+    profile = client.get(f"/v1/users/{campus.alice.id}", headers=campus.bob.headers).json()
+    assert profile["nickname"] == "alice.k"
+    # The old nickname is free again.
+    r = client.patch("/v1/users/me", json={"nickname": "alice"}, headers=campus.carol.headers)
+    assert r.status_code == 200, r.text
+
+
+def test_change_nickname_to_own_in_another_case(client, campus):
+    r = client.patch("/v1/users/me", json={"nickname": "Alice"}, headers=campus.alice.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["nickname"] == "Alice"
+
+
+def test_change_nickname_to_a_taken_one(client, campus):
+    r = client.patch("/v1/users/me", json={"nickname": "BOB"}, headers=campus.alice.headers)
+    body = assert_problem(r, 409, "conflict")
+    assert body["field"] == "nickname"
+    assert client.get("/v1/users/me", headers=campus.alice.headers).json()["nickname"] == "alice"
+    assert client.get("/v1/users/me", headers=campus.bob.headers).json()["nickname"] == "bob"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"nickname": "익명"},
+        {"nickname": "Anonymous3"},
+        {"nickname": "a"},
+        {"nickname": "has space"},
+        {"nickname": "x" * 21},
+        {"nickname": "alice2", "email": "alice2@example.edu"},
+        {},
+    ],
+)
+def test_change_nickname_invalid(client, campus, body):
+    r = client.patch("/v1/users/me", json=body, headers=campus.alice.headers)
+    assert_problem(r, 422, "validation-error")
+    me = client.get("/v1/users/me", headers=campus.alice.headers).json()
+    assert me["nickname"] == "alice"
+    assert me["email"] == campus.alice.email
+
+
+def test_public_profile(client, campus):
+    r = client.get(f"/v1/users/{campus.bob.id}", headers=campus.alice.headers)
+    assert r.status_code == 200, r.text
+    profile = r.json()
+    assert profile["id"] == str(campus.bob.id)
+    assert profile["nickname"] == "bob"
+    assert profile["school"] == {"id": str(campus.school), "name": "Hanbit University"}
+    joined = datetime.fromisoformat(profile["joined_at"])
+    assert abs(datetime.now(UTC) - joined) < timedelta(minutes=5)
+    assert campus.bob.email not in r.text
+    assert "email" not in profile
+
+
+def test_public_profile_unknown_user_and_no_token(client, campus):
+    assert_problem(client.get(f"/v1/users/{uuid4()}", headers=campus.alice.headers), 404)
+    r = client.get(f"/v1/users/{campus.bob.id}")
+    assert_problem(r, 401)
+    assert "bob" not in r.text

@@ -1,0 +1,276 @@
+"""The database adapter picks its backend in a fixed order: the Cloud SQL connector when an
+instance is named, else DATABASE_URL, else an embedded PostgreSQL; with an explicit pool.
+
+The real Cloud SQL service is unreachable here, so the connector is replaced by a fake that
+records how it is built and called, and hands out connections to the test database.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+import pg8000.dbapi
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from infra import database
+from infra.settings import Settings
+
+INSTANCE = "quad-prod:asia-northeast3:quad-pg"
+IAM_USER = "quad-api@quad-prod.iam"
+
+
+def settings(**values) -> Settings:
+    """Settings from explicit values only: env vars set by the test session do not leak in."""
+    base = {
+        "cloud_sql_instance": None,
+        "database_url": None,
+        "jwt_secret": "test-secret-" + "x" * 32,
+    }
+    return Settings(**{**base, **values})
+
+
+@pytest.fixture
+def fresh_globals(monkeypatch):
+    """A process with no connector or embedded server yet; restored afterwards."""
+    monkeypatch.setattr(database, "_connector", None)
+    monkeypatch.setattr(database, "_embedded", None)
+    registered: list = []
+    monkeypatch.setattr(atexit, "register", lambda fn, *a, **k: registered.append(fn))
+    return registered
+
+
+class FakeConnector:
+    """Stands in for google.cloud.sql.connector.Connector and records its use."""
+
+    instances: ClassVar[list[FakeConnector]] = []
+    connect_to: ClassVar[dict] = {}
+
+    def __init__(self, **kwargs) -> None:
+        self.kwargs = kwargs
+        self.connects: list[tuple[tuple, dict]] = []
+        self.closed = False
+        FakeConnector.instances.append(self)
+
+    def connect(self, *args, **kwargs):
+        self.connects.append((args, kwargs))
+        if not FakeConnector.connect_to:
+            return object()
+        return pg8000.dbapi.connect(**FakeConnector.connect_to)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.fixture
+def fake_connector(monkeypatch, fresh_globals):
+    import google.cloud.sql.connector as connector_module
+
+    FakeConnector.instances = []
+    FakeConnector.connect_to = {}
+    monkeypatch.setattr(connector_module, "Connector", FakeConnector)
+    return FakeConnector
+
+
+def pg8000_args(url: str) -> dict:
+    """Connection arguments of the test database for a directly created pg8000 connection."""
+    u = make_url(url)
+    args: dict = {"user": u.username or "postgres", "database": u.database}
+    if u.password:
+        args["password"] = u.password
+    if "unix_sock" in u.query:
+        args["unix_sock"] = u.query["unix_sock"]
+    else:
+        args["host"] = u.host or "localhost"
+        args["port"] = u.port or 5432
+    return args
+
+
+# --- Cloud SQL connector -------------------------------------------------------------
+
+
+def test_cloud_sql_connector_arguments(fake_connector, fresh_globals):
+    from google.cloud.sql.connector import IPTypes
+
+    s = settings(cloud_sql_instance=INSTANCE, db_user=IAM_USER, db_name="quad")
+    creator = database._cloud_sql_creator(s)
+    conn = creator()
+
+    [connector] = fake_connector.instances
+    assert connector.kwargs == {
+        "refresh_strategy": "lazy",
+        "enable_iam_auth": True,
+        "ip_type": IPTypes.PRIVATE,
+    }
+    assert connector.connects == [((INSTANCE, "pg8000"), {"user": IAM_USER, "db": "quad"})]
+    assert conn is not None
+    # The connector is closed when the process exits.
+    assert connector.close in fresh_globals
+
+
+def test_one_connector_per_process(fake_connector):
+    s = settings(cloud_sql_instance=INSTANCE, db_user=IAM_USER)
+    first = database._cloud_sql_creator(s)
+    for _ in range(3):
+        first()
+    second = database._cloud_sql_creator(s)  # e.g. a second engine in the same process
+    second()
+    assert len(fake_connector.instances) == 1
+    assert len(fake_connector.instances[0].connects) == 4
+
+
+def test_cloud_sql_engine_connects_through_the_connector_with_the_pool(
+    fake_connector, database_url
+):
+    fake_connector.connect_to = pg8000_args(database_url)
+    s = settings(cloud_sql_instance=INSTANCE, db_user=IAM_USER, db_name="quad")
+    engine = database.create_db_engine(s)
+    try:
+        assert engine.dialect.driver == "pg8000"
+        assert engine.pool.size() == 5
+        assert engine.pool._max_overflow == 2
+        assert engine.pool._recycle == 1800
+        # Three connections at once: three connector connects, one Connector.
+        conns = [engine.connect() for _ in range(3)]
+        try:
+            for conn in conns:
+                assert conn.execute(text("SELECT 1")).scalar() == 1
+                # Every new connection is set up: a statement timeout, UTC.
+                assert conn.execute(text("SHOW statement_timeout")).scalar() == "15s"
+                assert conn.execute(text("SHOW TimeZone")).scalar() == "UTC"
+        finally:
+            for conn in conns:
+                conn.close()
+    finally:
+        engine.dispose()
+    [connector] = fake_connector.instances
+    assert len(connector.connects) == 3
+    assert {args for args, _ in connector.connects} == {(INSTANCE, "pg8000")}
+
+
+def test_pool_settings_come_from_settings(fake_connector):
+    s = settings(
+        cloud_sql_instance=INSTANCE,
+        db_pool_size=3,
+        db_max_overflow=1,
+        db_pool_recycle=600,
+        db_pool_timeout=2.5,
+    )
+    engine = database.create_db_engine(s)
+    try:
+        assert engine.pool.size() == 3
+        assert engine.pool._max_overflow == 1
+        assert engine.pool._recycle == 600
+        assert engine.pool._timeout == 2.5
+    finally:
+        engine.dispose()
+
+
+def test_public_ip_type(fake_connector):
+    from google.cloud.sql.connector import IPTypes
+
+    database._cloud_sql_creator(settings(cloud_sql_instance=INSTANCE, db_ip_type="public"))
+    assert fake_connector.instances[0].kwargs["ip_type"] == IPTypes.PUBLIC
+
+
+def test_connector_wins_over_database_url_from_env(fake_connector, monkeypatch):
+    monkeypatch.setenv("CLOUD_SQL_INSTANCE", INSTANCE)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.example:5432/other")
+    monkeypatch.setenv("DB_USER", IAM_USER)
+    monkeypatch.setenv("JWT_SECRET", "x" * 40)
+    s = Settings()
+    assert not s.uses_embedded_database
+    engine = database.create_db_engine(s)
+    try:
+        assert engine.url.host is None  # nothing from DATABASE_URL
+        assert len(fake_connector.instances) == 1
+        assert engine.pool.size() == 5
+    finally:
+        engine.dispose()
+
+
+# --- DATABASE_URL --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u:p@db.example:5432/quad", "postgresql+pg8000://u:p@db.example:5432/quad"),
+        ("postgres://u:p@db.example/quad", "postgresql+pg8000://u:p@db.example/quad"),
+        ("postgresql+pg8000://u:p@db.example/quad", "postgresql+pg8000://u:p@db.example/quad"),
+        # The password survives, percent-escapes included.
+        (
+            "postgresql://u:p%40ss%2Fw@db.example/quad",
+            "postgresql+pg8000://u:p%40ss%2Fw@db.example/quad",
+        ),
+    ],
+)
+def test_database_url_is_used_with_pg8000(fresh_globals, given, expected):
+    s = settings(database_url=given)
+    assert database.resolve_url(s) == expected
+    engine = database.create_db_engine(s)  # no connection is made yet
+    try:
+        assert engine.dialect.driver == "pg8000"
+        assert engine.url.password == make_url(given).password
+        assert engine.pool.size() == 5
+        assert engine.pool._max_overflow == 2
+        assert engine.pool._recycle == 1800
+    finally:
+        engine.dispose()
+    assert database._embedded is None  # no embedded server was started
+
+
+def test_database_url_engine_reaches_the_database(fresh_globals, database_url):
+    engine = database.create_db_engine(settings(database_url=database_url))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT current_database()")).scalar() == (
+                make_url(database_url).database
+            )
+    finally:
+        engine.dispose()
+
+
+# --- embedded PostgreSQL -------------------------------------------------------------
+
+
+@pytest.fixture
+def data_dir():
+    # pgserver runs postgres as its own OS user when we are root: the folder must be
+    # reachable by it, which pytest's 0700 tmp dirs are not.
+    root = tempfile.mkdtemp(prefix="quad-embedded-")
+    os.chmod(root, 0o755)
+    yield Path(root) / "data"
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_embedded_server_when_nothing_is_configured(fresh_globals, data_dir):
+    s = settings(data_dir=data_dir, db_name="quad_embedded")
+    assert s.uses_embedded_database
+    engine = None
+    try:
+        url = database.resolve_url(s)
+        assert database._embedded is not None
+        assert (data_dir / "pg" / "PG_VERSION").exists()  # data lives in DATA_DIR/pg
+        assert make_url(url).drivername == "postgresql+pg8000"
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            # The database of DB_NAME was created on first start.
+            assert conn.execute(text("SELECT current_database()")).scalar() == "quad_embedded"
+        # A second call attaches to the same server.
+        server = database._embedded
+        assert database.resolve_url(s) == url
+        assert database._embedded is server
+        # It is stopped when the process exits.
+        assert server.cleanup in fresh_globals
+    finally:
+        if engine is not None:
+            engine.dispose()
+        if database._embedded is not None:
+            database._embedded.cleanup()

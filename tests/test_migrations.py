@@ -1,0 +1,109 @@
+"""The Alembic migrations and the SQLAlchemy models describe the same schema, and the
+migrations run down to an empty database and back up again."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from api.cli import _alembic_config
+from api.models import Base
+
+SEARCH_FUNCTIONS = ("quad_search_terms", "quad_search_query_terms", "quad_search_words")
+
+
+def schema_diffs(conn) -> list:
+    # The same comparison `alembic check` makes (api/migrations/env.py: compare_type=True).
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return compare_metadata(context, Base.metadata)
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def test_models_and_migrations_agree(engine):
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+        assert schema_diffs(conn) == []
+
+
+def test_there_is_a_single_head():
+    assert len(ScriptDirectory.from_config(_alembic_config()).get_heads()) == 1
+
+
+@pytest.fixture
+def scratch_engine(database_url):
+    """A separate, empty database on the same server; dropped afterwards."""
+    name = f"quad_migrations_{uuid4().hex[:12]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    scratch = create_engine(make_url(database_url).set(database=name), poolclass=NullPool)
+    try:
+        yield scratch
+    finally:
+        scratch.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def migrate(scratch, target: str, direction: str = "upgrade") -> None:
+    config = _alembic_config()
+    with scratch.begin() as conn:
+        config.attributes["connection"] = conn  # env.py uses it instead of the app's engine
+        getattr(command, direction)(config, target)
+
+
+def our_objects(conn) -> tuple[set[str], set[str]]:
+    tables = set(inspect(conn).get_table_names()) - {"alembic_version"}
+    functions = set(
+        conn.execute(
+            text(
+                "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = 'public'"
+            )
+        ).scalars()
+    )
+    return tables, functions
+
+
+def test_downgrade_to_base_and_upgrade_again(scratch_engine):
+    all_tables = {t.name for t in Base.metadata.sorted_tables}
+
+    migrate(scratch_engine, "head")
+    with scratch_engine.connect() as conn:
+        tables, functions = our_objects(conn)
+        assert tables == all_tables
+        assert set(SEARCH_FUNCTIONS) <= functions
+        assert schema_diffs(conn) == []
+
+    migrate(scratch_engine, "base", "downgrade")
+    with scratch_engine.connect() as conn:
+        assert our_objects(conn) == (set(), set())
+        assert MigrationContext.configure(conn).get_current_revision() is None
+
+    migrate(scratch_engine, "head")
+    with scratch_engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+        assert our_objects(conn)[0] == all_tables
+        assert schema_diffs(conn) == []
+        # The search functions are back and work.
+        terms = conn.execute(text("SELECT quad_search_terms('학교에서')")).scalar()
+        assert set(terms) == {"학교", "교에", "에서"}
+
+
+def test_the_shared_test_database_was_left_alone(engine):
+    # Runs after the round trip (file order): the other tests' database is still at head.
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+        assert our_objects(conn)[0] == {t.name for t in Base.metadata.sorted_tables}
