@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from uuid import UUID
 
 from pwdlib import PasswordHash
@@ -28,8 +29,13 @@ from api.users.models import User
 from infra.settings import get_settings
 
 password_hash = PasswordHash.recommended()  # argon2id
-# Verified against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = password_hash.hash("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so both cases take the same time.
+    Made on first use: hashing is deliberately slow and start-up should not be."""
+    return password_hash.hash("not-a-real-password")
 
 
 def signup(session: Session, data: SignupIn) -> User:
@@ -70,7 +76,7 @@ def login(session: Session, data: LoginIn) -> TokenPair:
         .with_for_update()
     ).scalar_one_or_none()
     if user is None or user.password_hash is None:
-        password_hash.verify(data.password, _DUMMY_HASH)
+        password_hash.verify(data.password, _dummy_hash())
         raise InvalidCredentials()
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
