@@ -75,6 +75,35 @@ def list_schools() -> None:
             click.echo(f"{school.id}\t{school.name}")
 
 
+@main.group()
+def courses() -> None:
+    """The course catalog (imported by operators from the schools' CSV)."""
+
+
+@courses.command("import")
+@click.argument("school_id", type=click.UUID)
+@click.argument("semester")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+def import_courses(school_id, semester: str, csv_file) -> None:
+    """Load SCHOOL_ID's catalog for SEMESTER (e.g. 2026-2) from CSV_FILE.
+
+    Columns: code,name,professor,credits,schedule. Nothing is written unless every row
+    is valid; errors are listed with their line numbers. Re-importing updates in place.
+    """
+    from api.courses.importer import CatalogError, import_catalog, parse_catalog
+    from infra.database import session_scope
+
+    try:
+        rows = parse_catalog(csv_file)
+        with session_scope() as session:
+            report = import_catalog(session, school_id, semester, rows)
+    except CatalogError as exc:
+        for error in exc.errors:
+            click.echo(error, err=True)
+        raise SystemExit(1) from None
+    click.echo(f"imported {report.courses} courses ({report.professors} professors)")
+
+
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo data set, once: a database that has schools is left alone."""

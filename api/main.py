@@ -14,10 +14,13 @@ from api.boards.router import router as boards_router
 from api.comments.router import router as comments_router
 from api.core.errors import install_error_handlers, problem_response
 from api.core.middleware import ConcurrencyLimitMiddleware, RequestContextMiddleware
+from api.courses.router import router as courses_router
 from api.posts.router import router as posts_router
 from api.reactions.router import router as reactions_router
 from api.reports.router import router as reports_router
 from api.schools.router import router as schools_router
+from api.social.router import router as social_router
+from api.timetables.router import router as timetables_router
 from api.users.router import router as users_router
 from infra import database
 from infra.logging import configure_logging
@@ -25,7 +28,8 @@ from infra.settings import get_settings
 
 DESCRIPTION = """
 The community API of Quad: schools, boards, posts (anonymous and question posts),
-comments and replies, likes, scraps and reports.
+comments and replies, likes, scraps and reports; friends and follows; the course catalog,
+reviews and timetables.
 
 Sign in with `POST /v1/auth/login` and send the access token as `Authorization: Bearer …`.
 Errors are `application/problem+json` (RFC 9457) with a stable `type`. Lists take
@@ -63,6 +67,9 @@ def create_app() -> FastAPI:
         comments_router,
         reactions_router,
         reports_router,
+        social_router,
+        courses_router,
+        timetables_router,
     ):
         app.include_router(router)
 

@@ -39,45 +39,54 @@ class Page(BaseModel, Generic[T]):
     )
 
 
-def encode_cursor(created_at: datetime, row_id: UUID) -> str:
-    raw = json.dumps([created_at.isoformat(), str(row_id)], separators=(",", ":"))
+def encode_cursor(sort_value: datetime | str, row_id: UUID) -> str:
+    value = sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value
+    raw = json.dumps([value, str(row_id)], separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
+def decode_cursor(
+    cursor: str | None, sort_type: type[datetime] | type[str] = datetime
+) -> tuple[Any, UUID] | None:
+    """The (sort value, id) a cursor holds; 422 for anything that is not one of ours."""
     if cursor is None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(created, str) or not isinstance(row_id, str):
+        sort_value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(sort_value, str) or not isinstance(row_id, str):
             raise InvalidCursor()
-        value = (datetime.fromisoformat(created), UUID(row_id))
+        if sort_type is datetime:
+            sort_value = datetime.fromisoformat(sort_value)
+            if sort_value.tzinfo is None:
+                raise InvalidCursor()
+        return sort_value, UUID(row_id)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor() from exc
-    if value[0].tzinfo is None:
-        raise InvalidCursor()
-    return value
 
 
 def keyset_page(
     session: Session,
     stmt: Select[Any],
-    created_col: Any,
+    sort_col: Any,
     id_col: Any,
     cursor: str | None,
     limit: int,
     newest_first: bool = True,
+    sort_type: type[datetime] | type[str] = datetime,
 ) -> tuple[Sequence[Any], str | None]:
-    """Run `stmt` for one page ordered by (created_col, id_col); one SQL statement."""
-    after = decode_cursor(cursor)
-    stmt = stmt.add_columns(created_col.label("cursor_created_at"), id_col.label("cursor_id"))
-    key = tuple_(created_col, id_col)
+    """Run `stmt` for one page ordered by (sort_col, id_col); one SQL statement.
+
+    `newest_first` orders descending; otherwise ascending (e.g. by course code).
+    """
+    after = decode_cursor(cursor, sort_type)
+    stmt = stmt.add_columns(sort_col.label("cursor_sort"), id_col.label("cursor_id"))
+    key = tuple_(sort_col, id_col)
     if after is not None:
         stmt = stmt.where(key < tuple_(*after) if newest_first else key > tuple_(*after))
-    order = (created_col.desc(), id_col.desc()) if newest_first else (created_col, id_col)
+    order = (sort_col.desc(), id_col.desc()) if newest_first else (sort_col, id_col)
     rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
-    return rows[:limit], encode_cursor(last.cursor_created_at, last.cursor_id)
+    return rows[:limit], encode_cursor(last.cursor_sort, last.cursor_id)

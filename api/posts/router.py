@@ -41,7 +41,7 @@ def search_posts(
 ) -> Page[PostSummary]:
     """Posts whose title or body contain every word (also inside longer words:
     "학교" finds "학교에서"), newest first."""
-    return service.search(session, viewer, school_id, q.strip(), cursor, limit)
+    return service.search_posts(session, viewer, school_id, q.strip(), cursor, limit)
 
 
 @router.get("/v1/schools/{school_id}/posts/hot", response_model=Page[PostSummary])

@@ -6,8 +6,6 @@ anonymous content never carries its author's id or nickname to anyone.
 
 from __future__ import annotations
 
-import re
-import string
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.tokens import Viewer
 from api.boards import service as boards_service
+from api.core import search
 from api.core.db import utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
@@ -26,8 +25,6 @@ from api.reactions.models import PostLike, Scrap
 from api.users.models import User
 
 EXCERPT_CHARS = 200
-# Must split words exactly as quad_search_query_terms() does in SQL (migration 0001).
-_WORD_SPLIT = re.compile(f"[\\s{re.escape(string.punctuation)}]+")
 
 
 def author_view(
@@ -122,26 +119,16 @@ def list_hot(
     return _page(session, viewer, stmt, cursor, limit)
 
 
-def search(
+def search_posts(
     session: Session, viewer: Viewer, school_id: UUID, query: str, cursor: str | None, limit: int
 ) -> Page[PostSummary]:
-    """Posts whose title or body contains every word of the query (as a substring).
-
-    The GIN index on character bigrams finds candidates; the substring check keeps only
-    real matches. Newest first.
-    """
+    """Posts whose title or body contains every word of the query, newest first."""
     boards_service.require_member(viewer, school_id)
-    if not any(len(w) >= 2 for w in _WORD_SPLIT.split(query)):
-        raise InvalidInput("Search for at least one word of two or more characters.", field="q")
-    words = func.quad_search_words(query)
-    text_ = func.lower(Post.title + literal(" ") + Post.body)
-    word = func.unnest(words).column_valued("w")
-    missing_word = exists(select(1).where(func.strpos(text_, word) == 0))
+    haystack = func.lower(Post.title + literal(" ") + Post.body)
     stmt = _summary_select().where(
         Post.school_id == school_id,
         Post.hidden_at.is_(None),
-        Post.search_terms.contains(func.quad_search_query_terms(query)),
-        ~missing_word,
+        *search.matches(Post.search_terms, haystack, query),
     )
     return _page(session, viewer, stmt, cursor, limit)
 

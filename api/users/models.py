@@ -27,6 +27,10 @@ class User(Base):
     department_id: Mapped[UUID | None] = mapped_column(ForeignKey("departments.id"))
     created_at: Mapped[datetime] = created_at_column()
     deleted_at: Mapped[datetime | None]
+    # Exact under concurrency: moved only when a follow or friendship row really changed.
+    follower_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    following_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    friend_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Login throttling lives in the database so it holds across every API instance.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]

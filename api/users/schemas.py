@@ -30,6 +30,9 @@ class ProfileOut(OutputModel):
     nickname: str
     school: SchoolRef
     joined_at: datetime
+    follower_count: int
+    following_count: int
+    friend_count: int
 
 
 class MeUpdate(InputModel):

@@ -73,12 +73,19 @@ def delete_me(session: Session, viewer: Viewer) -> None:
 
 def get_profile(session: Session, user_id: UUID) -> ProfileOut:
     row = session.execute(
-        select(User.id, User.nickname, User.created_at, School.id, School.name)
+        select(User, School.name.label("school_name"))
         .join(School, School.id == User.school_id)
         .where(User.id == user_id, User.deleted_at.is_(None))
     ).one_or_none()
     if row is None:
         raise NotFound("No such user.")
+    user = row.User
     return ProfileOut(
-        id=row[0], nickname=row[1], joined_at=row[2], school=SchoolRef(id=row[3], name=row[4])
+        id=user.id,
+        nickname=user.nickname,
+        joined_at=user.created_at,
+        school=SchoolRef(id=user.school_id, name=row.school_name),
+        follower_count=user.follower_count,
+        following_count=user.following_count,
+        friend_count=user.friend_count,
     )

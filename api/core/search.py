@@ -1,0 +1,36 @@
+"""Substring search backed by a GIN index of character bigrams (see migration 0001).
+
+PostgreSQL's text search configurations do not segment Korean, and pg_trgm is not on
+every server (the embedded one lacks it), so text is indexed as bigrams: the index finds
+candidates holding every bigram of the query's words, and a substring check keeps only
+real matches. "학교" finds "학교에서"; matching is case-insensitive.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+from sqlalchemy import func, select
+
+from api.core.errors import InvalidInput
+
+# Must split words exactly as the SQL functions do ([[:space:][:punct:]] in the C locale).
+_WORD_SPLIT = re.compile(f"[\\s{re.escape(string.punctuation)}]+")
+
+
+def check_query(query: str) -> None:
+    """The index needs a word of two or more characters to narrow anything down."""
+    if not any(len(w) >= 2 for w in _WORD_SPLIT.split(query)):
+        raise InvalidInput("Search for at least one word of two or more characters.", field="q")
+
+
+def matches(search_terms: Any, haystack: Any, query: str) -> list[Any]:
+    """WHERE clauses: every word of `query` occurs in `haystack` (lower-cased text)."""
+    check_query(query)
+    word = func.unnest(func.quad_search_words(query)).column_valued("w")
+    return [
+        search_terms.contains(func.quad_search_query_terms(query)),
+        ~select(1).where(func.strpos(haystack, word) == 0).exists(),
+    ]

@@ -1,0 +1,73 @@
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.courses import service
+from api.courses.models import SEMESTER_PATTERN
+from api.courses.schemas import CourseOut, ProfessorOut, ReviewIn, ReviewOut
+
+router = APIRouter(tags=["courses"])
+
+Semester = Annotated[str, Query(pattern=SEMESTER_PATTERN, description="e.g. 2026-2")]
+
+
+@router.get("/v1/schools/{school_id}/courses", response_model=Page[CourseOut])
+def search_courses(
+    school_id: UUID,
+    semester: Semester,
+    viewer: CurrentViewer,
+    session: DbSession,
+    q: Annotated[
+        str | None,
+        Query(min_length=2, max_length=100, description="Words in the code, name or professor"),
+    ] = None,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Page[CourseOut]:
+    """The school's catalog for a semester, by course code; `q` narrows it down
+    (case-insensitive, also inside words)."""
+    return service.search_catalog(session, school_id, semester, q, cursor, limit)
+
+
+@router.get("/v1/courses/{course_id}", response_model=CourseOut)
+def get_course(course_id: UUID, viewer: CurrentViewer, session: DbSession) -> CourseOut:
+    return service.get_course(session, course_id)
+
+
+@router.get("/v1/professors/{professor_id}", response_model=ProfessorOut)
+def get_professor(
+    professor_id: UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    semester: Annotated[str | None, Query(pattern=SEMESTER_PATTERN)] = None,
+) -> ProfessorOut:
+    """A professor and the courses they teach (in one semester, or all)."""
+    return service.get_professor(session, professor_id, semester)
+
+
+@router.put("/v1/courses/{course_id}/review", response_model=ReviewOut)
+def put_review(
+    course_id: UUID, body: ReviewIn, viewer: ActiveViewer, session: DbSession
+) -> ReviewOut:
+    """Create or replace your review (one per course). Members of the school only."""
+    return service.put_review(session, viewer, course_id, body)
+
+
+@router.delete("/v1/courses/{course_id}/review", status_code=status.HTTP_204_NO_CONTENT)
+def delete_review(course_id: UUID, viewer: ActiveViewer, session: DbSession) -> None:
+    service.delete_review(session, viewer, course_id)
+
+
+@router.get("/v1/courses/{course_id}/reviews", response_model=Page[ReviewOut])
+def list_reviews(
+    course_id: UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Page[ReviewOut]:
+    """Newest first. Members of the course's school only."""
+    return service.list_reviews(session, viewer, course_id, cursor, limit)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+from uuid import UUID
+
+from pydantic import Field, StrictInt
+
+from api.core.schemas import InputModel, OutputModel
+from api.courses.models import SEMESTER_PATTERN
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class SlotOut(OutputModel):
+    weekday: int = Field(description="0 = Monday ... 6 = Sunday")
+    starts_at: time
+    ends_at: time
+    room: str
+
+
+class ProfessorRef(OutputModel):
+    id: UUID
+    name: str
+
+
+class CourseOut(OutputModel):
+    id: UUID
+    school_id: UUID
+    semester: str
+    code: str
+    name: str
+    professor: ProfessorRef | None
+    credits: int
+    slots: list[SlotOut]
+    review_count: int
+    average_rating: float | None = Field(description="Mean of 1-5 ratings; null before any")
+
+
+class ProfessorOut(OutputModel):
+    id: UUID
+    school_id: UUID
+    name: str
+    courses: list[CourseOut] = Field(description="By semester (newest first), then code")
+
+
+class ReviewIn(InputModel):
+    rating: StrictInt = Field(ge=1, le=5)
+    text: str = Field("", max_length=2000)
+    semester_taken: str = Field(pattern=SEMESTER_PATTERN, description="e.g. 2026-1")
+
+
+class ReviewOut(OutputModel):
+    """Reviews are shown without their author, as course reviews on campus are."""
+
+    id: UUID
+    course_id: UUID
+    rating: int
+    text: str
+    semester_taken: str
+    created_at: datetime
+    updated_at: datetime | None
+    is_mine: bool
