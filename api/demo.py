@@ -6,6 +6,8 @@ traffic. Every demo user's password is DEMO_PASSWORD.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,15 +18,25 @@ from api.boards import service as boards_service
 from api.boards.schemas import BoardIn
 from api.comments import service as comments_service
 from api.comments.schemas import CommentIn
+from api.courses import importer
+from api.courses import service as courses_service
+from api.courses.models import Course
+from api.courses.schemas import ReviewIn
 from api.posts import service as posts_service
 from api.posts.schemas import PostIn
 from api.reactions import service as reactions_service
 from api.schools import service as schools_service
 from api.schools.models import School
+from api.social import service as social_service
+from api.social.schemas import FriendRequestIn
+from api.timetables import service as timetables_service
+from api.timetables.schemas import TimetableIn, TimetableUpdate
 from api.users.models import User
 from infra.database import session_scope
 
 DEMO_PASSWORD = "quad-demo-password"
+DEMO_SEMESTER = "2026-2"
+DEMO_CATALOG = Path(__file__).with_name("demo_catalog.csv")
 
 SCHOOLS = [
     ("한빛대학교", "hanbit.ac.kr", ["컴퓨터공학과", "경영학과", "국어국문학과"]),
@@ -163,6 +175,64 @@ def _seed(session: Session) -> None:
     comment("sam", welcome_rc, "Hi everyone!")
     comment("priya", welcome_rc, "Hello from the biology lab", anonymous=True)
     post("hyunwoo", boards[schools[2].id][0], "남산공대 첫 글", "안녕하세요!")
+
+    _seed_social(session, users)
+    _seed_courses(session, schools[0].id, users)
+
+
+def _seed_social(session: Session, users: dict[str, Viewer]) -> None:
+    def befriend(a: str, b: str) -> None:
+        req = social_service.send_request(session, users[a], FriendRequestIn(user_id=users[b].id))
+        social_service.respond(session, users[b], req.id, accept=True)
+
+    befriend("minji", "junho")
+    befriend("minji", "seoyeon")
+    befriend("minji", "alex")  # friends across schools
+    social_service.send_request(session, users["yuna"], FriendRequestIn(nickname="minji"))
+    for follower in ("junho", "dohyun", "yuna", "sam"):
+        social_service.set_follow(session, users[follower], users["minji"].id, follow=True)
+    social_service.set_follow(session, users["minji"], users["taeyang"].id, follow=True)
+
+
+def _seed_courses(session: Session, school_id, users: dict[str, Viewer]) -> None:
+    with DEMO_CATALOG.open(encoding="utf-8") as f:
+        importer.import_catalog(session, school_id, DEMO_SEMESTER, importer.parse_catalog(f))
+    course = {
+        c.code: c.id
+        for c in session.scalars(select(Course).where(Course.semester == DEMO_SEMESTER))
+    }
+    plan = timetables_service.create(
+        session,
+        users["minji"],
+        TimetableIn(semester=DEMO_SEMESTER, name="2학기 시간표", public=True),
+    )
+    for code in ("CSE2010", "CSE3030", "KOR1001"):
+        timetables_service.add_course(session, users["minji"], plan.id, course[code])
+    backup = timetables_service.create(
+        session, users["minji"], TimetableIn(semester=DEMO_SEMESTER, name="Plan B")
+    )
+    timetables_service.add_course(session, users["minji"], backup.id, course["CSE3080"])
+    junho = timetables_service.create(
+        session, users["junho"], TimetableIn(semester=DEMO_SEMESTER, name="내 시간표")
+    )
+    timetables_service.add_course(session, users["junho"], junho.id, course["BUS1010"])
+    timetables_service.update_timetable(
+        session, users["junho"], junho.id, TimetableUpdate(public=False)
+    )
+    reviews = [
+        ("minji", "CSE2010", 5, "과제가 많지만 정말 많이 배워요."),
+        ("junho", "CSE2010", 4, "시험이 어려워요."),
+        ("seoyeon", "CSE2010", 4, ""),
+        ("dohyun", "CSE3030", 3, "Lectures are fast; read the book first."),
+        ("yuna", "BUS1010", 5, "강추!"),
+    ]
+    for nickname, code, rating, text in reviews:
+        courses_service.put_review(
+            session,
+            users[nickname],
+            course[code],
+            ReviewIn(rating=rating, text=text, semester_taken="2026-1"),
+        )
 
 
 def demo_users(session: Session) -> list[tuple[str, str]]:

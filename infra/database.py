@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,7 +53,10 @@ def embedded_server_url(settings: Settings) -> str:
     pgdata = (settings.data_dir / "pg").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     if _embedded is None:
-        _embedded = pgserver.get_server(pgdata, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset, as in most containers.
+            warnings.simplefilter("ignore", UserWarning)
+            _embedded = pgserver.get_server(pgdata, cleanup_mode="stop")
         atexit.register(_embedded.cleanup)
         _ensure_database(str(pgdata), settings.db_name)
     return pg8000_socket_url(str(pgdata), settings.db_name)
