@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from infra.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+# pgserver asks platformdirs for a runtime dir; most containers have no XDG_RUNTIME_DIR.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 _lock = threading.Lock()
 _engine: Engine | None = None
@@ -53,10 +55,7 @@ def embedded_server_url(settings: Settings) -> str:
     pgdata = (settings.data_dir / "pg").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     if _embedded is None:
-        with warnings.catch_warnings():
-            # platformdirs warns when XDG_RUNTIME_DIR is unset, as in most containers.
-            warnings.simplefilter("ignore", UserWarning)
-            _embedded = pgserver.get_server(pgdata, cleanup_mode="stop")
+        _embedded = pgserver.get_server(pgdata, cleanup_mode="stop")
         atexit.register(_embedded.cleanup)
         _ensure_database(str(pgdata), settings.db_name)
     return pg8000_socket_url(str(pgdata), settings.db_name)
