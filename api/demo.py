@@ -201,18 +201,18 @@ def _seed_courses(session: Session, school_id, users: dict[str, Viewer]) -> None
         c.code: c.id
         for c in session.scalars(select(Course).where(Course.semester == DEMO_SEMESTER))
     }
-    plan = timetables_service.create(
+    plan = timetables_service.create_timetable(
         session,
         users["minji"],
         TimetableIn(semester=DEMO_SEMESTER, name="2학기 시간표", public=True),
     )
     for code in ("CSE2010", "CSE3030", "KOR1001"):
         timetables_service.add_course(session, users["minji"], plan.id, course[code])
-    backup = timetables_service.create(
+    backup = timetables_service.create_timetable(
         session, users["minji"], TimetableIn(semester=DEMO_SEMESTER, name="Plan B")
     )
     timetables_service.add_course(session, users["minji"], backup.id, course["CSE3080"])
-    junho = timetables_service.create(
+    junho = timetables_service.create_timetable(
         session, users["junho"], TimetableIn(semester=DEMO_SEMESTER, name="내 시간표")
     )
     timetables_service.add_course(session, users["junho"], junho.id, course["BUS1010"])

@@ -23,13 +23,13 @@ def my_timetables(
 @router.post("/v1/timetables", status_code=status.HTTP_201_CREATED, response_model=TimetableOut)
 def create_timetable(body: TimetableIn, viewer: ActiveViewer, session: DbSession) -> TimetableOut:
     """The first timetable of a semester becomes its primary one."""
-    return service.create(session, viewer, body)
+    return service.create_timetable(session, viewer, body)
 
 
 @router.get("/v1/timetables/{timetable_id}", response_model=TimetableOut)
 def get_timetable(timetable_id: UUID, viewer: CurrentViewer, session: DbSession) -> TimetableOut:
     """Yours, or a friend's primary timetable when it is public; otherwise 404."""
-    return service.get(session, viewer, timetable_id)
+    return service.get_timetable(session, viewer, timetable_id)
 
 
 @router.patch("/v1/timetables/{timetable_id}", response_model=TimetableOut)
@@ -41,7 +41,7 @@ def update_timetable(
 
 @router.delete("/v1/timetables/{timetable_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_timetable(timetable_id: UUID, viewer: ActiveViewer, session: DbSession) -> None:
-    service.delete(session, viewer, timetable_id)
+    service.delete_timetable(session, viewer, timetable_id)
 
 
 @router.put("/v1/timetables/{timetable_id}/courses/{course_id}", response_model=TimetableOut)

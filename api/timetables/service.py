@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
@@ -78,7 +78,7 @@ def list_mine(session: Session, viewer: Viewer, semester: str | None) -> list[Ti
     return [_summary(t) for t in rows]
 
 
-def create(session: Session, viewer: Viewer, data: TimetableIn) -> TimetableOut:
+def create_timetable(session: Session, viewer: Viewer, data: TimetableIn) -> TimetableOut:
     # Lock the semester's existing timetables so two first creations can't both be primary.
     existing = session.scalars(
         select(Timetable.id)
@@ -97,7 +97,7 @@ def create(session: Session, viewer: Viewer, data: TimetableIn) -> TimetableOut:
     return _view(session, t)
 
 
-def get(session: Session, viewer: Viewer, timetable_id: UUID) -> TimetableOut:
+def get_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> TimetableOut:
     return _view(session, _visible(session, viewer, session.get(Timetable, timetable_id)))
 
 
@@ -136,7 +136,7 @@ def update_timetable(
     return _view(session, t)
 
 
-def delete(session: Session, viewer: Viewer, timetable_id: UUID) -> None:
+def delete_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> None:
     """Delete; if it was primary, the semester's oldest remaining timetable takes over."""
     t = _owned(session, viewer, timetable_id, lock=True)
     was_primary, semester = t.is_primary, t.semester
@@ -202,7 +202,7 @@ def add_course(
 def remove_course(session: Session, viewer: Viewer, timetable_id: UUID, course_id: UUID) -> None:
     t = _owned(session, viewer, timetable_id, lock=True)
     session.execute(
-        TimetableCourse.__table__.delete().where(
+        delete(TimetableCourse).where(
             TimetableCourse.timetable_id == t.id, TimetableCourse.course_id == course_id
         )
     )
