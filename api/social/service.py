@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
@@ -149,14 +149,14 @@ def respond(session: Session, viewer: Viewer, request_id: UUID, accept: bool) ->
     """The recipient accepts or declines. Repeating the same answer is a no-op."""
     req = _own_request(session, viewer, request_id, "recipient")
     users = _lock_users(session, req.sender_id, req.recipient_id)
+    if req.sender_id not in users:  # the sender closed their account
+        raise NotFound("No such friend request.")
     session.refresh(req, with_for_update=True)
     wanted = RequestStatus.accepted if accept else RequestStatus.declined
     if req.status == wanted:
         return _request_out(req, users)
     if req.status != RequestStatus.pending:
         raise Conflict(f"This request was already {req.status}.")
-    if req.sender_id not in users:
-        raise NotFound("No such user.")
     if accept:
         if not are_friends(session, req.sender_id, req.recipient_id):
             _accept(session, req)
@@ -249,10 +249,9 @@ def set_follow(session: Session, viewer: Viewer, user_id: UUID, follow: bool) ->
     """PUT follows, DELETE unfollows; both idempotent."""
     if user_id == viewer.id:
         raise InvalidInput("You cannot follow yourself.")
-    target = session.execute(
-        select(User.follower_count).where(User.id == user_id, User.deleted_at.is_(None))
-    ).one_or_none()
-    if target is None:
+    # Both counters move: lock the two rows in id order, or A following B while B follows
+    # A would deadlock.
+    if user_id not in _lock_users(session, viewer.id, user_id):
         raise NotFound("No such user.")
     if follow:
         stmt: Any = insert(Follow).values(follower_id=viewer.id, followee_id=user_id)
@@ -290,3 +289,48 @@ def list_follows(
         FollowOut(id=r.id, nickname=r.nickname, school_id=r.school_id, since=r.since) for r in rows
     ]
     return Page[FollowOut](items=items, next_cursor=next_cursor)
+
+
+def forget_user(session: Session, user_id: UUID) -> None:
+    """A closing account leaves the graph, and the other side's counters drop with it.
+
+    Called before the account is marked closed; everyone involved is locked in id order.
+    """
+    others = session.scalars(
+        union(
+            select(Follow.followee_id).where(Follow.follower_id == user_id),
+            select(Follow.follower_id).where(Follow.followee_id == user_id),
+            select(Friendship.friend_id).where(Friendship.user_id == user_id),
+        )
+    ).all()
+    _lock_users(session, user_id, *others)
+    followees = session.scalars(
+        delete(Follow).where(Follow.follower_id == user_id).returning(Follow.followee_id)
+    ).all()
+    followers = session.scalars(
+        delete(Follow).where(Follow.followee_id == user_id).returning(Follow.follower_id)
+    ).all()
+    friends = session.scalars(
+        delete(Friendship).where(Friendship.user_id == user_id).returning(Friendship.friend_id)
+    ).all()
+    session.execute(delete(Friendship).where(Friendship.friend_id == user_id))
+    session.execute(
+        update(FriendRequest)
+        .where(
+            FriendRequest.status == RequestStatus.pending,
+            or_(FriendRequest.sender_id == user_id, FriendRequest.recipient_id == user_id),
+        )
+        .values(status=RequestStatus.cancelled, responded_at=utcnow())
+    )
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(follower_count=0, following_count=0, friend_count=0)
+    )
+    for ids, column in (
+        (followees, "follower_count"),
+        (followers, "following_count"),
+        (friends, "friend_count"),
+    ):
+        for other in sorted(set(ids)):
+            _bump(session, other, column, -1)

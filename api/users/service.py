@@ -11,6 +11,7 @@ from api.auth.tokens import Viewer
 from api.core.db import utcnow
 from api.core.errors import Conflict, InvalidToken, NotFound
 from api.schools.models import School
+from api.social import service as social_service
 from api.users.models import User
 from api.users.schemas import MeOut, MeUpdate, ProfileOut, SchoolRef
 
@@ -56,6 +57,7 @@ def update_me(session: Session, viewer: Viewer, data: MeUpdate) -> MeOut:
 
 def delete_me(session: Session, viewer: Viewer) -> None:
     """Close the account: personal data goes, content stays and shows "(deleted)"."""
+    social_service.forget_user(session, viewer.id)
     session.execute(
         update(User)
         .where(User.id == viewer.id, User.deleted_at.is_(None))
