@@ -101,6 +101,13 @@ def import_courses(school_id, semester: str, csv_file) -> None:
         for error in exc.errors:
             click.echo(error, err=True)
         raise SystemExit(1) from None
+    except UnicodeDecodeError:
+        click.echo(
+            "the file is not UTF-8 text: save it as 'CSV UTF-8' "
+            "(or convert it, e.g. iconv -f cp949 -t utf-8)",
+            err=True,
+        )
+        raise SystemExit(1) from None
     click.echo(f"imported {report.courses} courses ({report.professors} professors)")
 
 

@@ -22,6 +22,8 @@ _WORD_SPLIT = re.compile(f"[\\s{re.escape(string.punctuation)}]+")
 
 def check_query(query: str) -> None:
     """The index needs a word of two or more characters to narrow anything down."""
+    if "\x00" in query:
+        raise InvalidInput("The search must not contain the NUL character.", field="q")
     if not any(len(w) >= 2 for w in _WORD_SPLIT.split(query)):
         raise InvalidInput("Search for at least one word of two or more characters.", field="q")
 

@@ -96,6 +96,8 @@ def parse_catalog(source: TextIO) -> list[CatalogRow]:
 def _parse_row(line: int, raw: dict[str, str | None]) -> CatalogRow:
     if None in raw or any(v is None for v in raw.values()):
         raise ValueError("wrong number of fields")
+    if any("\x00" in v for v in raw.values()):
+        raise ValueError("contains a NUL character")
     code = raw["code"].strip()
     name = raw["name"].strip()
     professor = raw["professor"].strip()

@@ -20,6 +20,7 @@ from api.courses.models import Course, CourseSlot
 from api.social.service import are_friends
 from api.timetables.models import Timetable, TimetableCourse
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
+from api.users.models import User
 
 
 def _summary(t: Timetable) -> TimetableSummary:
@@ -68,6 +69,17 @@ def _visible(session: Session, viewer: Viewer, t: Timetable | None) -> Timetable
     raise NotFound("No such timetable.")
 
 
+def _lock_owner(session: Session, user_id: UUID) -> None:
+    """Serialise a user's changes to their timetables' primary marks until commit.
+
+    Timetable row locks cannot do it: a semester's first timetable has no row to lock yet,
+    and a primary just moved by one request is not seen by another's UPDATE ... WHERE
+    is_primary, so both would end primary (and the unique index would answer 500). The
+    user's own row is the one thing every such change shares; it is locked first.
+    """
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def list_mine(session: Session, viewer: Viewer, semester: str | None) -> list[TimetableSummary]:
     stmt = select(Timetable).where(Timetable.user_id == viewer.id)
     if semester:
@@ -79,11 +91,11 @@ def list_mine(session: Session, viewer: Viewer, semester: str | None) -> list[Ti
 
 
 def create_timetable(session: Session, viewer: Viewer, data: TimetableIn) -> TimetableOut:
-    # Lock the semester's existing timetables so two first creations can't both be primary.
+    _lock_owner(session, viewer.id)
     existing = session.scalars(
-        select(Timetable.id)
-        .where(Timetable.user_id == viewer.id, Timetable.semester == data.semester)
-        .with_for_update()
+        select(Timetable.id).where(
+            Timetable.user_id == viewer.id, Timetable.semester == data.semester
+        )
     ).all()
     t = Timetable(
         user_id=viewer.id,
@@ -113,6 +125,7 @@ def get_primary(session: Session, viewer: Viewer, user_id: UUID, semester: str) 
 def update_timetable(
     session: Session, viewer: Viewer, timetable_id: UUID, data: TimetableUpdate
 ) -> TimetableOut:
+    _lock_owner(session, viewer.id)
     t = _owned(session, viewer, timetable_id, lock=True)
     if data.name is not None:
         t.name = data.name
@@ -138,6 +151,7 @@ def update_timetable(
 
 def delete_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> None:
     """Delete; if it was primary, the semester's oldest remaining timetable takes over."""
+    _lock_owner(session, viewer.id)
     t = _owned(session, viewer, timetable_id, lock=True)
     was_primary, semester = t.is_primary, t.semester
     session.delete(t)
