@@ -111,6 +111,24 @@ def import_courses(school_id, semester: str, csv_file) -> None:
     click.echo(f"imported {report.courses} courses ({report.professors} professors)")
 
 
+@main.group()
+def events() -> None:
+    """The outbox of domain events."""
+
+
+@events.command("sweep")
+@click.option("--prune-days", default=7, show_default=True, help="Delete published events older")
+def sweep_events(prune_days: int) -> None:
+    """Publish events left behind, then prune old published ones (Cloud Scheduler runs
+    the same through the sweep_outbox function)."""
+    from datetime import timedelta
+
+    from api.events import service
+
+    published, pruned = service.sweep(prune_after=timedelta(days=prune_days))
+    click.echo(f"published {published} events, pruned {pruned}")
+
+
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo data set, once: a database that has schools is left alone."""

@@ -5,6 +5,7 @@ from api.boards.models import Board
 from api.comments.models import Comment
 from api.core.db import Base
 from api.courses.models import Course, CourseSlot, Professor, Review
+from api.events.models import OutboxEvent
 from api.posts.models import Post, PostAnonymousAuthor
 from api.reactions.models import CommentLike, PostLike, Scrap
 from api.reports.models import ModerationAction, Report
@@ -25,6 +26,7 @@ __all__ = [
     "FriendRequest",
     "Friendship",
     "ModerationAction",
+    "OutboxEvent",
     "Post",
     "PostAnonymousAuthor",
     "PostLike",

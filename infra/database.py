@@ -17,7 +17,7 @@ import atexit
 import logging
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -161,6 +161,24 @@ def dispose_engine() -> None:
         _sessionmaker = None
 
 
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once this session's transaction has committed (never on rollback).
+
+    Callbacks run in order after `session_scope` commits; one that fails is logged and
+    does not undo the commit (whatever it was for must be recoverable, like the outbox).
+    """
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def _run_after_commit(session: Session) -> None:
+    callbacks = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("after-commit callback failed")
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """A unit of work: commit on success, roll back on any error.
@@ -175,5 +193,7 @@ def session_scope() -> Iterator[Session]:
             yield session
             session.commit()
         except BaseException:
+            session.info.pop("after_commit", None)
             session.rollback()
             raise
+        _run_after_commit(session)

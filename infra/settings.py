@@ -57,6 +57,25 @@ class Settings(BaseSettings):
     )
     db_statement_timeout_ms: int = 15_000
 
+    # --- events: Pub/Sub in the cloud or with the emulator, else an in-process bus ------
+    events_backend: str = Field(
+        "auto",
+        description="auto | pubsub | inprocess (auto: Pub/Sub when in the cloud or "
+        "when PUBSUB_EMULATOR_HOST is set)",
+    )
+    pubsub_emulator_host: str | None = Field(None, description="host:port of the emulator")
+    pubsub_project: str | None = Field(
+        None, description="Project of the topics (default: GOOGLE_CLOUD_PROJECT, or quad-local)"
+    )
+    topic_prefix: str = Field("quad-", description="Prefix of every Pub/Sub topic name")
+    event_source: str = Field("//quad/api", description="CloudEvents `source` of our events")
+
+    @property
+    def uses_pubsub(self) -> bool:
+        if self.events_backend != "auto":
+            return self.events_backend == "pubsub"
+        return bool(self.pubsub_emulator_host or self.cloud_sql_instance)
+
     # --- auth -------------------------------------------------------------------------
     jwt_secret: SecretStr | None = Field(
         None, description="HS256 signing key; from Secret Manager in the cloud, generated locally"

@@ -21,6 +21,8 @@ from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUp
 from api.core.db import utcnow
 from api.core.errors import Forbidden, NotFound
 from api.core.pagination import Page, decode_cursor, encode_cursor
+from api.events import service as events
+from api.events.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post, PostAnonymousAuthor
 from api.reactions.models import CommentLike
@@ -171,6 +173,19 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
     session.add(comment)
     post.comment_count += 1
     session.flush()
+    events.record(
+        session,
+        EventType.comment_created,
+        f"posts/{post_id}/comments/{comment.id}",
+        {
+            "comment_id": str(comment.id),
+            "post_id": str(post_id),
+            "parent_id": str(parent_id) if parent_id else None,
+            "school_id": str(post.school_id),
+            "author_id": str(viewer.id),
+            "anonymous": comment.anonymous,
+        },
+    )
     return get_comment(session, viewer, comment.id, post)
 
 

@@ -23,6 +23,8 @@ from api.core.errors import NotFound
 from api.core.pagination import Page, keyset_page
 from api.courses.models import Course, CourseSlot, Professor, Review
 from api.courses.schemas import CourseOut, ProfessorOut, ProfessorRef, ReviewIn, ReviewOut, SlotOut
+from api.events import service as events
+from api.events.types import EventType
 
 
 def slots_by_course(session: Session, course_ids: Iterable[UUID]) -> dict[UUID, list[SlotOut]]:
@@ -169,6 +171,18 @@ def put_review(session: Session, viewer: Viewer, course_id: UUID, data: ReviewIn
         ).returning(Review)
     ).scalar_one()
     _refresh_rating(session, course_id)
+    events.record(
+        session,
+        EventType.review_posted,
+        f"courses/{course_id}/reviews/{review.id}",
+        {
+            "review_id": str(review.id),
+            "course_id": str(course_id),
+            "school_id": str(viewer.school_id),
+            "user_id": str(viewer.id),
+            "rating": review.rating,
+        },
+    )
     return _review_out(review, viewer)
 
 

@@ -19,6 +19,8 @@ from api.core import search
 from api.core.db import utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
+from api.events import service as events
+from api.events.types import EventType
 from api.posts.models import HOT_LIKE_THRESHOLD, Post
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
 from api.reactions.models import PostLike, Scrap
@@ -236,6 +238,19 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
     )
     session.add(post)
     session.flush()
+    events.record(
+        session,
+        EventType.post_created,
+        f"posts/{post.id}",
+        {
+            "post_id": str(post.id),
+            "board_id": str(post.board_id),
+            "school_id": str(post.school_id),
+            "author_id": str(viewer.id),
+            "anonymous": post.anonymous,
+            "question": post.question,
+        },
+    )
     nickname = session.scalar(select(User.nickname).where(User.id == viewer.id))
     return post_out(post, nickname, None, viewer)
 

@@ -17,6 +17,8 @@ from api.auth.tokens import Viewer
 from api.comments import service as comments_service
 from api.comments.models import Comment
 from api.core.errors import Forbidden, NotFound
+from api.events import service as events
+from api.events.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post
 from api.reactions.models import CommentLike, PostLike, Scrap
@@ -32,8 +34,10 @@ def _toggle(
     target: Any,
     target_id: UUID,
     counter: str,
+    added_event: tuple[EventType, str, dict[str, Any]],
 ) -> int:
-    """Add or remove one mark row and move the target's counter if a row really changed.
+    """Add or remove one mark row and move the target's counter if a row really changed;
+    a mark really added also records `added_event` (type, subject, data).
 
     Returns the counter as committed now: when nothing changed (a concurrent request got
     there first), a fresh statement reads it, since the value read before our statement
@@ -47,6 +51,8 @@ def _toggle(
     column = getattr(target, counter)
     if changed is None:
         return session.execute(select(column).where(target.id == target_id)).scalar_one()
+    if add:
+        events.record(session, *added_event)
     return session.execute(
         update(target)
         .where(target.id == target_id)
@@ -81,6 +87,11 @@ def set_post_like(session: Session, viewer: Viewer, post_id: UUID, liked: bool) 
         target=Post,
         target_id=post_id,
         counter="like_count",
+        added_event=(
+            EventType.post_liked,
+            f"posts/{post_id}",
+            {"post_id": str(post_id), "school_id": str(post.school_id), "user_id": str(viewer.id)},
+        ),
     )
     return LikeState(liked=liked, like_count=count)
 
@@ -97,12 +108,22 @@ def set_comment_like(session: Session, viewer: Viewer, comment_id: UUID, liked: 
         target=Comment,
         target_id=comment_id,
         counter="like_count",
+        added_event=(
+            EventType.comment_liked,
+            f"posts/{comment.post_id}/comments/{comment_id}",
+            {
+                "comment_id": str(comment_id),
+                "post_id": str(comment.post_id),
+                "school_id": str(viewer.school_id),
+                "user_id": str(viewer.id),
+            },
+        ),
     )
     return LikeState(liked=liked, like_count=count)
 
 
 def set_scrap(session: Session, viewer: Viewer, post_id: UUID, scrapped: bool) -> ScrapState:
-    _visible_post(session, viewer, post_id)
+    post = _visible_post(session, viewer, post_id)
     count = _toggle(
         session,
         add=scrapped,
@@ -111,5 +132,10 @@ def set_scrap(session: Session, viewer: Viewer, post_id: UUID, scrapped: bool) -
         target=Post,
         target_id=post_id,
         counter="scrap_count",
+        added_event=(
+            EventType.post_scrapped,
+            f"posts/{post_id}",
+            {"post_id": str(post_id), "school_id": str(post.school_id), "user_id": str(viewer.id)},
+        ),
     )
     return ScrapState(scrapped=scrapped, scrap_count=count)

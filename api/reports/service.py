@@ -17,6 +17,8 @@ from api.auth.tokens import Viewer
 from api.comments.models import Comment
 from api.core.db import utcnow
 from api.core.errors import Forbidden, NotFound
+from api.events import service as events
+from api.events.types import EventType
 from api.posts.models import Post
 from api.reports.models import ModerationAction, Report, ReportReason, TargetType
 from infra.settings import get_settings
@@ -53,6 +55,19 @@ def report(
         .returning(Report.id)
     ).first()
     if added:
+        events.record(
+            session,
+            EventType.content_reported,
+            f"{target_type}s/{target_id}",
+            {
+                "report_id": str(added.id),
+                "target_type": str(target_type),
+                "target_id": str(target_id),
+                "school_id": str(target.school_id),
+                "reporter_id": str(viewer.id),
+                "reason": str(reason),
+            },
+        )
         hide_if_reported_enough(session, target_type, target_id)
 
 
@@ -83,5 +98,11 @@ def hide_if_reported_enough(session: Session, target_type: TargetType, target_id
             decided_by="system:report-threshold",
             reason=f"reported by {reporters} distinct users (threshold {threshold})",
         )
+    )
+    events.record(
+        session,
+        EventType.content_hidden,
+        f"{target_type}s/{target_id}",
+        {"target_type": str(target_type), "target_id": str(target_id), "reporters": reporters},
     )
     return True

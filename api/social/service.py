@@ -19,6 +19,8 @@ from api.auth.tokens import Viewer
 from api.core.db import utcnow
 from api.core.errors import Conflict, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
+from api.events import service as events
+from api.events.types import EventType
 from api.social.models import Follow, FriendRequest, Friendship, RequestStatus
 from api.social.schemas import (
     Direction,
@@ -87,6 +89,13 @@ def _befriend(session: Session, a: UUID, b: UUID) -> None:
     )
     _bump(session, a, "friend_count", +1)
     _bump(session, b, "friend_count", +1)
+    first, second = sorted((a, b))
+    events.record(
+        session,
+        EventType.friend_added,
+        f"users/{first}/friends/{second}",
+        {"user_ids": [str(first), str(second)]},
+    )
 
 
 # --- friend requests ------------------------------------------------------------------
@@ -265,6 +274,13 @@ def set_follow(session: Session, viewer: Viewer, user_id: UUID, follow: bool) ->
         delta = 1 if follow else -1
         count = _bump(session, user_id, "follower_count", delta)
         _bump(session, viewer.id, "following_count", delta)
+        if follow:
+            events.record(
+                session,
+                EventType.user_followed,
+                f"users/{user_id}/followers/{viewer.id}",
+                {"follower_id": str(viewer.id), "followee_id": str(user_id)},
+            )
     return FollowState(following=follow, follower_count=count)
 
 

@@ -17,6 +17,8 @@ from api.auth.tokens import Viewer
 from api.core.errors import Conflict, InvalidInput, NotFound
 from api.courses import service as courses_service
 from api.courses.models import Course, CourseSlot
+from api.events import service as events
+from api.events.types import EventType
 from api.social.service import are_friends
 from api.timetables.models import Timetable, TimetableCourse
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
@@ -205,18 +207,38 @@ def add_course(
             f"{course.code} clashes with {clash.code} {clash.name}.",
             clashing_course={"id": str(clash.id), "code": clash.code, "name": clash.name},
         )
-    session.execute(
+    added = session.execute(
         insert(TimetableCourse)
         .values(timetable_id=t.id, course_id=course_id)
         .on_conflict_do_nothing()
-    )
+        .returning(TimetableCourse.course_id)
+    ).first()
+    if added:
+        _record_change(session, t, course_id, "added")
     return _view(session, t)
+
+
+def _record_change(session: Session, t: Timetable, course_id: UUID, change: str) -> None:
+    events.record(
+        session,
+        EventType.timetable_changed,
+        f"timetables/{t.id}",
+        {
+            "timetable_id": str(t.id),
+            "user_id": str(t.user_id),
+            "semester": t.semester,
+            "course_id": str(course_id),
+            "change": change,
+        },
+    )
 
 
 def remove_course(session: Session, viewer: Viewer, timetable_id: UUID, course_id: UUID) -> None:
     t = _owned(session, viewer, timetable_id, lock=True)
-    session.execute(
-        delete(TimetableCourse).where(
-            TimetableCourse.timetable_id == t.id, TimetableCourse.course_id == course_id
-        )
-    )
+    removed = session.execute(
+        delete(TimetableCourse)
+        .where(TimetableCourse.timetable_id == t.id, TimetableCourse.course_id == course_id)
+        .returning(TimetableCourse.course_id)
+    ).first()
+    if removed:
+        _record_change(session, t, course_id, "removed")

@@ -1,0 +1,136 @@
+"""The transactional outbox: record events with the write, publish them after commit.
+
+`record()` adds an outbox row in the caller's transaction, so there is no event for a
+rolled-back write and no committed write without its event. After the commit the row
+is published as a structured CloudEvent 1.0; if that fails, the row stays and
+`sweep()` (a console command and a Cloud Scheduler target) publishes it later. Each
+event keeps its id across retries, so consumers can drop duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from cloudevents.conversion import to_json
+from cloudevents.http import CloudEvent
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from api.core.db import utcnow
+from api.core.ids import new_id
+from api.events.models import OutboxEvent
+from api.events.types import TOPICS, EventType
+from infra import database
+from infra.events import get_bus
+from infra.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def record(
+    session: Session,
+    type_: EventType,
+    subject: str,
+    data: dict[str, Any],
+    ordering_key: str | None = None,
+) -> OutboxEvent:
+    """Add an event to the caller's transaction; it is published once that commits.
+
+    `subject` names the thing the event is about ("posts/<id>/comments/<id>");
+    `ordering_key` the aggregate whose events must stay in order (default: the subject's
+    first two parts, e.g. "posts/<id>").
+    """
+    event = OutboxEvent(
+        id=new_id(),
+        topic=TOPICS[type_],
+        type=str(type_),
+        subject=subject,
+        ordering_key=ordering_key or "/".join(subject.split("/")[:2]),
+        data=data,
+        created_at=utcnow(),
+    )
+    session.add(event)
+    pending: list[UUID] = session.info.setdefault("outbox_ids", [])
+    if not pending:
+        database.after_commit(session, lambda: relay(session.info.pop("outbox_ids", [])))
+    pending.append(event.id)
+    return event
+
+
+def to_cloudevent(event: OutboxEvent) -> bytes:
+    """The structured-mode CloudEvent 1.0 JSON of an outbox row."""
+    ce = CloudEvent(
+        {
+            "id": str(event.id),
+            "type": event.type,
+            "source": get_settings().event_source,
+            "subject": event.subject,
+            "time": event.created_at.isoformat(),
+            "datacontenttype": "application/json",
+        },
+        event.data,
+    )
+    return to_json(ce)
+
+
+def relay(ids: Sequence[UUID] | None = None, limit: int = 500) -> int:
+    """Publish unpublished events (these ids, or the oldest `limit`). Returns how many.
+
+    Rows are claimed with FOR UPDATE SKIP LOCKED, so concurrent relays and sweeps never
+    publish the same row at once. A failure stops the batch (later events of the same
+    aggregate must not overtake it) and is recorded on the row.
+    """
+    if ids is not None and not ids:
+        return 0
+    bus = get_bus()
+    published = 0
+    with database.session_scope() as session:
+        stmt = select(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+        if ids is not None:
+            stmt = stmt.where(OutboxEvent.id.in_(ids))
+        rows = session.scalars(
+            stmt.order_by(OutboxEvent.created_at, OutboxEvent.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for event in rows:
+            try:
+                bus.publish(
+                    event.topic,
+                    to_cloudevent(event),
+                    event.ordering_key,
+                    {"ce-type": event.type, "ce-id": str(event.id)},
+                )
+            except Exception as exc:
+                event.attempts += 1
+                event.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                log.warning(
+                    "publishing an event failed; the sweep will retry",
+                    extra={"fields": {"event_id": str(event.id), "event_type": event.type}},
+                )
+                break
+            event.published_at = utcnow()
+            published += 1
+    return published
+
+
+def sweep(batch: int = 500, prune_after: timedelta = timedelta(days=7)) -> tuple[int, int]:
+    """Publish everything left behind, then delete published rows older than
+    `prune_after`. Returns (published, pruned)."""
+    published = 0
+    while True:
+        done = relay(limit=batch)
+        published += done
+        if done < batch:
+            break
+    with database.session_scope() as session:
+        pruned = session.execute(
+            delete(OutboxEvent)
+            .where(OutboxEvent.published_at < utcnow() - prune_after)
+            .returning(OutboxEvent.id)
+        ).all()
+    return published, len(pruned)

@@ -1,0 +1,40 @@
+"""Every domain event the API emits: its CloudEvents `type` and the topic it goes to.
+
+Types are versioned (`.v1`); a consumer handles the versions it knows and acknowledges
+the rest. Topic names get the `TOPIC_PREFIX` (default `quad-`) on Pub/Sub.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    user_signed_up = "quad.user.signed_up.v1"
+    post_created = "quad.post.created.v1"
+    comment_created = "quad.comment.created.v1"
+    post_liked = "quad.post.liked.v1"
+    comment_liked = "quad.comment.liked.v1"
+    post_scrapped = "quad.post.scrapped.v1"
+    content_reported = "quad.content.reported.v1"
+    content_hidden = "quad.content.hidden.v1"
+    review_posted = "quad.review.posted.v1"
+    friend_added = "quad.friend.added.v1"
+    user_followed = "quad.user.followed.v1"
+    timetable_changed = "quad.timetable.changed.v1"
+
+
+TOPICS: dict[EventType, str] = {
+    EventType.user_signed_up: "users",
+    EventType.post_created: "posts",
+    EventType.comment_created: "comments",
+    EventType.post_liked: "reactions",
+    EventType.comment_liked: "reactions",
+    EventType.post_scrapped: "reactions",
+    EventType.content_reported: "reports",
+    EventType.content_hidden: "moderation",
+    EventType.review_posted: "reviews",
+    EventType.friend_added: "social",
+    EventType.user_followed: "social",
+    EventType.timetable_changed: "timetables",
+}
