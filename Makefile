@@ -17,7 +17,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 install: $(UV)
-	$(UV) sync --locked --group api --group local --group dev
+	$(UV) sync --locked  # the default groups: api, functions, local, dev
 
 run: install
 	$(UV) run --no-sync quad migrate

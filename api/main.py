@@ -15,6 +15,7 @@ from api.comments.router import router as comments_router
 from api.core.errors import install_error_handlers, problem_response
 from api.core.middleware import ConcurrencyLimitMiddleware, RequestContextMiddleware
 from api.courses.router import router as courses_router
+from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.reactions.router import router as reactions_router
 from api.reports.router import router as reports_router
@@ -70,6 +71,7 @@ def create_app() -> FastAPI:
         social_router,
         courses_router,
         timetables_router,
+        notifications_router,
     ):
         app.include_router(router)
 

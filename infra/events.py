@@ -12,6 +12,7 @@ Messages are bytes (a structured-mode CloudEvent) plus string attributes, as in 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections import defaultdict
@@ -93,7 +94,29 @@ def create_bus(settings: Settings) -> EventBus:
     if settings.uses_pubsub:
         project = settings.pubsub_project or settings.google_cloud_project or "quad-local"
         return PubSubBus(project, settings.topic_prefix)
-    return InProcessBus()
+    bus = InProcessBus()
+    for topic, target in _subscriptions(settings.inprocess_subscriptions):
+        bus.subscribe(topic, _lazy(target))
+    return bus
+
+
+def _subscriptions(spec: str) -> list[tuple[str, str]]:
+    pairs = [item.split("=", 1) for item in spec.split(",") if item.strip()]
+    return [(topic.strip(), target.strip()) for topic, target in pairs]
+
+
+def _lazy(target: str) -> Handler:
+    """Resolve `module:function` on first delivery. infra names its handlers by
+    configuration rather than importing them (it imports nothing of the others)."""
+    resolved: list[Handler] = []
+
+    def handler(data: bytes, attributes: dict[str, str]) -> None:
+        if not resolved:
+            module, _, name = target.partition(":")
+            resolved.append(getattr(importlib.import_module(module), name))
+        resolved[0](data, attributes)
+
+    return handler
 
 
 def get_bus() -> EventBus:

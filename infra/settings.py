@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     )
     topic_prefix: str = Field("quad-", description="Prefix of every Pub/Sub topic name")
     event_source: str = Field("//quad/api", description="CloudEvents `source` of our events")
+    event_max_age_seconds: int = Field(
+        24 * 3600, description="Handlers drop events older than this (logged)"
+    )
+    inprocess_subscriptions: str = Field(
+        "reports=functions.handlers:local_content_reported,"
+        "comments=functions.handlers:local_comment_created",
+        description="Local bus only: topic=module:function pairs, as the cloud's "
+        "subscriptions route topics to functions",
+    )
 
     @property
     def uses_pubsub(self) -> bool:

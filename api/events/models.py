@@ -36,3 +36,14 @@ class OutboxEvent(Base):
     published_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedEvent(Base):
+    """Events a handler has already applied: Pub/Sub delivers at least once, so a
+    redelivered event must find its id here and have no second effect."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[UUID] = mapped_column(primary_key=True)
+    handler: Mapped[str] = mapped_column(String(100), primary_key=True)
+    processed_at: Mapped[datetime] = created_at_column()

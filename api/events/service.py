@@ -18,11 +18,12 @@ from uuid import UUID
 from cloudevents.conversion import to_json
 from cloudevents.http import CloudEvent
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from api.core.db import utcnow
 from api.core.ids import new_id
-from api.events.models import OutboxEvent
+from api.events.models import OutboxEvent, ProcessedEvent
 from api.events.types import TOPICS, EventType
 from infra import database
 from infra.events import get_bus
@@ -134,3 +135,17 @@ def sweep(batch: int = 500, prune_after: timedelta = timedelta(days=7)) -> tuple
             .returning(OutboxEvent.id)
         ).all()
     return published, len(pruned)
+
+
+def claim(session: Session, event_id: UUID, handler: str) -> bool:
+    """True the first time `handler` sees this event (in the caller's transaction, so the
+    claim commits or rolls back with the handler's effect)."""
+    return (
+        session.execute(
+            insert(ProcessedEvent)
+            .values(event_id=event_id, handler=handler)
+            .on_conflict_do_nothing()
+            .returning(ProcessedEvent.event_id)
+        ).first()
+        is not None
+    )

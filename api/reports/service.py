@@ -1,8 +1,9 @@
 """Reports, and the moderation rule they feed.
 
 A report is one per user per target (repeating is a no-op) and cannot be withdrawn.
-Content reported by `REPORT_HIDE_THRESHOLD` distinct users is hidden; the rule lives in
-`hide_if_reported_enough` alone, so a Cloud Function can take over its trigger.
+Content reported by `REPORT_HIDE_THRESHOLD` distinct users is hidden. The report request
+only records the report and its event; the on_content_reported function applies the rule
+(`hide_if_reported_enough`) when the event arrives.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ def report(
                 "reason": str(reason),
             },
         )
-        hide_if_reported_enough(session, target_type, target_id)
 
 
 def hide_if_reported_enough(session: Session, target_type: TargetType, target_id: UUID) -> bool:

@@ -1,0 +1,118 @@
+"""Turning what a function receives into one of our CloudEvents, and the rules every
+handler shares.
+
+Pub/Sub delivers our structured CloudEvent inside its own `messagePublished` CloudEvent
+(`data.message.data` is base64). Every handler then follows the same rules:
+
+- malformed or unknown events are logged and acknowledged (returning normally), so a
+  poison message never loops;
+- events older than `EVENT_MAX_AGE_SECONDS` are dropped with a log line;
+- an event is applied at most once per handler (its id is claimed in the same
+  transaction as the effect), since Pub/Sub delivers at least once;
+- any other failure (the database unreachable) raises, so Pub/Sub retries it and,
+  after the subscription's maximum attempts, moves it to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from cloudevents.http import CloudEvent, from_json
+from sqlalchemy.orm import Session
+
+from api.events import service as events
+from infra.database import session_scope
+from infra.settings import get_settings
+
+log = logging.getLogger("functions")
+
+PUBSUB_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished"
+
+
+class MalformedEvent(ValueError):
+    """The event cannot be understood; retrying will not help."""
+
+
+def unwrap(cloud_event: CloudEvent) -> CloudEvent:
+    """Our CloudEvent out of a Pub/Sub push (or the event itself when it is one of ours)."""
+    if cloud_event["type"] != PUBSUB_PUBLISHED:
+        return cloud_event
+    try:
+        raw = base64.b64decode(cloud_event.data["message"]["data"], validate=True)
+    except (KeyError, TypeError, binascii.Error) as exc:
+        raise MalformedEvent(f"not a Pub/Sub message: {exc}") from exc
+    return parse(raw)
+
+
+def parse(raw: bytes) -> CloudEvent:
+    try:
+        return from_json(raw)
+    except Exception as exc:  # the SDK raises several kinds for bad input
+        raise MalformedEvent(f"not a structured CloudEvent: {exc}") from exc
+
+
+def uuid_field(data: Any, name: str) -> UUID:
+    try:
+        return UUID(str(data[name]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MalformedEvent(f"data.{name} is missing or not a UUID") from exc
+
+
+def _age_seconds(event: CloudEvent) -> float | None:
+    time = event.get("time")
+    if not time:
+        return None
+    try:
+        sent = datetime.fromisoformat(str(time).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise MalformedEvent("bad time attribute") from exc
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - sent).total_seconds()
+
+
+def handle(
+    name: str,
+    accepted_types: set[str],
+    event: CloudEvent | bytes,
+    apply: Callable[[Session, CloudEvent], None],
+) -> str:
+    """Run `apply` once for this event under the shared rules. Returns what happened:
+    applied, duplicate, ignored, stale or malformed (logged in each case)."""
+    fields: dict[str, Any] = {"handler": name}
+    try:
+        ours = parse(event) if isinstance(event, bytes) else unwrap(event)
+        fields |= {"event_id": ours.get("id"), "event_type": ours.get("type")}
+        if ours["type"] not in accepted_types:
+            log.info("event type not handled here; acknowledged", extra={"fields": fields})
+            return "ignored"
+        age = _age_seconds(ours)
+        if age is not None and age > get_settings().event_max_age_seconds:
+            log.warning("event too old; dropped", extra={"fields": fields | {"age_s": age}})
+            return "stale"
+        event_id = UUID(str(ours["id"]))
+    except (MalformedEvent, ValueError) as exc:
+        log.error(f"malformed event acknowledged: {exc}", extra={"fields": fields})
+        return "malformed"
+    try:
+        with session_scope() as session:
+            if not events.claim(session, event_id, name):
+                log.info("duplicate event; already applied", extra={"fields": fields})
+                return "duplicate"
+            apply(session, ours)
+    except MalformedEvent as exc:
+        log.error(f"malformed event acknowledged: {exc}", extra={"fields": fields})
+        return "malformed"
+    except Exception:
+        # Anything else may pass (the database restarting, a lock timeout): raise, so
+        # Pub/Sub redelivers; after the maximum attempts it goes to the dead-letter topic.
+        log.warning("handler failed; Pub/Sub will retry", extra={"fields": fields}, exc_info=True)
+        raise
+    log.info("event applied", extra={"fields": fields})
+    return "applied"

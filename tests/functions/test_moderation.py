@@ -1,0 +1,169 @@
+"""on_content_reported: distinct reporters counted, content hidden at the threshold,
+one moderation record, a content.hidden event; idempotent and robust to bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from api.events.models import OutboxEvent
+from api.reports.models import ModerationAction
+from functions import main
+from infra import events as bus_module
+from tests.api.helpers import create_post
+from tests.functions.events import ours, pubsub_push
+
+REPORTED = "quad.content.reported.v1"
+
+
+@pytest.fixture
+def quiet_bus(database_url):
+    """Reports are recorded without running the handler, so each test drives it."""
+    bus = bus_module.InProcessBus()
+    bus_module.set_bus(bus)
+    yield bus
+    bus_module.set_bus(None)
+
+
+def _report(client, user, post_id):
+    r = client.put(f"/v1/posts/{post_id}/report", json={"reason": "spam"}, headers=user.headers)
+    assert r.status_code == 200
+
+
+def _hidden(client, user, post_id) -> bool:
+    return client.get(f"/v1/posts/{post_id}", headers=user.headers).json()["hidden"]
+
+
+def _event(post_id, **kw):
+    return pubsub_push(ours(REPORTED, {"target_type": "post", "target_id": post_id}, **kw))
+
+
+def test_the_report_answers_at_once_and_the_function_hides_at_the_threshold(
+    client, campus, world, quiet_bus, db
+):
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 5):
+        _report(client, u, post)
+    assert _hidden(client, campus.bob, post) is False  # the request only recorded it
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is True
+    action = db.scalars(select(ModerationAction)).one()
+    assert action.decided_by == "system:report-threshold" and "5 distinct" in action.reason
+    hidden_events = db.scalars(
+        select(OutboxEvent).where(OutboxEvent.type == "quad.content.hidden.v1")
+    ).all()
+    assert len(hidden_events) == 1 and hidden_events[0].data["target_id"] == post
+
+
+def test_below_the_threshold_nothing_is_hidden(client, campus, world, quiet_bus):
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 4):
+        _report(client, u, post)
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is False
+
+
+def test_the_same_event_three_times_has_one_effect(client, campus, world, quiet_bus, db):
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 6):
+        _report(client, u, post)
+    event = _event(post)
+    from functions import handlers
+
+    results = [handlers.content_reported(event) for _ in range(3)]
+    assert results == ["applied", "duplicate", "duplicate"]
+    assert db.scalar(select(func.count()).select_from(ModerationAction)) == 1
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pubsub_push(b"not json at all"),
+        pubsub_push(b'{"specversion": "1.0"}'),
+        pubsub_push(ours(REPORTED, {"target_type": "video", "target_id": "x"})),
+        pubsub_push(ours(REPORTED, {"target_type": "post"})),
+        pubsub_push(ours(REPORTED, {"target_type": "post", "target_id": "not-a-uuid"})),
+    ],
+    ids=["garbage", "no-fields", "bad-type", "no-target", "bad-uuid"],
+)
+def test_malformed_events_are_logged_and_acknowledged(database_url, event, caplog):
+    from functions import handlers
+
+    assert handlers.content_reported(event) == "malformed"  # no exception: no retry storm
+    assert any("malformed" in r.getMessage() for r in caplog.records)
+
+
+def test_a_broken_pubsub_envelope_is_acknowledged(database_url):
+    from functions import handlers
+    from tests.functions.events import CloudEvent
+
+    broken = CloudEvent(
+        {"type": "google.cloud.pubsub.topic.v1.messagePublished", "source": "//pubsub"},
+        {"message": {"data": "%%%not base64"}},
+    )
+    assert handlers.content_reported(broken) == "malformed"
+
+
+def test_other_event_types_are_acknowledged_untouched(database_url):
+    from functions import handlers
+
+    event = pubsub_push(ours("quad.post.created.v1", {"post_id": "x"}))
+    assert handlers.content_reported(event) == "ignored"
+
+
+def test_stale_events_are_dropped(client, campus, world, quiet_bus, caplog):
+    from functions import handlers
+
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 5):
+        _report(client, u, post)
+    assert handlers.content_reported(_event(post, age=timedelta(days=2))) == "stale"
+    assert _hidden(client, campus.bob, post) is False
+    assert any("too old" in r.getMessage() for r in caplog.records)
+
+
+def test_a_transient_failure_raises_so_pubsub_retries(
+    client, campus, world, quiet_bus, monkeypatch
+):
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import sessionmaker
+
+    from functions import handlers
+    from infra import database
+
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 5):
+        _report(client, u, post)
+    event = _event(post)
+
+    # The database is unreachable: nothing listens on port 1.
+    down = create_engine("postgresql+pg8000://postgres@127.0.0.1:1/quad")
+    monkeypatch.setattr(database, "_engine", down)
+    monkeypatch.setattr(database, "_sessionmaker", sessionmaker(down))
+    with pytest.raises(DBAPIError):  # pg8000 reports a refused connection as InterfaceError
+        handlers.content_reported(event)
+    monkeypatch.undo()
+    # The redelivery is applied: the failed attempt claimed nothing.
+    assert handlers.content_reported(event) == "applied"
+    assert _hidden(client, campus.bob, post) is True
+
+
+def test_locally_the_bus_runs_the_moderation_function(client, campus, world):
+    """With nothing configured, the in-process bus routes reports to the same handler."""
+    bus_module.set_bus(None)
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 5):
+        _report(client, u, post)
+    assert _hidden(client, campus.bob, post) is True
+
+
+def test_events_are_structured_json(client, campus, quiet_bus, db):
+    post = create_post(client, campus.alice, campus.board)["id"]
+    _report(client, campus.bob, post)
+    row = db.scalars(select(OutboxEvent).where(OutboxEvent.type == REPORTED)).one()
+    assert row.data["target_id"] == post and row.data["reason"] == "spam"
+    json.dumps(row.data)
