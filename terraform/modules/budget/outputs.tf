@@ -1,0 +1,4 @@
+output "id" {
+  description = "Budget resource id."
+  value       = google_billing_budget.this.id
+}

@@ -1,0 +1,92 @@
+# A private bucket: uniform bucket-level access, public access prevention enforced,
+# versioning, optional CORS and lifecycle rules, role bindings on the bucket only, and
+# optional Pub/Sub notifications (with the Cloud Storage service agent allowed to publish).
+
+locals {
+  bindings = merge([
+    for role, members in var.iam : {
+      for member in members : "${role}|${member}" => { role = role, member = member }
+    }
+  ]...)
+}
+
+data "google_storage_project_service_account" "this" {
+  count   = length(var.notifications) > 0 ? 1 : 0
+  project = var.project_id
+}
+
+resource "google_storage_bucket" "this" {
+  #checkov:skip=CKV_GCP_62:Access is recorded by Cloud Audit Logs; legacy usage-log buckets would add a second bucket per bucket and no information.
+  project                     = var.project_id
+  name                        = var.name
+  location                    = var.location
+  storage_class               = var.storage_class
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = var.force_destroy
+  labels                      = var.labels
+
+  versioning {
+    enabled = var.versioning
+  }
+
+  soft_delete_policy {
+    retention_duration_seconds = var.soft_delete_retention_seconds
+  }
+
+  dynamic "cors" {
+    for_each = var.cors
+    content {
+      origin          = cors.value.origins
+      method          = cors.value.methods
+      response_header = cors.value.response_headers
+      max_age_seconds = cors.value.max_age_seconds
+    }
+  }
+
+  dynamic "lifecycle_rule" {
+    for_each = var.lifecycle_rules
+    content {
+      action {
+        type          = lifecycle_rule.value.action
+        storage_class = lifecycle_rule.value.storage_class
+      }
+      condition {
+        age                        = lifecycle_rule.value.age
+        matches_prefix             = lifecycle_rule.value.matches_prefix
+        with_state                 = lifecycle_rule.value.with_state
+        days_since_noncurrent_time = lifecycle_rule.value.days_since_noncurrent_time
+        num_newer_versions         = lifecycle_rule.value.num_newer_versions
+      }
+    }
+  }
+}
+
+resource "google_storage_bucket_iam_member" "this" {
+  for_each = local.bindings
+
+  bucket = google_storage_bucket.this.name
+  role   = each.value.role
+  member = each.value.member
+}
+
+resource "google_pubsub_topic_iam_member" "notifications" {
+  for_each = var.notifications
+
+  project = var.project_id
+  topic   = each.value.topic
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.this[0].email_address}"
+}
+
+resource "google_storage_notification" "this" {
+  for_each = var.notifications
+
+  bucket             = google_storage_bucket.this.name
+  topic              = each.value.topic
+  payload_format     = "JSON_API_V1"
+  event_types        = each.value.event_types
+  object_name_prefix = each.value.object_name_prefix
+
+  depends_on = [google_pubsub_topic_iam_member.notifications]
+}

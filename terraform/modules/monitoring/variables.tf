@@ -1,0 +1,78 @@
+variable "project_id" {
+  type        = string
+  description = "Project monitored (and that owns the policies)."
+}
+
+variable "notification_emails" {
+  type        = list(string)
+  description = "E-mail addresses that receive every alert."
+  default     = []
+}
+
+variable "api_service_name" {
+  type        = string
+  description = "Cloud Run service name of the API."
+}
+
+variable "api_host" {
+  type        = string
+  description = "Host name of the API's URL (uptime check target)."
+}
+
+variable "uptime_path" {
+  type        = string
+  description = "Path the uptime check requests."
+  default     = "/healthz"
+}
+
+variable "error_rate_threshold" {
+  type        = number
+  description = "Share of 5xx responses that alerts (0.02 = 2%)."
+  default     = 0.02
+}
+
+variable "latency_p99_threshold_ms" {
+  type        = number
+  description = "p99 request latency that alerts, in milliseconds."
+  default     = 1000
+}
+
+variable "dead_letter_subscriptions" {
+  type        = list(string)
+  description = "Hold subscriptions of the dead-letter topics: any message in them alerts."
+  default     = []
+}
+
+variable "composer_environment_name" {
+  type        = string
+  description = "Composer environment whose failed DAG runs alert (null: no DAG alert)."
+  default     = null
+}
+
+variable "sql_database_id" {
+  type        = string
+  description = "Cloud SQL instance as project:instance (the database_id metric label)."
+}
+
+variable "sql_max_connections" {
+  type        = number
+  description = "The instance's max_connections flag."
+}
+
+variable "sql_connections_ratio" {
+  type        = number
+  description = "Share of max_connections that alerts."
+  default     = 0.8
+}
+
+variable "sql_cpu_threshold" {
+  type        = number
+  description = "CPU utilization (0-1) that alerts when sustained for 10 minutes."
+  default     = 0.8
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "User labels on the alert policies."
+  default     = {}
+}
