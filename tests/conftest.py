@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -263,13 +264,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(database_url) -> Iterator[str]:
-    """`quad serve` with two workers on 127.0.0.1, against the test database."""
+@contextmanager
+def running_server(workers: int = 2) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`quad serve` on a free 127.0.0.1 port against the test database; stopped after."""
     port = free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--workers", "2"],
+        [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -287,10 +288,19 @@ def live_server(database_url) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.1)
-        yield base
+        yield proc, base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url) -> Iterator[str]:
+    """A real two-worker server, started once per test module (tokens minted by `world`
+    are valid there: same DATA_DIR secret, same database)."""
+    with running_server() as (_proc, base):
+        yield base

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+
+import httpx
 
 
 def create_post(client, user, board_id, **fields: Any) -> dict:
@@ -31,3 +34,20 @@ def all_pages(client, user, url: str, limit: int = 20) -> list[dict]:
         cursor = page["next_cursor"]
         if cursor is None:
             return items
+
+
+def burst(base: str, requests: list[tuple[str, str, Any, Any]]) -> list[httpx.Response]:
+    """Send every (method, path, user, json) at once, each on its own connection; the
+    responses in the same order."""
+
+    async def run() -> list[httpx.Response]:
+        limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as c:
+            return await asyncio.gather(
+                *(
+                    c.request(method, path, headers=user.headers, json=body)
+                    for method, path, user, body in requests
+                )
+            )
+
+    return asyncio.run(run())

@@ -4,15 +4,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from api.posts.models import Post
 from api.schools.models import Department, School
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, running_server
 
 
 def quad(*args: str) -> subprocess.CompletedProcess:
@@ -66,25 +64,6 @@ def test_demo_data_loads_once(database_url, db, client):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_server_stops_cleanly_on_sigterm(database_url, workers):
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with running_server(workers) as (proc, _base):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=25) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()

@@ -6,11 +6,8 @@ and their connection pools really run the requests side by side.
 
 from __future__ import annotations
 
-import asyncio
 import random
-import time
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
@@ -18,67 +15,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.api.helpers import burst
+
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture(scope="module")
-def live_server(database_url) -> Iterator[str]:
-    """conftest's `live_server`, started once for this module instead of once per test.
-
-    `quad serve` with two workers takes several seconds to answer /readyz here; the
-    database is still emptied after every test, and tokens minted by `world` stay valid
-    (same DATA_DIR secret).
-    """
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT, free_port
-
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start (exit status {proc.poll()})")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def _burst(base: str, requests: list[tuple[str, str, Any, dict[str, Any] | None]]):
-    """Send all (method, path, user, json) requests at once; the responses, in order."""
-
-    async def run() -> list[httpx.Response]:
-        limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
-        async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
-            return await asyncio.gather(
-                *(
-                    client.request(method, path, headers=user.headers, json=body)
-                    for method, path, user, body in requests
-                )
-            )
-
-    return asyncio.run(run())
 
 
 def _ok(responses: list[httpx.Response]) -> list[Any]:
@@ -127,7 +66,7 @@ def _post_likes(post: str) -> int:
 def test_fifty_identical_likes_count_once(live_server, campus):
     post = _post(live_server, campus.alice, campus.board)
     path = f"/v1/posts/{post}/like"
-    bodies = _ok(_burst(live_server, [("PUT", path, campus.bob, None)] * 50))
+    bodies = _ok(burst(live_server, [("PUT", path, campus.bob, None)] * 50))
     assert _post_likes(post) == 1
     detail = _get(live_server, campus.bob, f"/v1/posts/{post}")
     assert (detail["like_count"], detail["liked"]) == (1, True)
@@ -138,7 +77,7 @@ def test_fifty_identical_likes_count_once(live_server, campus):
 def test_fifty_users_liking_at_once_count_fifty(live_server, world, campus):
     likers = world.users(campus.school, 50)
     post = _post(live_server, campus.alice, campus.board)
-    bodies = _ok(_burst(live_server, [("PUT", f"/v1/posts/{post}/like", u, None) for u in likers]))
+    bodies = _ok(burst(live_server, [("PUT", f"/v1/posts/{post}/like", u, None) for u in likers]))
     # Each like answered with the count it made: every value from 1 to 50 exactly once.
     assert sorted(b["like_count"] for b in bodies) == list(range(1, 51))
     assert _get(live_server, campus.bob, f"/v1/posts/{post}")["like_count"] == 50
@@ -152,13 +91,13 @@ def test_like_and_unlike_storm_ends_consistent(live_server, world, campus):
     # A third of them like beforehand and then only unlike; a third only like; a third
     # send a random mix of likes and unlikes.
     unlikers, likers, mixed = users[:8], users[8:16], users[16:]
-    _ok(_burst(live_server, [("PUT", path, u, None) for u in unlikers]))
+    _ok(burst(live_server, [("PUT", path, u, None) for u in unlikers]))
     rng = random.Random(7)
     requests = [("DELETE", path, u, None) for u in unlikers for _ in range(3)]
     requests += [("PUT", path, u, None) for u in likers for _ in range(3)]
     requests += [(rng.choice(["PUT", "DELETE"]), path, u, None) for u in mixed for _ in range(4)]
     rng.shuffle(requests)
-    _ok(_burst(live_server, requests))
+    _ok(burst(live_server, requests))
 
     rows = _post_likes(post)
     assert _get(live_server, campus.bob, f"/v1/posts/{post}")["like_count"] == rows
@@ -173,10 +112,10 @@ def test_like_and_unlike_storm_ends_consistent(live_server, world, campus):
 def test_fifty_identical_scraps_count_once(live_server, world, campus):
     post = _post(live_server, campus.alice, campus.board)
     path = f"/v1/posts/{post}/scrap"
-    bodies = _ok(_burst(live_server, [("PUT", path, campus.bob, None)] * 50))
+    bodies = _ok(burst(live_server, [("PUT", path, campus.bob, None)] * 50))
     assert _get(live_server, campus.bob, f"/v1/posts/{post}")["scrap_count"] == 1
     others = world.users(campus.school, 20)
-    _ok(_burst(live_server, [("PUT", path, u, None) for u in others] * 2))
+    _ok(burst(live_server, [("PUT", path, u, None) for u in others] * 2))
     detail = _get(live_server, campus.bob, f"/v1/posts/{post}")
     assert (detail["scrap_count"], detail["scrapped"]) == (21, True)
     scraps = _get(live_server, campus.bob, "/v1/users/me/scraps")["items"]
@@ -192,7 +131,7 @@ def test_concurrent_comment_likes_are_exact(live_server, world, campus):
     likers = world.users(campus.school, 30)
     requests = [("PUT", path, u, None) for u in likers] + [("PUT", path, campus.bob, None)] * 30
     random.Random(3).shuffle(requests)
-    _ok(_burst(live_server, requests))
+    _ok(burst(live_server, requests))
 
     from api.reactions.models import CommentLike
 
@@ -205,7 +144,7 @@ def test_concurrent_comment_likes_are_exact(live_server, world, campus):
     requests = [("DELETE", path, u, None) for u in likers * 2] + [
         ("DELETE", path, campus.bob, None)
     ]
-    _ok(_burst(live_server, requests))
+    _ok(burst(live_server, requests))
     threads = _get(live_server, campus.bob, f"/v1/posts/{post}/comments")["items"]
     assert threads[0]["like_count"] == 0
 
@@ -218,7 +157,7 @@ def test_concurrent_reports_hide_the_post_once(live_server, world, campus, setti
     reporters = world.users(campus.school, 10)
     path = f"/v1/posts/{post}/report"
     requests = [("PUT", path, u, {"reason": "spam"}) for u in reporters] * 2
-    assert all(b == {"reported": True} for b in _ok(_burst(live_server, requests)))
+    assert all(b == {"reported": True} for b in _ok(burst(live_server, requests)))
 
     target = UUID(post)
     assert _scalar(select(func.count()).where(Report.target_id == target)) == 10
@@ -237,7 +176,7 @@ def test_concurrent_reports_hide_a_comment_once(live_server, world, campus):
     comment = _comment(live_server, campus.bob, post)
     reporters = world.users(campus.school, 10)
     path = f"/v1/comments/{comment}/report"
-    _ok(_burst(live_server, [("PUT", path, u, {"reason": "abuse"}) for u in reporters]))
+    _ok(burst(live_server, [("PUT", path, u, {"reason": "abuse"}) for u in reporters]))
 
     actions = _scalar(select(func.count()).where(ModerationAction.target_id == UUID(comment)))
     assert actions == 1
@@ -253,7 +192,7 @@ def test_concurrent_first_anonymous_comments_get_numbers_one_to_ten(live_server,
     requests = [("POST", path, u, {"body": "me", "anonymous": True}) for u in commenters] * 2
     requests += [("POST", path, campus.alice, {"body": "writer here", "anonymous": True})] * 3
     random.Random(11).shuffle(requests)
-    responses = _burst(live_server, requests)
+    responses = burst(live_server, requests)
     assert [r.status_code for r in responses] == [201] * len(requests), [
         r.text for r in responses if r.status_code != 201
     ][:3]
@@ -278,7 +217,7 @@ def test_a_burst_bigger_than_the_connection_pools_is_served(live_server, world, 
     the pool's wait times out."""
     likers = world.users(campus.school, 100)
     post = _post(live_server, campus.alice, campus.board)
-    responses = _burst(live_server, [("PUT", f"/v1/posts/{post}/like", u, None) for u in likers])
+    responses = burst(live_server, [("PUT", f"/v1/posts/{post}/like", u, None) for u in likers])
     assert Counter(r.status_code for r in responses) == {200: 100}
     assert _post_likes(post) == 100
     assert _get(live_server, campus.bob, f"/v1/posts/{post}")["like_count"] == 100

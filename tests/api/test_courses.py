@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import re
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,8 +17,8 @@ from sqlalchemy import func, select
 
 from api.courses.importer import CatalogError, import_catalog, parse_catalog
 from api.courses.models import Course, CourseSlot, Professor, Review
-from tests.api.helpers import all_pages
-from tests.conftest import ROOT, free_port
+from tests.api.helpers import all_pages, burst
+from tests.conftest import ROOT
 
 DATA = Path(__file__).parent / "data"
 GOOD_CSV = DATA / "catalog_2026-2.csv"
@@ -770,55 +767,6 @@ def test_reviews_are_newest_first_paginated_and_anonymous(client, world, campus,
 
 
 # --- concurrent reviews (a real two-worker server) --------------------------------------
-
-
-@pytest.fixture(scope="module")
-def live_server(database_url) -> Iterator[str]:
-    """conftest's `live_server`, started once for this module's live tests."""
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start (exit status {proc.poll()})")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def burst(base: str, requests: list[tuple[str, str, Any, Any]]) -> list[httpx.Response]:
-    """Send every (method, path, user, json) at once over separate connections."""
-
-    async def run() -> list[httpx.Response]:
-        limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
-        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as c:
-            return await asyncio.gather(
-                *(
-                    c.request(method, path, headers=user.headers, json=body)
-                    for method, path, user, body in requests
-                )
-            )
-
-    return asyncio.run(run())
 
 
 def stored_reviews(course_id: str) -> list[int]:

@@ -8,13 +8,7 @@ exact counts under concurrency; everything works across schools; profiles show t
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
-import time
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, or_, select
 
-from tests.api.helpers import all_pages
+from tests.api.helpers import all_pages, burst
 
 PROBLEM = "application/problem+json"
 
@@ -729,57 +723,6 @@ def test_social_endpoints_need_a_token(client, campus, method, path):
 # --- concurrency, against a real two-worker server -------------------------------------
 
 
-@pytest.fixture(scope="module")
-def live_server(database_url) -> Iterator[str]:
-    """conftest's `live_server`, started once for this module (as in test_concurrency)."""
-    from tests.conftest import ROOT, free_port
-
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start (exit status {proc.poll()})")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def _burst(base: str, requests: list[tuple[str, str, Any, dict[str, Any] | None]]):
-    """Send all (method, path, user, json) requests at once; the responses, in order."""
-
-    async def run() -> list[httpx.Response]:
-        limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
-        async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as c:
-            return await asyncio.gather(
-                *(
-                    c.request(method, path, headers=user.headers, json=body)
-                    for method, path, user, body in requests
-                )
-            )
-
-    return asyncio.run(run())
-
-
 def _statuses(responses: list[httpx.Response]) -> Counter:
     return Counter(r.status_code for r in responses)
 
@@ -794,7 +737,7 @@ def _scalar(stmt) -> Any:
 @pytest.mark.live
 def test_fifty_identical_follows_count_once(live_server, campus):
     alice, bob = campus.alice, campus.bob
-    responses = _burst(live_server, [("PUT", f"/v1/users/{bob.id}/follow", alice, None)] * 50)
+    responses = burst(live_server, [("PUT", f"/v1/users/{bob.id}/follow", alice, None)] * 50)
     assert _statuses(responses) == {200: 50}, [r.text for r in responses if r.status_code != 200]
     bodies = [r.json() for r in responses]
     assert all(b == {"following": True, "follower_count": 1} for b in bodies), Counter(
@@ -815,7 +758,7 @@ def test_thirty_users_following_at_once_count_thirty(live_server, world, campus)
     fans = world.users(campus.school, 30)
     target = campus.alice
     path = f"/v1/users/{target.id}/follow"
-    responses = _burst(live_server, [("PUT", path, u, None) for u in fans])
+    responses = burst(live_server, [("PUT", path, u, None) for u in fans])
     assert _statuses(responses) == {200: 30}, [r.text for r in responses if r.status_code != 200]
     # Each follow answered with the count it made: every value from 1 to 30 once.
     assert sorted(r.json()["follower_count"] for r in responses) == list(range(1, 31))
@@ -830,7 +773,7 @@ def test_thirty_users_following_at_once_count_thirty(live_server, world, campus)
         assert {counts(c, campus.bob, u)[1] for u in fans} == {1}
 
     # And all of them unfollowing at once (twice each) brings it back to zero.
-    responses = _burst(live_server, [("DELETE", path, u, None) for u in fans] * 2)
+    responses = burst(live_server, [("DELETE", path, u, None) for u in fans] * 2)
     assert _statuses(responses) == {200: 60}
     with httpx.Client(base_url=live_server) as c:
         assert counts(c, campus.bob, target)[0] == 0
@@ -846,7 +789,7 @@ def test_users_following_each_other_at_the_same_moment(live_server, world, campu
     for a, b in pairs:
         requests += [("PUT", f"/v1/users/{b.id}/follow", a, None)] * 2
         requests += [("PUT", f"/v1/users/{a.id}/follow", b, None)] * 2
-    responses = _burst(live_server, requests)
+    responses = burst(live_server, requests)
     assert _statuses(responses) == {200: len(requests)}, [
         r.text for r in responses if r.status_code != 200
     ][:3]
@@ -867,7 +810,7 @@ def test_crossing_friend_requests_at_the_same_moment_make_one_friendship(
     for a, b in pairs:
         requests.append(("POST", "/v1/friends/requests", a, {"user_id": str(b.id)}))
         requests.append(("POST", "/v1/friends/requests", b, {"user_id": str(a.id)}))
-    responses = _burst(live_server, requests)
+    responses = burst(live_server, requests)
     assert _statuses(responses) == {201: len(requests)}, [
         r.text for r in responses if r.status_code != 201
     ][:3]
@@ -902,7 +845,7 @@ def test_a_storm_of_requests_both_ways_makes_exactly_one_friendship(live_server,
     alice, bob = campus.alice, campus.bob
     requests = [("POST", "/v1/friends/requests", alice, {"user_id": str(bob.id)})] * 10
     requests += [("POST", "/v1/friends/requests", bob, {"user_id": str(alice.id)})] * 10
-    responses = _burst(live_server, requests)
+    responses = burst(live_server, requests)
     # Decided one after another: one request made, one crossing request accepted it, and
     # every other one is a conflict (duplicate pending, or already friends).
     assert _statuses(responses) == {201: 2, 409: 18}, _statuses(responses)
@@ -923,7 +866,7 @@ def test_concurrent_accepts_befriend_once(live_server, campus):
     with httpx.Client(base_url=live_server) as c:
         req = send(c, alice, bob)
     path = f"/v1/friends/requests/{req['id']}/accept"
-    responses = _burst(live_server, [("POST", path, bob, None)] * 20)
+    responses = burst(live_server, [("POST", path, bob, None)] * 20)
     assert _statuses(responses) == {200: 20}
     assert {r.json()["status"] for r in responses} == {"accepted"}
     with httpx.Client(base_url=live_server) as c:
