@@ -1003,7 +1003,8 @@ def inprocess_checks(targets: Targets, rng: random.Random) -> dict[str, Any]:
 
         def wrapper(self: Any, statement: str, *args: Any, **kwargs: Any) -> Any:
             state["wire"] += 1
-            state["kinds"][statement.split(None, 1)[0].upper()] += 1
+            verb = statement.split(None, 1)[0].upper() if statement.strip(" ;") else "PING"
+            state["kinds"][verb] += 1  # the pool's pre-ping is an empty statement
             return original(self, statement, *args, **kwargs)
 
         return wrapper
