@@ -31,7 +31,6 @@ from api.social import service as social_service
 from api.social.schemas import FriendRequestIn
 from api.timetables import service as timetables_service
 from api.timetables.schemas import TimetableIn, TimetableUpdate
-from api.users.models import User
 from infra.database import session_scope
 
 DEMO_PASSWORD = "quad-demo-password"
@@ -233,9 +232,3 @@ def _seed_courses(session: Session, school_id, users: dict[str, Viewer]) -> None
             course[code],
             ReviewIn(rating=rating, text=text, semester_taken="2026-1"),
         )
-
-
-def demo_users(session: Session) -> list[tuple[str, str]]:
-    """(nickname, email) of the demo users, for the README and `make run` output."""
-    rows = session.execute(select(User.nickname, User.email).order_by(User.created_at)).all()
-    return [(r.nickname, r.email) for r in rows]

@@ -72,10 +72,6 @@ class InProcessBus:
         with self._lock:
             self._handlers[topic].append(handler)
 
-    def unsubscribe_all(self) -> None:
-        with self._lock:
-            self._handlers.clear()
-
     def publish(
         self, topic: str, data: bytes, ordering_key: str, attributes: dict[str, str]
     ) -> None:

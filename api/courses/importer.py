@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from typing import TextIO
 from uuid import UUID
@@ -48,13 +48,8 @@ class CatalogRow:
 
 @dataclass
 class ImportReport:
-    errors: list[str] = field(default_factory=list)
     courses: int = 0
     professors: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 class CatalogError(Exception):
