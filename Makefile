@@ -10,7 +10,10 @@ UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: run test lint format migrate seed serve install clean
+# The DAGs live in their own environment (Airflow pins an older FastAPI than the API's).
+DAGS_ENV := UV_PROJECT_ENVIRONMENT=.venv-dags
+
+.PHONY: run test test-api test-dags lint format migrate seed serve install install-dags clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -18,6 +21,9 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --locked  # the default groups: api, functions, local, dev
+
+install-dags: $(UV)
+	$(DAGS_ENV) $(UV) sync --locked --no-default-groups --group dags
 
 run: install
 	$(UV) run --no-sync quad migrate
@@ -27,8 +33,14 @@ run: install
 migrate: install
 	$(UV) run --no-sync quad migrate
 
-test: install lint
-	$(UV) run --no-sync pytest
+test: lint test-api test-dags
+
+test-api: install
+	$(UV) run --no-sync pytest --ignore=tests/dags
+
+# --confcutdir: the DAG tests bring their own fixtures, not the API's (tests/conftest.py).
+test-dags: install-dags
+	.venv-dags/bin/python -m pytest --confcutdir=tests/dags tests/dags
 
 lint: install
 	$(UV) run --no-sync ruff check .
@@ -39,4 +51,4 @@ format: install
 	$(UV) run --no-sync ruff format .
 
 clean:
-	rm -rf $(TOOLS) .venv .pytest_cache
+	rm -rf $(TOOLS) .venv .venv-dags .pytest_cache
