@@ -22,6 +22,7 @@ from api.reports.router import router as reports_router
 from api.schools.router import router as schools_router
 from api.social.router import router as social_router
 from api.timetables.router import router as timetables_router
+from api.uploads.router import router as uploads_router
 from api.users.router import router as users_router
 from infra import database
 from infra.logging import configure_logging
@@ -30,7 +31,8 @@ from infra.settings import get_settings
 DESCRIPTION = """
 The community API of Quad: schools, boards, posts (anonymous and question posts),
 comments and replies, likes, scraps and reports; friends and follows; the course catalog,
-reviews and timetables.
+reviews and timetables; images in posts (`POST /v1/uploads`, then PUT the file to the
+signed URL it returns).
 
 Sign in with `POST /v1/auth/login` and send the access token as `Authorization: Bearer …`.
 Errors are `application/problem+json` (RFC 9457) with a stable `type`. Lists take
@@ -72,6 +74,7 @@ def create_app() -> FastAPI:
         courses_router,
         timetables_router,
         notifications_router,
+        uploads_router,
     ):
         app.include_router(router)
 

@@ -13,9 +13,11 @@ from api.reports.models import ModerationAction, Report
 from api.schools.models import Department, School
 from api.social.models import Follow, FriendRequest, Friendship
 from api.timetables.models import Timetable, TimetableCourse
+from api.uploads.models import Attachment
 from api.users.models import User
 
 __all__ = [
+    "Attachment",
     "Base",
     "Board",
     "Comment",

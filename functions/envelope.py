@@ -2,7 +2,11 @@
 handler shares.
 
 Pub/Sub delivers our structured CloudEvent inside its own `messagePublished` CloudEvent
-(`data.message.data` is base64). Every handler then follows the same rules:
+(`data.message.data` is base64). A Cloud Storage notification arrives the same way but
+carries the object's JSON resource (attributes `eventType`, `bucketId`, `objectId`): it
+becomes the CloudEvent Eventarc would have delivered (`google.cloud.storage.object.v1.
+finalized`, data = the object), so handlers see one shape whichever way it came. Every
+handler then follows the same rules:
 
 - malformed or unknown events are logged and acknowledged (returning normally), so a
   poison message never loops;
@@ -17,11 +21,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from cloudevents.http import CloudEvent, from_json
 from sqlalchemy.orm import Session
@@ -39,15 +44,53 @@ class MalformedEvent(ValueError):
     """The event cannot be understood; retrying will not help."""
 
 
+# Cloud Storage notification eventType -> the CloudEvents type Eventarc uses for it.
+STORAGE_EVENT_TYPES = {
+    "OBJECT_FINALIZE": "google.cloud.storage.object.v1.finalized",
+    "OBJECT_DELETE": "google.cloud.storage.object.v1.deleted",
+    "OBJECT_ARCHIVE": "google.cloud.storage.object.v1.archived",
+    "OBJECT_METADATA_UPDATE": "google.cloud.storage.object.v1.metadataUpdated",
+}
+
+
 def unwrap(cloud_event: CloudEvent) -> CloudEvent:
     """Our CloudEvent out of a Pub/Sub push (or the event itself when it is one of ours)."""
     if cloud_event["type"] != PUBSUB_PUBLISHED:
         return cloud_event
     try:
-        raw = base64.b64decode(cloud_event.data["message"]["data"], validate=True)
-    except (KeyError, TypeError, binascii.Error) as exc:
+        message = cloud_event.data["message"]
+        raw = base64.b64decode(message["data"], validate=True)
+        attributes = message.get("attributes") or {}
+    except (KeyError, TypeError, AttributeError, binascii.Error) as exc:
         raise MalformedEvent(f"not a Pub/Sub message: {exc}") from exc
+    if "eventType" in attributes and "bucketId" in attributes:
+        return _storage_notification(cloud_event, message, attributes, raw)
     return parse(raw)
+
+
+def _storage_notification(
+    push: CloudEvent, message: dict[str, Any], attributes: dict[str, str], raw: bytes
+) -> CloudEvent:
+    """A Cloud Storage Pub/Sub notification (payload JSON_API_V1) as Eventarc's event."""
+    try:
+        resource = json.loads(raw)
+    except ValueError as exc:
+        raise MalformedEvent("storage notification payload is not JSON") from exc
+    if not isinstance(resource, dict):
+        raise MalformedEvent("storage notification payload is not an object resource")
+    kind = attributes["eventType"]
+    return CloudEvent(
+        {
+            # One notification, one message id: redeliveries keep it.
+            "id": str(message.get("messageId") or message.get("message_id") or push["id"]),
+            "type": STORAGE_EVENT_TYPES.get(kind, f"google.cloud.storage.object.v1.{kind}"),
+            "source": f"//storage.googleapis.com/projects/_/buckets/{attributes['bucketId']}",
+            "subject": f"objects/{attributes.get('objectId', resource.get('name', ''))}",
+            "time": attributes.get("eventTime") or message.get("publishTime") or push.get("time"),
+            "datacontenttype": "application/json",
+        },
+        resource,
+    )
 
 
 def parse(raw: bytes) -> CloudEvent:
@@ -62,6 +105,15 @@ def uuid_field(data: Any, name: str) -> UUID:
         return UUID(str(data[name]))
     except (KeyError, TypeError, ValueError) as exc:
         raise MalformedEvent(f"data.{name} is missing or not a UUID") from exc
+
+
+def event_uuid(event: CloudEvent) -> UUID:
+    """The key a handler dedupes on. Our events' ids are UUIDs; Google's (storage events,
+    Pub/Sub message ids) are not, and CloudEvents ids are unique per source."""
+    try:
+        return UUID(str(event["id"]))
+    except ValueError:
+        return uuid5(NAMESPACE_URL, f"{event['source']}#{event['id']}")
 
 
 def _age_seconds(event: CloudEvent) -> float | None:
@@ -81,10 +133,13 @@ def handle(
     name: str,
     accepted_types: set[str],
     event: CloudEvent | bytes,
-    apply: Callable[[Session, CloudEvent], None],
+    apply: Callable[[Session, CloudEvent], str | None],
+    relevant: Callable[[CloudEvent], bool] | None = None,
 ) -> str:
     """Run `apply` once for this event under the shared rules. Returns what happened:
-    applied, duplicate, ignored, stale or malformed (logged in each case)."""
+    applied (or what `apply` returns), duplicate, ignored, stale or malformed (logged in
+    each case). `relevant` filters accepted events before anything is recorded (a
+    storage trigger sees every object written to its bucket, its own writes included)."""
     fields: dict[str, Any] = {"handler": name}
     try:
         ours = parse(event) if isinstance(event, bytes) else unwrap(event)
@@ -92,12 +147,15 @@ def handle(
         if ours["type"] not in accepted_types:
             log.info("event type not handled here; acknowledged", extra={"fields": fields})
             return "ignored"
+        if relevant is not None and not relevant(ours):
+            log.debug("event not for this handler; acknowledged", extra={"fields": fields})
+            return "ignored"
         age = _age_seconds(ours)
         if age is not None and age > get_settings().event_max_age_seconds:
             log.warning("event too old; dropped", extra={"fields": fields | {"age_s": age}})
             return "stale"
-        event_id = UUID(str(ours["id"]))
-    except (MalformedEvent, ValueError) as exc:
+        event_id = event_uuid(ours)
+    except (MalformedEvent, ValueError, KeyError) as exc:
         log.error(f"malformed event acknowledged: {exc}", extra={"fields": fields})
         return "malformed"
     try:
@@ -105,7 +163,7 @@ def handle(
             if not events.claim(session, event_id, name):
                 log.info("duplicate event; already applied", extra={"fields": fields})
                 return "duplicate"
-            apply(session, ours)
+            outcome = apply(session, ours) or "applied"
     except MalformedEvent as exc:
         log.error(f"malformed event acknowledged: {exc}", extra={"fields": fields})
         return "malformed"
@@ -114,5 +172,5 @@ def handle(
         # Pub/Sub redelivers; after the maximum attempts it goes to the dead-letter topic.
         log.warning("handler failed; Pub/Sub will retry", extra={"fields": fields}, exc_info=True)
         raise
-    log.info("event applied", extra={"fields": fields})
-    return "applied"
+    log.info(f"event {outcome}", extra={"fields": fields})
+    return outcome

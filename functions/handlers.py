@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from cloudevents.http import CloudEvent
 from sqlalchemy.orm import Session
 
@@ -10,10 +12,21 @@ from api.events.types import EventType
 from api.notifications import service as notifications
 from api.reports import service as reports
 from api.reports.models import TargetType
+from api.uploads import service as uploads
+from api.uploads.models import Attachment, AttachmentStatus
+from api.uploads.rules import IMAGES_PREFIX, INCOMING_PREFIX, MAX_UPLOAD_BYTES
 from functions.envelope import MalformedEvent, handle, uuid_field
+from functions.images import ImageRejected, sanitize_image
+from infra import database
+from infra.storage import FINALIZED, ObjectNotFound, get_storage
+
+log = logging.getLogger("functions")
 
 CONTENT_REPORTED = "on_content_reported"
 COMMENT_CREATED = "on_comment_created"
+UPLOAD_FINALIZED = "on_upload_finalized"
+
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
 
 def _apply_report(session: Session, event: CloudEvent) -> None:
@@ -30,12 +43,85 @@ def _apply_comment(session: Session, event: CloudEvent) -> None:
     notifications.notify_comment(session, uuid_field(event, "id"), uuid_field(data, "comment_id"))
 
 
+def _is_upload(event: CloudEvent) -> bool:
+    """Only uploads to our bucket's incoming/ prefix. The bucket also notifies the
+    function's own writes (images/...) wherever a trigger cannot filter by prefix."""
+    data = event.data if isinstance(event.data, dict) else {}
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise MalformedEvent("data.name (the object) is missing")
+    return name.startswith(INCOMING_PREFIX) and data.get("bucket") in (None, get_storage().bucket)
+
+
+def _apply_upload(session: Session, event: CloudEvent) -> str | None:
+    data = event.data if isinstance(event.data, dict) else {}
+    name: str = data["name"]
+    fields = {"object": name}
+    attachment = uploads.attachment_for_object(session, name)
+    storage = get_storage()
+    if attachment is None:
+        log.warning("uploaded object belongs to no attachment; ignored", extra={"fields": fields})
+        return "ignored"
+    fields["attachment_id"] = str(attachment.id)
+    if attachment.status != AttachmentStatus.pending:
+        # Uploaded again with a still-valid URL after it was processed: not used.
+        log.info("attachment already processed; upload discarded", extra={"fields": fields})
+        database.after_commit(session, lambda: storage.delete(name))
+        return "ignored"
+    try:
+        size = int(data.get("size", 0))
+    except (TypeError, ValueError) as exc:
+        raise MalformedEvent("data.size is not a number") from exc
+    try:
+        if size > MAX_UPLOAD_BYTES:  # refused unread: no need to hold 12 MiB to say no
+            raise ImageRejected(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
+        try:
+            # One byte more than allowed is enough to know it is too large.
+            raw = storage.read(name, MAX_UPLOAD_BYTES + 1)
+        except ObjectNotFound:
+            log.warning("uploaded object is gone; left pending", extra={"fields": fields})
+            return "ignored"
+        image = sanitize_image(raw, attachment.content_type)
+    except ImageRejected as exc:
+        uploads.mark_rejected(attachment, exc.reason)
+        log.info(f"upload rejected: {exc.reason}", extra={"fields": fields})
+        database.after_commit(session, lambda: storage.delete(name))
+        return "rejected"
+    _store(attachment, image.content_type, image.data, image.thumbnail)
+    uploads.mark_ready(
+        attachment,
+        image_object=_image_name(attachment, image.content_type, "image"),
+        thumbnail_object=_image_name(attachment, image.content_type, "thumb"),
+        width=image.width,
+        height=image.height,
+    )
+    # The upload itself goes once the attachment is ready (if deleting fails, the bucket's
+    # lifecycle rule clears incoming/).
+    database.after_commit(session, lambda: storage.delete(name))
+    return "ready"
+
+
+def _image_name(attachment: Attachment, content_type: str, kind: str) -> str:
+    return f"{IMAGES_PREFIX}{attachment.id}/{kind}.{_EXTENSIONS[content_type]}"
+
+
+def _store(attachment: Attachment, content_type: str, data: bytes, thumbnail: bytes) -> None:
+    # Written before the commit: a retry after a failed commit overwrites the same names.
+    storage = get_storage()
+    storage.write(_image_name(attachment, content_type, "image"), data, content_type)
+    storage.write(_image_name(attachment, content_type, "thumb"), thumbnail, content_type)
+
+
 def content_reported(event: CloudEvent | bytes) -> str:
     return handle(CONTENT_REPORTED, {EventType.content_reported}, event, _apply_report)
 
 
 def comment_created(event: CloudEvent | bytes) -> str:
     return handle(COMMENT_CREATED, {EventType.comment_created}, event, _apply_comment)
+
+
+def upload_finalized(event: CloudEvent | bytes) -> str:
+    return handle(UPLOAD_FINALIZED, {FINALIZED}, event, _apply_upload, relevant=_is_upload)
 
 
 def sweep_outbox() -> tuple[int, int]:
@@ -49,3 +135,7 @@ def local_content_reported(data: bytes, attributes: dict[str, str]) -> None:
 
 def local_comment_created(data: bytes, attributes: dict[str, str]) -> None:
     comment_created(data)
+
+
+def local_upload_finalized(data: bytes, attributes: dict[str, str]) -> None:
+    upload_finalized(data)

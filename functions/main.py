@@ -1,6 +1,7 @@
 """Cloud Functions entry points (functions-framework, 2nd gen). One per function:
 
-    on_upload_finalized   GCS object finalize on the upload bucket      (coming next)
+    on_upload_finalized   Pub/Sub topic quad-uploads (the upload bucket's OBJECT_FINALIZE
+                          notifications; an Eventarc storage trigger works too) -> images
     on_content_reported   Pub/Sub topic quad-reports   -> moderation
     on_comment_created    Pub/Sub topic quad-comments  -> notifications
     sweep_outbox          Cloud Scheduler (HTTP)       -> publish left-behind events
@@ -19,6 +20,11 @@ from infra.logging import configure_logging
 from infra.settings import get_settings
 
 configure_logging(get_settings().log_level, get_settings().google_cloud_project)
+
+
+@functions_framework.cloud_event
+def on_upload_finalized(cloud_event: CloudEvent) -> None:
+    handlers.upload_finalized(cloud_event)
 
 
 @functions_framework.cloud_event

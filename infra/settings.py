@@ -74,7 +74,8 @@ class Settings(BaseSettings):
     )
     inprocess_subscriptions: str = Field(
         "reports=functions.handlers:local_content_reported,"
-        "comments=functions.handlers:local_comment_created",
+        "comments=functions.handlers:local_comment_created,"
+        "uploads=functions.handlers:local_upload_finalized",
         description="Local bus only: topic=module:function pairs, as the cloud's "
         "subscriptions route topics to functions",
     )
@@ -84,6 +85,44 @@ class Settings(BaseSettings):
         if self.events_backend != "auto":
             return self.events_backend == "pubsub"
         return bool(self.pubsub_emulator_host or self.cloud_sql_instance)
+
+    # --- uploads: GCS in the cloud or with an emulator, else a folder under DATA_DIR -----
+    storage_backend: str = Field(
+        "auto",
+        description="auto | gcs | local (auto: GCS when in the cloud or when "
+        "STORAGE_EMULATOR_HOST is set)",
+    )
+    storage_emulator_host: str | None = Field(
+        None, description="URL of a GCS emulator, e.g. http://127.0.0.1:9023"
+    )
+    upload_bucket: str = Field(
+        "quad-uploads", description="Bucket of uploads (locally: a folder under DATA_DIR/uploads)"
+    )
+    upload_url_ttl_seconds: int = Field(15 * 60, description="Validity of a signed upload URL")
+    image_url_ttl_seconds: int = Field(
+        10 * 60, description="Validity of the signed image and thumbnail URLs in responses"
+    )
+    local_storage_base_url: str | None = Field(
+        None,
+        description="Local storage only: where clients reach the API for signed URLs "
+        "(default http://HOST:PORT)",
+    )
+
+    @property
+    def uses_gcs(self) -> bool:
+        if self.storage_backend != "auto":
+            return self.storage_backend == "gcs"
+        return bool(self.storage_emulator_host or self.cloud_sql_instance)
+
+    def local_storage_url(self) -> str:
+        if self.local_storage_base_url:
+            return self.local_storage_base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    def local_storage_key(self) -> str:
+        """The key of locally signed upload and image URLs, generated once into DATA_DIR."""
+        return _local_secret(self.data_dir / "storage-url-secret")
 
     # --- auth -------------------------------------------------------------------------
     jwt_secret: SecretStr | None = Field(

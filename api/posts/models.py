@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Computed, ForeignKey, Index, String, Text, text
+from sqlalchemy import Computed, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,6 +48,8 @@ class Post(Base):
     like_count: Mapped[int] = mapped_column(default=0, server_default="0")
     comment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     scrap_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Denormalised from attachments: pages of posts without images skip looking for them.
+    image_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     hidden_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime | None]

@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, field_validator
 
 from api.core.schemas import InputModel, OutputModel
+from api.uploads.rules import MAX_ATTACHMENTS_PER_POST
+from api.uploads.schemas import AttachmentOut
 
 
 class Author(OutputModel):
@@ -31,6 +33,18 @@ class PostIn(InputModel):
     body: str = Field(min_length=1, max_length=20_000)
     anonymous: StrictBool = False
     question: StrictBool = Field(False, description="Cannot be edited or deleted once commented")
+    attachment_ids: list[UUID] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS_PER_POST,
+        description="Your ready uploads (`POST /v1/uploads`), in display order; at most 10",
+    )
+
+    @field_validator("attachment_ids")
+    @classmethod
+    def _distinct(cls, value: list[UUID]) -> list[UUID]:
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat an upload")
+        return value
 
 
 class PostUpdate(InputModel):
@@ -51,6 +65,8 @@ class PostSummary(OutputModel):
     scrap_count: int
     created_at: datetime
     is_mine: bool
+    image_count: int = 0
+    thumbnail_url: str | None = Field(None, description="The first image's thumbnail, if any")
 
 
 class PostOut(OutputModel):
@@ -71,3 +87,6 @@ class PostOut(OutputModel):
     is_mine: bool
     liked: bool
     scrapped: bool
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list, description="Images in order, with short-lived URLs"
+    )

@@ -24,6 +24,7 @@ from api.events.types import EventType
 from api.posts.models import HOT_LIKE_THRESHOLD, Post
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
 from api.reactions.models import PostLike, Scrap
+from api.uploads import service as uploads_service
 from api.users.models import User
 
 EXCERPT_CHARS = 200
@@ -64,6 +65,7 @@ def _summary_select() -> Select[Any]:
         Post.like_count,
         Post.comment_count,
         Post.scrap_count,
+        Post.image_count,
         Post.created_at,
         Post.author_id,
         User.nickname,
@@ -91,6 +93,7 @@ def _summary(row: Any, viewer: Viewer) -> PostSummary:
         scrap_count=row.scrap_count,
         created_at=row.created_at,
         is_mine=row.author_id == viewer.id,
+        image_count=row.image_count,
     )
 
 
@@ -98,7 +101,9 @@ def _page(
     session: Session, viewer: Viewer, stmt: Select[Any], cursor: str | None, limit: int
 ) -> Page[PostSummary]:
     rows, next_cursor = keyset_page(session, stmt, Post.created_at, Post.id, cursor, limit)
-    return Page[PostSummary](items=[_summary(r, viewer) for r in rows], next_cursor=next_cursor)
+    items = [_summary(r, viewer) for r in rows]
+    uploads_service.add_thumbnails(session, items)  # a query only if some post has images
+    return Page[PostSummary](items=items, next_cursor=next_cursor)
 
 
 def list_board(
@@ -165,7 +170,9 @@ def list_scraps(
         .where(Post.hidden_at.is_(None))
     )
     rows, next_cursor = keyset_page(session, stmt, Scrap.created_at, Post.id, cursor, limit)
-    return Page[PostSummary](items=[_summary(r, viewer) for r in rows], next_cursor=next_cursor)
+    items = [_summary(r, viewer) for r in rows]
+    uploads_service.add_thumbnails(session, items)
+    return Page[PostSummary](items=items, next_cursor=next_cursor)
 
 
 def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
@@ -179,7 +186,9 @@ def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
     ).one_or_none()
     if row is None or row.Post.school_id != viewer.school_id:
         raise NotFound("No such post.")
-    return post_out(row.Post, row.nickname, row.deleted_at, viewer, row.liked, row.s)
+    out = post_out(row.Post, row.nickname, row.deleted_at, viewer, row.liked, row.s)
+    out.attachments = uploads_service.post_images(session, row.Post)  # no query if none
+    return out
 
 
 def post_out(
@@ -234,10 +243,12 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
         like_count=0,
         comment_count=0,
         scrap_count=0,
+        image_count=len(data.attachment_ids),
         created_at=utcnow(),
     )
     session.add(post)
     session.flush()
+    attachments = uploads_service.attach_to_post(session, viewer, post, data.attachment_ids)
     events.record(
         session,
         EventType.post_created,
@@ -252,7 +263,9 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
         },
     )
     nickname = session.scalar(select(User.nickname).where(User.id == viewer.id))
-    return post_out(post, nickname, None, viewer)
+    out = post_out(post, nickname, None, viewer)
+    out.attachments = attachments
+    return out
 
 
 def load_for_change(session: Session, viewer: Viewer, post_id: UUID) -> Post:
@@ -280,7 +293,9 @@ def update_post(session: Session, viewer: Viewer, post_id: UUID, data: PostUpdat
 
 
 def delete_post(session: Session, viewer: Viewer, post_id: UUID) -> None:
-    session.delete(load_for_change(session, viewer, post_id))
+    post = load_for_change(session, viewer, post_id)
+    uploads_service.delete_post_images(session, post)  # objects go after the commit
+    session.delete(post)
 
 
 def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool = False) -> Post:

@@ -1,0 +1,314 @@
+"""Uploads: slots with signed URLs, their status, attaching them to posts, and the state
+changes the upload function makes (ready or rejected).
+
+The bytes never pass through the API in the cloud: the client PUTs them to storage with a
+signed URL bound to the declared type and size; the object-finalize event runs the upload
+function (functions/handlers.py), which checks and re-encodes the image and calls
+`mark_ready` or `mark_rejected` here. Locally the API itself plays storage (see
+`receive_local_upload`), with the same contract.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth.tokens import Viewer
+from api.core.db import utcnow
+from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
+from api.core.ids import new_id
+from api.posts.models import Post
+from api.posts.schemas import PostSummary
+from api.uploads.models import Attachment, AttachmentStatus
+from api.uploads.rules import INCOMING_PREFIX
+from api.uploads.schemas import (
+    AttachmentOut,
+    ImageUrls,
+    UploadIn,
+    UploadOut,
+    UploadSlotOut,
+    UploadTarget,
+)
+from infra import database
+from infra.storage import LocalStorage, ObjectNotFound, UrlRejected, get_storage
+
+log = logging.getLogger(__name__)
+
+
+class UnknownAttachment(InvalidInput):
+    slug, title = "unknown-attachment", "No such upload of yours"
+
+
+class AttachmentNotReady(Conflict):
+    slug, title = "attachment-not-ready", "The upload has not been checked yet"
+
+
+class AttachmentRejected(Conflict):
+    slug, title = "attachment-rejected", "The upload was rejected"
+
+
+class AttachmentInUse(Conflict):
+    slug, title = "attachment-in-use", "The upload is already attached to a post"
+
+
+class SignedUrlRejected(Forbidden):
+    slug, title = "signed-url-rejected", "The signed URL is not valid for this request"
+
+
+class PayloadTooLarge(Problem):
+    status, slug, title = 413, "payload-too-large", "Request body too large"
+
+
+class PayloadTooSmall(Problem):
+    status, slug, title = 400, "payload-too-small", "Request body too small"
+
+
+# --- slots and status ----------------------------------------------------------------
+
+
+def create_upload(session: Session, viewer: Viewer, data: UploadIn) -> UploadSlotOut:
+    """A pending attachment and the signed URL to PUT its bytes to (valid 15 minutes)."""
+    attachment_id = new_id()
+    # The object name is ours alone: nothing the client sends (its file name) reaches it.
+    object_name = f"{INCOMING_PREFIX}{attachment_id}"
+    signed = get_storage().signed_upload(object_name, data.content_type, max_size=data.size)
+    attachment = Attachment(
+        id=attachment_id,
+        owner_id=viewer.id,
+        status=AttachmentStatus.pending,
+        content_type=data.content_type,
+        size=data.size,
+        file_name=data.file_name,
+        object_name=object_name,
+        created_at=utcnow(),
+    )
+    session.add(attachment)
+    session.flush()
+    return UploadSlotOut(
+        **upload_out(attachment).model_dump(),
+        upload=UploadTarget(url=signed.url, headers=signed.headers, expires_at=signed.expires_at),
+    )
+
+
+def get_upload(session: Session, viewer: Viewer, attachment_id: UUID) -> UploadOut:
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None or attachment.owner_id != viewer.id:
+        raise NotFound("No such upload.")
+    return upload_out(attachment)
+
+
+def upload_out(attachment: Attachment) -> UploadOut:
+    image = None
+    if attachment.status == AttachmentStatus.ready:
+        image = _image_urls(attachment.image_object, attachment.thumbnail_object)
+    return UploadOut(
+        id=attachment.id,
+        status=attachment.status,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        file_name=attachment.file_name,
+        width=attachment.width,
+        height=attachment.height,
+        reason=attachment.reason,
+        post_id=attachment.post_id,
+        created_at=attachment.created_at,
+        image=image,
+    )
+
+
+def _image_urls(image_object: str | None, thumbnail_object: str | None) -> ImageUrls:
+    storage = get_storage()
+    image = storage.signed_download(image_object or "")
+    thumb = storage.signed_download(thumbnail_object or "")
+    return ImageUrls(
+        url=image.url,
+        thumbnail_url=thumb.url,
+        expires_at=min(image.expires_at, thumb.expires_at),
+    )
+
+
+# --- posts ---------------------------------------------------------------------------
+
+
+def attach_to_post(
+    session: Session, viewer: Viewer, post: Post, attachment_ids: Sequence[UUID]
+) -> list[AttachmentOut]:
+    """Put the viewer's ready uploads into a new post, in the order given. Any one that is
+    not theirs, not ready, or already in a post fails the whole request (nothing saved).
+    The post's `image_count` is set by its creator from the same list."""
+    if not attachment_ids:
+        return []
+    rows = session.scalars(
+        select(Attachment)
+        .where(Attachment.id.in_(attachment_ids))
+        .order_by(Attachment.id)  # one lock order: concurrent posts cannot deadlock
+        .with_for_update()
+    ).all()
+    found = {a.id: a for a in rows}
+    for attachment_id in attachment_ids:
+        attachment = found.get(attachment_id)
+        detail = {"attachment_id": str(attachment_id)}
+        if attachment is None or attachment.owner_id != viewer.id:
+            raise UnknownAttachment("Attach only your own uploads.", **detail)
+        if attachment.post_id is not None:
+            raise AttachmentInUse("This upload is already in a post.", **detail)
+        if attachment.status == AttachmentStatus.pending:
+            raise AttachmentNotReady(
+                "This upload is still being checked; try again in a moment.", **detail
+            )
+        if attachment.status == AttachmentStatus.rejected:
+            raise AttachmentRejected(attachment.reason or "The upload was rejected.", **detail)
+    for position, attachment_id in enumerate(attachment_ids):
+        found[attachment_id].post_id = post.id
+        found[attachment_id].position = position
+    session.flush()
+    return [_attachment_out(found[i]) for i in attachment_ids]
+
+
+def post_images(session: Session, post: Post) -> list[AttachmentOut]:
+    """The images of a post, in order; no query at all for a post without any."""
+    if not post.image_count or post.hidden_at is not None:
+        return []
+    rows = session.scalars(
+        select(Attachment).where(Attachment.post_id == post.id).order_by(Attachment.position)
+    ).all()
+    return [_attachment_out(a) for a in rows]
+
+
+def add_thumbnails(session: Session, items: Sequence[PostSummary]) -> None:
+    """Give each summary with images its first image's thumbnail URL: one query for the
+    page when some post on it has images, none otherwise."""
+    with_images = [item.id for item in items if item.image_count]
+    if not with_images:
+        return
+    rows = session.execute(
+        select(Attachment.post_id, Attachment.thumbnail_object).where(
+            Attachment.post_id.in_(with_images), Attachment.position == 0
+        )
+    ).all()
+    storage = get_storage()
+    thumbnails = {row.post_id: storage.signed_download(row.thumbnail_object).url for row in rows}
+    for item in items:
+        item.thumbnail_url = thumbnails.get(item.id)
+
+
+def delete_post_images(session: Session, post: Post) -> None:
+    """Before a post is deleted (its attachment rows go with it, by cascade): delete the
+    image objects once the deletion has committed. A failure is logged; the objects are
+    then orphans no response points to."""
+    if not post.image_count:
+        return
+    rows = session.execute(
+        select(Attachment.image_object, Attachment.thumbnail_object).where(
+            Attachment.post_id == post.id
+        )
+    ).all()
+    names = [name for row in rows for name in row if name]
+    if names:
+        database.after_commit(session, lambda: _delete_objects(names))
+
+
+def _delete_objects(names: list[str]) -> None:
+    storage = get_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            log.exception("deleting an image object failed", extra={"fields": {"object": name}})
+
+
+def _attachment_out(attachment: Attachment) -> AttachmentOut:
+    urls = _image_urls(attachment.image_object, attachment.thumbnail_object)
+    return AttachmentOut(
+        id=attachment.id,
+        content_type=attachment.content_type,
+        width=attachment.width or 0,
+        height=attachment.height or 0,
+        url=urls.url,
+        thumbnail_url=urls.thumbnail_url,
+        expires_at=urls.expires_at,
+    )
+
+
+# --- the upload function's side ------------------------------------------------------
+
+
+def attachment_for_object(session: Session, object_name: str) -> Attachment | None:
+    """The attachment uploaded to `object_name`, locked for the caller's transaction."""
+    return session.scalars(
+        select(Attachment).where(Attachment.object_name == object_name).with_for_update()
+    ).one_or_none()
+
+
+def mark_ready(
+    attachment: Attachment,
+    *,
+    image_object: str,
+    thumbnail_object: str,
+    width: int,
+    height: int,
+) -> None:
+    attachment.status = AttachmentStatus.ready
+    attachment.image_object = image_object
+    attachment.thumbnail_object = thumbnail_object
+    attachment.width = width
+    attachment.height = height
+    attachment.reason = None
+    attachment.processed_at = utcnow()
+
+
+def mark_rejected(attachment: Attachment, reason: str) -> None:
+    attachment.status = AttachmentStatus.rejected
+    attachment.reason = reason[:300]
+    attachment.processed_at = utcnow()
+
+
+# --- local storage: the API plays the bucket -----------------------------------------
+
+
+def local_storage() -> LocalStorage:
+    storage = get_storage()
+    if not isinstance(storage, LocalStorage):
+        raise NotFound("Uploads go to Cloud Storage here.")
+    return storage
+
+
+def check_local_upload(
+    storage: LocalStorage, name: str, query: Mapping[str, str], headers: Mapping[str, str]
+) -> tuple[int, int]:
+    """The signed (min, max) size of an upload to a locally signed URL, or 403."""
+    try:
+        return storage.check_upload(name, query, headers)
+    except (UrlRejected, ValueError) as exc:
+        raise SignedUrlRejected(str(exc)) from exc
+
+
+def check_local_size(size: int, low: int, high: int) -> None:
+    if size > high:
+        raise PayloadTooLarge(f"The signed URL accepts at most {high} bytes.")
+    if size < low:
+        raise PayloadTooSmall(f"The signed URL accepts at least {low} bytes.")
+
+
+def receive_local_upload(storage: LocalStorage, name: str, data: bytes, content_type: str) -> None:
+    """Store the bytes; the write notifies the finalize event, as GCS would."""
+    storage.write(name, data, content_type)
+
+
+def local_download(storage: LocalStorage, name: str, query: Mapping[str, str]) -> tuple[Path, str]:
+    """The file and content type behind a locally signed GET URL, or 403/404."""
+    try:
+        storage.check_download(name, query)
+    except UrlRejected as exc:
+        raise SignedUrlRejected(str(exc)) from exc
+    try:
+        return storage.path(name), storage.metadata(name).get(
+            "contentType", "application/octet-stream"
+        )
+    except ObjectNotFound as exc:
+        raise NotFound("No such object.") from exc
