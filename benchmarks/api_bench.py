@@ -35,36 +35,56 @@ import json
 import logging
 import math
 import os
-import platform
-import queue
 import random
 import re
-import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench_common import (
+    BENCH_DIR,
+    HEADER,
+    NULL,
+    ROOT,
+    Cleanup,
+    CopyStream,
+    CpuMeter,
+    TimestampText,
+    connect,
+    free_port,
+    interrupt,
+    machine,
+    normalise_url,
+    query,
+    run_parallel,
+    say,
+    start_embedded,
+    text_table,
+    uuid7_text,
+)
+from bench_courses import (
+    COURSE_DEFAULTS,
+    SEMESTER,
+    CourseSizes,
+    CourseTargets,
+    catalog_path,
+    course_signature,
+    pick_course_targets,
+    seed_courses,
+)
 
-BENCH_DIR = ROOT / "benchmarks"
 WRK_SCRIPT = BENCH_DIR / "wrk" / "requests.lua"
-DB_NAME = "quad_bench"
 SEED_VERSION = 1  # bump when the generated data set changes shape
 BIG_TABLES = ("posts", "comments", "post_likes", "post_anonymous_authors")
 BENCH_PASSWORD = "quad-bench-password"  # every seeded user's password, for manual poking
@@ -101,12 +121,6 @@ _WORDS = (
     "tomorrow yesterday really very just maybe honestly finally again"
 )
 WORDS = _WORDS.split()
-NULL = "\\N"  # COPY's text format for NULL
-HEADER = "\033[1m{}\033[0m" if sys.stdout.isatty() else "{}"
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
 
 
 # --- sizes and arguments ---------------------------------------------------------------
@@ -144,6 +158,16 @@ def sizes_from(args: argparse.Namespace) -> Sizes:
     return sizes
 
 
+def course_sizes_from(args: argparse.Namespace) -> CourseSizes | None:
+    """The course part's sizes; None with --courses 0 (no catalog, no course scenarios)."""
+    courses = args.courses
+    if courses is None:
+        courses = max(1, round(COURSE_DEFAULTS["courses"] * args.scale))
+    if courses == 0:
+        return None
+    return CourseSizes(courses=courses, friends=args.friends)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -153,8 +177,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     g.add_argument("--scale", type=float, default=1.0, help="multiply the default sizes")
     for key, value in DEFAULTS.items():
         g.add_argument(f"--{key}", type=int, default=None, help=f"(default {value:,} x scale)")
+    g.add_argument(
+        "--courses",
+        type=int,
+        default=None,
+        help=f"course sections in {SEMESTER} (default {COURSE_DEFAULTS['courses']:,} x scale; "
+        "0: none, and no course scenarios)",
+    )
+    g.add_argument(
+        "--friends",
+        type=int,
+        default=COURSE_DEFAULTS["friends"],
+        help="friends per user on average",
+    )
     g.add_argument("--seed", type=int, default=42, help="random seed of the data set")
     g.add_argument("--reseed", action="store_true", help="seed again even if sizes match")
+    g.add_argument(
+        "--reseed-courses",
+        action="store_true",
+        help="seed the course catalog, timetables and friends again (not the posts)",
+    )
     g.add_argument("--seed-only", action="store_true", help="seed (or check) and stop")
     g.add_argument(
         "--force",
@@ -216,6 +258,11 @@ SCENARIO_KEYS = (
     "comments_page",
     "create_comment",
     "like_post",
+    # issue 3
+    "catalog_search",
+    "timetable_own",
+    "timetable_friend",
+    "add_course",
 )
 TITLES = {
     "board_page1": "board page 1",
@@ -224,107 +271,25 @@ TITLES = {
     "comments_page": "comments page",
     "create_comment": "create comment",
     "like_post": "like post",
+    "catalog_search": "catalog search",
+    "timetable_own": "own timetable",
+    "timetable_friend": "friend's timetable",
+    "add_course": "add course",
+    "add_course_clash": "add course (409)",
 }
-READS = ("board_page1", "board_deep", "post_detail", "comments_page")
+POST_READS = ("board_page1", "board_deep", "post_detail", "comments_page")  # issue 2's reads
+READS = (*POST_READS, "catalog_search", "timetable_own", "timetable_friend")
+COURSE_KEYS = ("catalog_search", "timetable_own", "timetable_friend", "add_course")
+# Counted and EXPLAINed in process, not loaded on their own: a clash is part of add_course.
+SQL_KEYS = (*SCENARIO_KEYS, "add_course_clash")
+EXPECTED_STATUSES = {"add_course": (409,)}  # answers that are not errors in this scenario
+CLASH_SHARE = 1 / 3  # of the courses add_course tries to add, this share clashes
 
 
 # --- everything this process starts is stopped again ----------------------------------
 
 
-class Cleanup:
-    """A stack of undo actions, run once on normal exit, error, Ctrl-C or SIGTERM."""
-
-    def __init__(self) -> None:
-        self._actions: list[tuple[str, Callable[[], None]]] = []
-
-    def push(self, what: str, action: Callable[[], None]) -> None:
-        self._actions.append((what, action))
-
-    def remove(self, what: str) -> None:
-        self._actions = [(w, a) for w, a in self._actions if w != what]
-
-    def run(self) -> None:
-        while self._actions:
-            what, action = self._actions.pop()
-            try:
-                action()
-            except Exception as exc:
-                say(f"  (could not stop {what}: {exc})")
-
-
-def _terminate(_signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 # --- database --------------------------------------------------------------------------
-
-
-def start_embedded(data_dir: Path, cleanup: Cleanup) -> str:
-    """Start (or attach to) a pgserver in DATA_DIR/pg; return its pg8000 URL."""
-    with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR in containers
-        warnings.simplefilter("ignore")
-        import pgserver
-
-    from infra.database import pg8000_socket_url
-
-    # pgserver runs postgres as its own OS user when we are root: the folders must let it in.
-    data_dir.mkdir(parents=True, exist_ok=True)
-    data_dir.chmod(0o755)
-    pgdata = (data_dir / "pg").resolve()
-    # pgserver stops the server when its last user exits, counting users in this file; a
-    # benchmark killed outright leaves its pid there and the server would never stop.
-    handles = pgdata / ".handle_pids.json"
-    with contextlib.suppress(OSError, ValueError):
-        import psutil
-
-        pids = json.loads(handles.read_text())
-        handles.write_text(json.dumps([pid for pid in pids if psutil.pid_exists(pid)]))
-    server = pgserver.get_server(pgdata, cleanup_mode="stop")
-    cleanup.push("PostgreSQL", server.cleanup)
-    conn = connect(pg8000_socket_url(str(pgdata), "postgres"), autocommit=True)
-    try:
-        cur = conn.cursor()
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,))
-        if not cur.fetchall():
-            cur.execute(f"CREATE DATABASE {DB_NAME}")
-    finally:
-        conn.close()
-    return pg8000_socket_url(str(pgdata), DB_NAME)
-
-
-def normalise_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    if u.drivername in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
-        u = u.set(drivername="postgresql+pg8000")
-    return u.render_as_string(hide_password=False)
-
-
-def connect(url: str, autocommit: bool = False) -> Any:
-    """A raw pg8000 DB-API connection for the given SQLAlchemy URL."""
-    import pg8000.dbapi
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    kwargs: dict[str, Any] = {"user": u.username or "postgres", "database": u.database}
-    if u.password:
-        kwargs["password"] = u.password
-    if "unix_sock" in u.query:
-        kwargs["unix_sock"] = u.query["unix_sock"]
-    else:
-        kwargs["host"] = u.host or "localhost"
-        kwargs["port"] = u.port or 5432
-    conn = pg8000.dbapi.connect(**kwargs)
-    conn.autocommit = autocommit
-    return conn
-
-
-def query(conn: Any, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
-    cur = conn.cursor()
-    cur.execute(sql, tuple(params))
-    rows = cur.fetchall() if cur.description else []
-    return [tuple(r) for r in rows]
 
 
 def migrate(env: dict[str, str]) -> None:
@@ -348,6 +313,16 @@ def seed_signature(sizes: Sizes, revision: str, seed: int) -> dict[str, Any]:
     return {"version": SEED_VERSION, "sizes": asdict(sizes), "revision": revision, "seed": seed}
 
 
+def same_data(seeded: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:
+    """Would seeding load the same rows? The migration revision does not matter: the
+    generator (SEED_VERSION), the sizes and the random seed do."""
+
+    def data(signature: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in signature.items() if k != "revision"}
+
+    return seeded is not None and data(seeded) == data(wanted)
+
+
 def bench_meta(conn: Any) -> dict[str, Any]:
     query(conn, "CREATE TABLE IF NOT EXISTS bench_seed (key text PRIMARY KEY, value text)")
     conn.commit()
@@ -362,39 +337,83 @@ def set_meta(conn: Any, key: str, value: Any) -> None:
     )
 
 
-def ensure_seeded(url: str, sizes: Sizes, args: argparse.Namespace) -> dict[str, Any]:
-    """Reuse a database seeded with the same sizes, or seed it. Returns the seed metadata."""
+def ensure_seeded(
+    url: str, sizes: Sizes, args: argparse.Namespace, courses: CourseSizes | None = None
+) -> dict[str, Any]:
+    """Reuse a database seeded with the same sizes, or seed it; then the same for the
+    course catalog, timetables and friends (`courses`), which are seeded on their own, so
+    that adding them to a database does not load the posts again. Returns the metadata."""
     conn = connect(url)
     try:
         revision = query(conn, "SELECT version_num FROM alembic_version")[0][0]
         meta = bench_meta(conn)
         wanted = seed_signature(sizes, revision, args.seed)
-        if not args.reseed and meta.get("complete") and meta.get("signature") == wanted:
+        if not args.reseed and meta.get("complete") and same_data(meta.get("signature"), wanted):
             say(f"  reusing the seeded database ({sizes.describe()})")
+            if meta["signature"]["revision"] != revision:
+                # Seeding again would load the same rows into the new schema; the migrations
+                # have brought the seeded rows there, as they do with production data.
+                say(f"  (seeded at migration {meta['signature']['revision']}, migrated since)")
+                set_meta(conn, "signature", wanted)
+                conn.commit()
+                meta = bench_meta(conn)
             reset_bench_writes(conn, meta["seeded_until"])
-            return meta
-        if not meta and query(conn, "SELECT 1 FROM schools LIMIT 1") and not args.force:
-            raise SystemExit(
-                "This database has data the benchmark did not seed; it would be emptied. "
-                "Pass --force if that is what you want."
-            )
-        if not query(conn, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0]:
-            raise SystemExit(
-                "Seeding needs a superuser (it loads with session_replication_role = replica)."
-            )
-        if meta.get("signature") and meta.get("signature") != wanted:
-            old = meta["signature"]
-            changed = ", ".join(
-                f"{k} {old.get(k)} -> {v}" for k, v in wanted.items() if old.get(k) != v
-            )
-            say(f"  the database was seeded differently ({changed}): seeding again")
-        return seed(conn, url, sizes, wanted, args.seed)
+        else:
+            meta = seed_community(conn, url, sizes, args, meta, wanted)
+        if courses is not None:
+            ensure_courses(conn, url, courses, meta, args)
+        return bench_meta(conn)
     finally:
         conn.close()
 
 
+def seed_community(
+    conn: Any,
+    url: str,
+    sizes: Sizes,
+    args: argparse.Namespace,
+    meta: dict[str, Any],
+    wanted: dict[str, Any],
+) -> dict[str, Any]:
+    """Seed the community part (schools to likes), emptying the database first."""
+    if not meta and query(conn, "SELECT 1 FROM schools LIMIT 1") and not args.force:
+        raise SystemExit(
+            "This database has data the benchmark did not seed; it would be emptied. "
+            "Pass --force if that is what you want."
+        )
+    if not query(conn, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0]:
+        raise SystemExit(
+            "Seeding needs a superuser (it loads with session_replication_role = replica)."
+        )
+    if meta.get("signature") and meta.get("signature") != wanted:
+        old = meta["signature"]
+        changed = ", ".join(
+            f"{k} {old.get(k)} -> {v}" for k, v in wanted.items() if old.get(k) != v
+        )
+        say(f"  the database was seeded differently ({changed}): seeding again")
+    return seed(conn, url, sizes, wanted, args.seed)
+
+
+def ensure_courses(
+    conn: Any, url: str, sizes: CourseSizes, meta: dict[str, Any], args: argparse.Namespace
+) -> None:
+    """Seed the course part unless it is there with the same sizes on the same community."""
+    community = {k: v for k, v in meta["signature"].items() if k != "revision"}
+    wanted = course_signature(sizes, community)
+    if meta.get("courses_signature") == wanted and not args.reseed_courses:
+        say(f"  reusing the course catalog ({sizes.describe()})")
+        return
+    if meta.get("courses_signature"):
+        say("  the course catalog was seeded differently: seeding it again")
+    seconds = seed_courses(conn, url, sizes, meta["seeded_until"], random.Random(args.seed + 7))
+    set_meta(conn, "courses_seconds", seconds)
+    set_meta(conn, "courses_signature", wanted)
+    conn.commit()
+
+
 def reset_bench_writes(conn: Any, seeded_until: float) -> None:
-    """Remove comments and likes written by earlier benchmark runs, fixing the counters."""
+    """Remove what earlier benchmark runs wrote (comments, likes, timetable courses, ...),
+    fixing the counters, and show again what their moderation hid."""
     until = datetime.fromtimestamp(seeded_until, UTC)
     comments = query(
         conn,
@@ -415,13 +434,30 @@ def reset_bench_writes(conn: Any, seeded_until: float) -> None:
         (until,),
     )[0][0]
     conn.commit()
+    # Content the moderation handler hid (events_bench.py): its records go below.
+    unhidden = 0
+    for target, table in (("post", "posts"), ("comment", "comments")):
+        try:
+            cur = conn.cursor()
+            cur.execute(
+                f"""UPDATE {table} SET hidden_at = NULL WHERE id IN (
+                        SELECT target_id FROM moderation_actions WHERE target_type = %s
+                        AND action = 'hidden' AND created_at > %s)""",
+                (target, until),
+            )
+            unhidden += max(cur.rowcount, 0)
+            conn.commit()
+        except Exception as exc:
+            conn.rollback()
+            say(f"  (could not show {table} hidden by earlier runs again: {exc})")
     # Whatever else those writes left behind (outbox rows, processed events, notifications,
-    # ...): every seeded row is older than `seeded_until`.
+    # timetable courses, ...): every seeded row is older than `seeded_until`.
     others = 0
     for table, column in query(
         conn,
         """SELECT table_name, min(column_name) FROM information_schema.columns
-           WHERE table_schema = current_schema() AND column_name IN ('created_at', 'processed_at')
+           WHERE table_schema = current_schema()
+             AND column_name IN ('created_at', 'processed_at', 'added_at')
              AND table_name NOT IN ('comments', 'post_likes')
            GROUP BY table_name ORDER BY table_name""",
     ):
@@ -433,110 +469,12 @@ def reset_bench_writes(conn: Any, seeded_until: float) -> None:
         except Exception as exc:
             conn.rollback()
             say(f"  (could not clean {table}: {exc})")
-    if comments or likes or others:
+    if comments or likes or others or unhidden:
         say(
             f"  removed what earlier runs wrote: {comments:,} comments, {likes:,} likes, "
-            f"{others:,} other rows (outbox, notifications, ...)"
+            f"{others:,} other rows (outbox, notifications, timetable courses, ...)"
+            + (f"; {unhidden:,} hidden posts and comments shown again" if unhidden else "")
         )
-
-
-class TimestampText:
-    """Fast `timestamptz` text for COPY (datetime.isoformat is the slow part of a row)."""
-
-    def __init__(self) -> None:
-        self._days: dict[int, str] = {}
-
-    def __call__(self, t: float) -> str:
-        day = int(t // 86400)
-        date = self._days.get(day)
-        if date is None:
-            date = self._days[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
-        us = int((t - day * 86400) * 1_000_000)
-        s, us = divmod(us, 1_000_000)
-        h, s = divmod(s, 3600)
-        m, s = divmod(s, 60)
-        return f"{date} {h:02d}:{m:02d}:{s:02d}.{us:06d}+00"
-
-
-def uuid7_text(t: float, getrandbits: Callable[[int], int]) -> str:
-    """A UUIDv7 whose timestamp is `t` (the row's created_at), as 32 hex digits."""
-    value = (int(t * 1000) << 80) | (7 << 76) | (getrandbits(12) << 64) | (2 << 62)
-    return f"{value | getrandbits(62):032x}"
-
-
-class CopyStream:
-    """Rows for one `COPY ... FROM STDIN`, sent by `consumers` threads, one connection each.
-
-    The generator (this thread) and PostgreSQL (other processes) overlap: the queue holds
-    a few chunks, and socket writes release the GIL.
-    """
-
-    CHUNK_ROWS = 2000
-
-    def __init__(self, url: str, table: str, columns: str, consumers: int = 1) -> None:
-        self.table = table
-        self.sql = f"COPY {table} ({columns}) FROM STDIN"
-        self.url = url
-        self.rows = 0
-        self._lines: list[str] = []
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16 * consumers)
-        self._errors: list[BaseException] = []
-        self._threads = [
-            threading.Thread(target=self._send, name=f"copy-{table}", daemon=True)
-            for _ in range(consumers)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def add(self, line: str) -> None:
-        self._lines.append(line)
-        if len(self._lines) >= self.CHUNK_ROWS:
-            self._flush()
-
-    def close(self) -> None:
-        self._flush()
-        for _ in self._threads:
-            self._put(None)
-        for thread in self._threads:
-            thread.join()
-        if self._errors:
-            raise RuntimeError(f"COPY into {self.table} failed: {self._errors[0]}")
-
-    def _flush(self) -> None:
-        if self._lines:
-            self.rows += len(self._lines)
-            data = ("\n".join(self._lines) + "\n").encode()
-            self._lines = []
-            self._put(data)
-
-    def _put(self, item: bytes | None) -> None:
-        while True:
-            if self._errors:
-                raise RuntimeError(f"COPY into {self.table} failed: {self._errors[0]}")
-            with contextlib.suppress(queue.Full):
-                self._queue.put(item, timeout=0.5)
-                return
-
-    def _chunks(self) -> Iterator[bytes]:
-        while (item := self._queue.get()) is not None:
-            yield item
-
-    def _send(self) -> None:
-        try:
-            conn = connect(self.url, autocommit=True)
-            try:
-                cur = conn.cursor()
-                cur.execute("SET synchronous_commit = off")
-                # The generator emits consistent rows; skip a foreign-key check per row.
-                cur.execute("SET session_replication_role = replica")
-                cur.execute(self.sql, stream=self._chunks())
-            finally:
-                conn.close()
-        except BaseException as exc:
-            self._errors.append(exc)
-            with contextlib.suppress(queue.Empty):  # unblock the generator
-                while True:
-                    self._queue.get_nowait()
 
 
 def allocate(rng: random.Random, total: int, cum: list[float], cap: int) -> list[int]:
@@ -644,32 +582,6 @@ def seed(conn: Any, url: str, sizes: Sizes, signature: dict, rng_seed: int) -> d
 def bench_meta_value(conn: Any, key: str, default: Any) -> Any:
     rows = query(conn, "SELECT value FROM bench_seed WHERE key = %s", (key,))
     return json.loads(rows[0][0]) if rows else default
-
-
-def run_parallel(url: str, statements: list[str], setup: str | None = None) -> None:
-    """Run statements on two connections (one per core), each in autocommit."""
-
-    def work(items: queue.Queue[str]) -> None:
-        conn = connect(url, autocommit=True)
-        try:
-            cur = conn.cursor()
-            if setup:
-                cur.execute(setup)
-            while True:
-                try:
-                    statement = items.get_nowait()
-                except queue.Empty:
-                    return
-                cur.execute(statement)
-        finally:
-            conn.close()
-
-    items: queue.Queue[str] = queue.Queue()
-    for statement in statements:
-        items.put(statement)
-    with ThreadPoolExecutor(max_workers=min(2, max(1, len(statements)))) as pool:
-        for future in [pool.submit(work, items) for _ in range(min(2, len(statements)))]:
-            future.result()
 
 
 def check_counters(conn: Any, sizes: Sizes) -> None:
@@ -862,6 +774,7 @@ class Targets:
     deep: int
     posts: list[tuple[str, str, int]]  # (post id, author id, comment count), visible
     users: list[str]
+    courses: CourseTargets | None = None  # None: no course catalog seeded
     tokens: dict[str, str] = field(default_factory=dict)
 
 
@@ -905,9 +818,10 @@ def pick_targets(url: str, deep: int, rng: random.Random) -> Targets:
         rng.shuffle(posts)
         users = [str(r[0]) for r in query(conn, "SELECT id FROM users WHERE deleted_at IS NULL")]
         rng.shuffle(users)
+        courses = pick_course_targets(conn, school_id, users[:2000], rng)
     finally:
         conn.close()
-    return Targets(school_id, boards, deep_cursors, depth, posts, users[:2000])
+    return Targets(school_id, boards, deep_cursors, depth, posts, users[:2000], courses)
 
 
 def mint_tokens(targets: Targets) -> None:
@@ -959,7 +873,39 @@ def build_requests(key: str, t: Targets, n: int, rng: random.Random) -> list[Req
             if u != author and (post_id, u) not in seen:
                 seen.add((post_id, u))
                 out.append(("PUT", f"/v1/posts/{post_id}/like", tok[u], ""))
+    elif key in COURSE_KEYS or key.startswith("add_course"):
+        out = build_course_requests(key, t, n)
     return out
+
+
+def build_course_requests(key: str, t: Targets, n: int) -> list[Request]:
+    c = t.courses
+    assert c is not None, "no course catalog seeded (--courses 0)"
+    tok = t.tokens
+    if key == "catalog_search":
+        return [
+            ("GET", catalog_path(c.school_id, c.search_terms[i % len(c.search_terms)]), tok[u], "")
+            for i, u in zip(range(n), itertools.cycle(t.users))
+        ]
+    if key == "timetable_own":
+        return [("GET", f"/v1/timetables/{tid}", tok[u], "") for u, tid in _cycle(c.own, n)]
+    if key == "timetable_friend":
+        return [
+            ("GET", f"/v1/users/{friend}/timetable?semester={SEMESTER}", tok[viewer], "")
+            for viewer, friend in _cycle(c.friends, n)
+        ]
+    # Adding courses: a share clash (409), the rest fit; none was added before.
+    share = {"add_course": CLASH_SHARE, "add_course_clash": 1.0, "add_course_fit": 0.0}[key]
+    plan = c.planner.plan(n, share)
+    c.planned_clashes = [a.clash for a in plan]
+    return [
+        ("PUT", f"/v1/timetables/{a.timetable_id}/courses/{a.course_id}", tok[a.user], "")
+        for a in plan
+    ]
+
+
+def _cycle(items: list[Any], n: int) -> list[Any]:
+    return [items[i % len(items)] for i in range(n)]
 
 
 def write_requests(path: Path, requests: list[Request]) -> None:
@@ -1027,7 +973,14 @@ def inprocess_checks(targets: Targets, rng: random.Random) -> dict[str, Any]:
         logging.getLogger().setLevel(logging.WARNING)  # event handlers log each event at INFO
         engine = database.get_engine()
         event.listen(engine, "before_cursor_execute", before)
-        samples = {key: build_requests(key, targets, 2, rng) for key in SCENARIO_KEYS}
+        keys = [
+            k for k in SQL_KEYS if targets.courses or k not in (*COURSE_KEYS, "add_course_clash")
+        ]
+        # In process, "add course" is one that fits; "add course (409)" one that clashes.
+        samples = {
+            key: build_requests("add_course_fit" if key == "add_course" else key, targets, 2, rng)
+            for key in keys
+        }
         with TestClient(app, raise_server_exceptions=False) as client:
             for key, (warm, measured) in samples.items():
                 send(client, warm)
@@ -1053,12 +1006,46 @@ def inprocess_checks(targets: Targets, rng: random.Random) -> dict[str, Any]:
                     if (ex := explain(engine, st, params))["seq_scans"]
                 ]
             results["walked_cursor_matches"] = walk_cursor(client, targets)
+            if targets.courses:
+                state["captured"] = []
+                results["search_sql"] = explain_searches(client, engine, targets, state)
         event.remove(engine, "before_cursor_execute", before)
     finally:
         for name, original in originals.items():
             setattr(core, name, original)
         database.dispose_engine()
     return results
+
+
+def explain_searches(
+    client: Any, engine: Any, targets: Targets, state: dict[str, Any], n: int = 60
+) -> list[dict[str, Any]]:
+    """The search statement of `n` catalog searches (the load's terms), EXPLAIN ANALYZEd:
+    how long the SQL takes for common and rare terms, and which plan each one gets."""
+    out = []
+    for method, path, token, body in build_requests("catalog_search", targets, n, random.Random()):
+        state["captured"] = []
+        response = send(client, (method, path, token, body))
+        statement, params = max(state["captured"], key=lambda c: len(c[0]))
+        ex = explain(engine, statement, params)
+        scanned = [
+            int(m.group(1))
+            for line in ex["plan"]
+            if " on courses" in line and (m := re.search(r"actual time=\S+ rows=(\d+)", line))
+        ]
+        out.append(
+            {
+                "term": unquote(urlsplit(path).query.split("q=", 1)[1]),
+                "status": response.status_code,
+                "results": len(response.json().get("items", [])),
+                "courses_rows": max(scanned, default=0),
+                "execution_ms": ex["execution_ms"],
+                "indexes": ex["indexes"],
+                "seq_scans": ex["seq_scans"],
+                "plan": ex["plan"],
+            }
+        )
+    return sorted(out, key=lambda r: r["execution_ms"] or 0.0)
 
 
 def abridge(statement: str) -> str:
@@ -1128,12 +1115,6 @@ def walk_cursor(client: Any, targets: Targets) -> bool | None:
 # --- the API server --------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def readyz_status(port: int) -> int | None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
@@ -1201,17 +1182,27 @@ class LoadResult:
     rps: float
     p50_ms: float
     p99_ms: float
-    errors: int  # non-2xx responses, timeouts and socket errors
+    errors: int  # non-2xx responses (but the expected ones), timeouts and socket errors
     tool: str
     cpu: dict[str, float] = field(default_factory=dict)  # cores used, see CpuMeter.stop
     attempts: int = 1  # measurements needed until the workers shared the connections
+    statuses: dict[str, int] = field(default_factory=dict)  # when asked for: responses by status
+    sent: int = 0  # requests in the measured file (more answered: the file went round)
+
+    def expect(self, statuses: Iterable[int]) -> None:
+        """These answers are part of the scenario (409 for a clash), not errors."""
+        self.errors -= sum(self.statuses.get(str(s), 0) for s in statuses)
 
     def cpu_us(self, part: str) -> float:
         """CPU microseconds one request cost in `part` (server, postgres, loadgen)."""
         return self.cpu.get(part, 0.0) / self.rps * 1e6 if self.rps else 0.0
 
 
-def run_wrk(url: str, path: Path, duration: float, connections: int, threads: int) -> LoadResult:
+def run_wrk(
+    url: str, path: Path, duration: float, connections: int, threads: int, statuses: bool = False
+) -> LoadResult:
+    """`statuses`: count the responses by status too (wrk then hands every response to
+    the script, a little more work per request)."""
     cmd = [
         "wrk",
         f"-t{threads}",
@@ -1225,6 +1216,7 @@ def run_wrk(url: str, path: Path, duration: float, connections: int, threads: in
         "--",
         str(path),
         str(threads),
+        *(["statuses"] if statuses else []),
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
     line = next((x for x in out.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
@@ -1243,6 +1235,7 @@ def run_wrk(url: str, path: Path, duration: float, connections: int, threads: in
         r["p99_us"] / 1000,
         errors,
         "wrk",
+        statuses=r.get("statuses", {}),
     )
 
 
@@ -1274,6 +1267,7 @@ def loadgen_main(url: str, path: str, connections: int, duration: float) -> None
             raw.append(head.encode() + b"\r\n" + data)
     latencies: list[float] = []
     errors = 0
+    statuses: Counter[str] = Counter()
 
     async def client(index: int, deadline: float) -> None:
         nonlocal errors
@@ -1292,6 +1286,7 @@ def loadgen_main(url: str, path: str, connections: int, duration: float) -> None
             length = int(lower[at + 17 : lower.find(b"\r\n", at + 2)])
             await reader.readexactly(length)
             latencies.append(perf() - start)
+            statuses[str(status)] += 1
             if status >= 300:
                 errors += 1
         writer.close()
@@ -1314,100 +1309,26 @@ def loadgen_main(url: str, path: str, connections: int, duration: float) -> None
     def pct(q: float) -> float:
         return latencies[min(n - 1, int(q * n))] * 1000 if n else 0.0
 
-    result = LoadResult(n, seconds, n / seconds, pct(0.50), pct(0.99), errors, "python")
+    result = LoadResult(
+        n, seconds, n / seconds, pct(0.50), pct(0.99), errors, "python", statuses=dict(statuses)
+    )
     print(json.dumps(asdict(result)))
 
 
-def count_since(url: str, table: str, seeded_until: float) -> int:
+WRITTEN = {  # what each write inserts: table and its time column
+    "create_comment": ("comments", "created_at"),
+    "like_post": ("post_likes", "created_at"),
+    "add_course": ("timetable_courses", "added_at"),
+}
+
+
+def count_since(url: str, table: str, seeded_until: float, column: str = "created_at") -> int:
     conn = connect(url)
     try:
         until = datetime.fromtimestamp(seeded_until, UTC)
-        return query(conn, f"SELECT count(*) FROM {table} WHERE created_at > %s", (until,))[0][0]
+        return query(conn, f"SELECT count(*) FROM {table} WHERE {column} > %s", (until,))[0][0]
     finally:
         conn.close()
-
-
-class CpuMeter:
-    """CPU used during an interval, per part: the API server, PostgreSQL, the load generator
-    and everything else on the machine. Dividing by req/s gives the CPU one request costs in
-    each part; 'others' shows load from outside the benchmark that would skew the figures."""
-
-    def __init__(self, roots: dict[str, int], workers: int) -> None:
-        self.roots = roots  # part name -> root pid ("server", "postgres")
-        self.workers = workers
-
-    @staticmethod
-    def _busy() -> float:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-    def _sample(self) -> dict[str, dict[int, float]]:
-        import psutil
-
-        parts: dict[str, dict[int, float]] = {}
-        for part, root in self.roots.items():
-            seen = parts.setdefault(part, {})
-            try:
-                parent = psutil.Process(root)
-                tree = [parent, *parent.children(recursive=True)]
-            except psutil.Error:
-                continue
-            for proc in tree:
-                # Own time only: a parent's children_* time arrives when a child is reaped and
-                # may have been spent long before (a pooled backend that ran slow queries).
-                with contextlib.suppress(psutil.Error):
-                    t = proc.cpu_times()
-                    seen[proc.pid] = t.user + t.system
-        me = resource.getrusage(resource.RUSAGE_SELF)
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped: wrk, the Python client
-        parts["benchmark"] = {0: me.ru_utime + me.ru_stime}
-        parts["loadgen"] = {0: kids.ru_utime + kids.ru_stime}
-        return parts
-
-    @staticmethod
-    def _total(sample: dict[str, dict[int, float]]) -> float:
-        return sum(sum(part.values()) for part in sample.values())
-
-    def wait_idle(self, limit: float = 60.0) -> None:
-        """Wait until the server and PostgreSQL are idle: requests a load generator gave up
-        on (a slow page) must not eat into the next measurement."""
-        deadline = time.monotonic() + limit
-        before = self._total(self._sample())
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            now = self._total(self._sample())
-            if now - before < 0.05:  # under 0.1 cores over half a second
-                return
-            before = now
-
-    def start(self) -> None:
-        self._t0, self._busy0, self._sample0 = time.monotonic(), self._busy(), self._sample()
-
-    def stop(self) -> dict[str, float]:
-        """Cores used, averaged over the interval: "busy" (the whole machine), "server",
-        "postgres", "loadgen" (the child that ended in the interval) and "others"."""
-        seconds = time.monotonic() - self._t0
-        busy = (self._busy() - self._busy0) / seconds
-        now = self._sample()
-        cores = {
-            part: sum(v - self._sample0.get(part, {}).get(pid, 0.0) for pid, v in pids.items())
-            / seconds
-            for part, pids in now.items()
-        }
-        cores["others"] = max(0.0, busy - sum(cores.values()))
-        cores["busy"] = busy
-        # uvicorn's workers share one listening socket: how evenly did they share the work?
-        root = self.roots.get("server")
-        workers = [
-            (v - self._sample0.get("server", {}).get(pid, 0.0)) / seconds
-            for pid, v in now.get("server", {}).items()
-            if pid != root
-        ]
-        workers = sorted(workers, reverse=True)[: self.workers]  # not the resource tracker
-        if workers:
-            cores["worker_max"], cores["worker_min"] = workers[0], workers[-1]
-        return cores
 
 
 def process_roots(url: str, server: Server) -> dict[str, int]:
@@ -1429,34 +1350,13 @@ def process_roots(url: str, server: Server) -> dict[str, int]:
 # --- report ----------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
-    return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
-
-
-def table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)), line]
-    out += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(out)
-
-
 def verdicts(
     load: dict[str, LoadResult],
     sql: dict[str, SqlCount],
     start_s: list[float],
     plans: dict[str, Any],
     scans: dict[str, list[str]],
+    searches: list[dict[str, Any]] | None = None,
 ) -> list[list[str]]:
     rows: list[list[str]] = []
 
@@ -1504,14 +1404,53 @@ def verdicts(
         if key in load:
             r = load[key]
             add(TITLES[key], "≥ 300 req/s", f"{r.rps:,.0f} req/s", clean(key) and r.rps >= 300, key)
+    # issue 3
+    if "catalog_search" in load:
+        r = load["catalog_search"]
+        add(
+            "catalog search",
+            "p99 ≤ 30 ms",
+            f"p99 {r.p99_ms:.1f} ms ({r.rps:,.0f} req/s, p50 {r.p50_ms:.1f} ms)",
+            clean("catalog_search") and r.p99_ms <= 30,
+            "catalog_search",
+        )
+    for key in ("timetable_own", "timetable_friend"):
+        if key in load:
+            r = load[key]
+            add(
+                f"viewing a timetable: {TITLES[key]}",
+                "≥ 1,000 req/s",
+                f"{r.rps:,.0f} req/s",
+                clean(key) and r.rps >= 1000,
+                key,
+            )
+    if "add_course" in load:
+        r = load["add_course"]
+        clashed = r.statuses.get("409", 0) / max(r.requests, 1)
+        add(
+            "add course with clash check",
+            "≥ 300 req/s",
+            f"{r.rps:,.0f} req/s ({clashed:.0%} answered 409)",
+            clean("add_course") and r.rps >= 300,
+            "add_course",
+        )
     for key in READS:
         if key in sql:
             c = sql[key]
             add(
                 f"SQL per {TITLES[key]}",
-                "1-2 statements",
+                "1-2 statements" if key in POST_READS else "(no target)",
                 f"{c.app} (on the wire {c.wire}, {c.round_trips} round trips)",
-                c.app <= 2 and c.status == 200,
+                c.app <= 2 and c.status == 200 if key in POST_READS else None,
+            )
+    for key in ("add_course", "add_course_clash"):
+        if key in sql:
+            c = sql[key]
+            add(
+                f"SQL per {TITLES[key]}",
+                "(no target)",
+                f"{c.app} (on the wire {c.wire}, {c.round_trips} round trips), status {c.status}",
+                None,
             )
     for key, ex in plans.items():
         if key.startswith("board_"):
@@ -1524,8 +1463,26 @@ def verdicts(
             )
 
     for key, found in scans.items():
-        if found:
+        if key in COURSE_KEYS or key == "add_course_clash":
+            add(
+                f"plans of {TITLES[key]}",
+                "no seq scan of a big table",
+                "; ".join(found) or "none",
+                not found,
+            )
+        elif found:
             add(f"plans of {TITLES[key]}", "(no target) no seq scan", "; ".join(found), None)
+    if searches:
+        times = [r["execution_ms"] or 0.0 for r in searches]
+        scanned = sorted({t for r in searches for t in r["seq_scans"]})
+        add(
+            "catalog search SQL",
+            "(no target) index-backed",
+            f"{len(searches)} terms: median {percentile(times, 0.5):.2f} ms, max "
+            f"{max(times):.2f} ms; "
+            + (f"SEQ SCAN of {', '.join(scanned)}" if scanned else "no seq scan"),
+            None,
+        )
     if start_s:
         median = sorted(start_s)[len(start_s) // 2]
         add(
@@ -1537,6 +1494,40 @@ def verdicts(
     return rows
 
 
+def report_searches(searches: list[dict[str, Any]]) -> None:
+    """How long the catalog search's SQL took over the sample of terms, by plan."""
+    times = [r["execution_ms"] or 0.0 for r in searches]
+    say(
+        HEADER.format(f"Catalog search SQL over {len(searches)} of the load's terms")
+        + f"  (EXPLAIN ANALYZE: median {percentile(times, 0.5):.2f} ms, "
+        f"p90 {percentile(times, 0.9):.2f} ms, max {max(times):.2f} ms)"
+    )
+    by_shape: dict[str, list[float]] = {}
+    for r in searches:
+        by_shape.setdefault(", ".join(r["indexes"]) or "no index", []).append(
+            r["execution_ms"] or 0.0
+        )
+    for shape, ms in sorted(by_shape.items(), key=lambda item: -len(item[1])):
+        say(
+            f"    {len(ms):>3} searches use {shape}: median {percentile(ms, 0.5):.2f} ms, "
+            f"max {max(ms):.2f} ms"
+        )
+    say("    slowest terms (SQL ms, rows the scan of courses returned, results on the page):")
+    for r in reversed(searches[-6:]):
+        say(
+            f"      {r['term']!r:<24} {r['execution_ms']:8.2f} ms {r['courses_rows']:>7,} rows "
+            f"{r['results']:>3} results  {', '.join(r['indexes'])}"
+        )
+    say("    the slowest one's plan:")
+    for line in searches[-1]["plan"]:
+        say("      " + line)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.floor(q * len(ordered)))] if ordered else 0.0
+
+
 # --- main ------------------------------------------------------------------------------
 
 
@@ -1546,7 +1537,7 @@ def main(argv: list[str] | None = None) -> int:
     # Stop cleanly on Ctrl-C, SIGTERM and a closed terminal (even where a shell started us
     # with SIGINT ignored, as `cmd &` does).
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _terminate)
+        signal.signal(signum, interrupt)
     cleanup = Cleanup()
     try:
         return run(args, sizes, cleanup)
@@ -1608,7 +1599,7 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
             f"{data_dir / 'pycache'} (--no-bytecode-cache to measure without)"
         )
     migrate(env)
-    meta = ensure_seeded(url, sizes, args)
+    meta = ensure_seeded(url, sizes, args, course_sizes_from(args))
     seconds = meta.get("seconds", {})
     if seconds:
         say(f"  seeding this data set took {seconds['total']:.1f} s ({meta['seeded_at']})")
@@ -1624,6 +1615,13 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
         f"after {targets.deep:,} posts on {len(targets.deep_cursors)} boards, "
         f"{len(targets.posts):,} sample posts, {len(targets.tokens):,} users with tokens"
     )
+    if targets.courses:
+        c = targets.courses
+        say(
+            f"  {c.stats['courses']:,} courses in {SEMESTER}, {len(c.search_terms)} search terms, "
+            f"{len(c.own):,} own timetables, {len(c.friends):,} friends' public timetables, "
+            f"{c.stats['timetables']:,} timetables to add courses to"
+        )
     checks = inprocess_checks(targets, rng)
     sql: dict[str, SqlCount] = checks["sql"]
     walked = checks.get("walked_cursor_matches")
@@ -1655,18 +1653,25 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
         f"{args.duration:.0f} s per request type"
     )
     scenarios = [k for k in SCENARIO_KEYS if k in args.scenarios.split(",")]
+    if not targets.courses and any(k in COURSE_KEYS for k in scenarios):
+        say("  no course catalog (--courses 0): skipping the course scenarios")
+        scenarios = [k for k in scenarios if k not in COURSE_KEYS]
     load: dict[str, LoadResult] = {}
     written: dict[str, tuple[int, int]] = {}
     meter = CpuMeter(process_roots(url, server), args.workers)
     say(f"  load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="quad-bench-") as tmp:
         for key in scenarios:
-            table_name = {"create_comment": "comments", "like_post": "post_likes"}.get(key)
-            before = count_since(url, table_name, meta["seeded_until"]) if table_name else 0
+            table_name, column = WRITTEN.get(key, (None, ""))
+            since = meta["seeded_until"]
+            before = count_since(url, table_name, since, column) if table_name else 0
 
-            def go(path: Path, seconds: float) -> LoadResult:
+            def go(path: Path, seconds: float, key: str = key) -> LoadResult:
                 if tool == "wrk":
-                    return run_wrk(base, path, seconds, args.connections, args.threads)
+                    return run_wrk(
+                        base, path, seconds, args.connections, args.threads,
+                        statuses=key in EXPECTED_STATUSES,
+                    )  # fmt: skip
                 return run_python_loadgen(base, path, seconds, args.connections)
 
             mint_tokens(targets)  # access tokens live 15 minutes; a long run outlives them
@@ -1674,6 +1679,12 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
                 # Fresh requests each time, enough that writes never repeat within a run
                 # (a repeated like is a no-op, cheaper than a real one).
                 n = max(2000, int(4000 * (args.duration + args.warmup)))
+                if key == "add_course" and targets.courses:
+                    # Planning adds gets slower as timetables fill up: plan for 1,000/s (and
+                    # say so below if the server was faster), from what timetables hold now.
+                    n = max(2000, int(1000 * (args.duration + args.warmup)))
+                    with contextlib.closing(connect(url)) as conn:
+                        targets.courses.planner.sync(conn)
                 requests = build_requests(key, targets, n, rng)
                 warm, measured = Path(tmp, f"{key}-warm.tsv"), Path(tmp, f"{key}.tsv")
                 cut = int(len(requests) * args.warmup / (args.duration + args.warmup))
@@ -1686,6 +1697,8 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
                 r = go(measured, args.duration)
                 r.cpu = meter.stop()
                 r.attempts = attempt
+                r.sent = len(requests) - cut
+                r.expect(EXPECTED_STATUSES.get(key, ()))
                 # uvicorn's workers share one listening socket and a worker may accept every
                 # connection the load generator opens at once, leaving the other idle.
                 busiest, idlest = r.cpu.get("worker_max", 0.0), r.cpu.get("worker_min", 0.0)
@@ -1698,9 +1711,17 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
             load[key] = r
             note = ""
             if table_name:
-                rows = count_since(url, table_name, meta["seeded_until"]) - before
+                rows = count_since(url, table_name, since, column) - before
                 written[key] = (rows, r.requests)
                 note = f"  ({rows:,} rows inserted incl. warm-up and repeats)"
+            if key == "add_course" and targets.courses:
+                # The planner knows which of the requests sent should clash: the 409s must match.
+                sent = targets.courses.planned_clashes[cut : cut + r.requests]
+                planned = sum(sent) / max(len(sent), 1)
+                answered = r.statuses.get("409", 0) / max(r.requests, 1)
+                note += f"  ({answered:.1%} answered 409; planned {planned:.1%})"
+            if r.requests > r.sent:
+                note += f"  (WARNING: the {r.sent:,} planned requests ran out and repeated)"
             say(
                 f"  {TITLES[key]:<17} {r.rps:>8,.0f} req/s  p50 {r.p50_ms:6.1f} ms  "
                 f"p99 {r.p99_ms:6.1f} ms  errors {r.errors}  busiest/idlest worker "
@@ -1713,7 +1734,7 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
     say()
     say(HEADER.format("Results") + f"  ({sizes.describe()}; {machine()})")
     rows = []
-    for key in SCENARIO_KEYS:
+    for key in SQL_KEYS:
         r, c = load.get(key), sql.get(key)
         if r is None and c is None:
             continue
@@ -1736,7 +1757,7 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
         )
     header = ["request", "req/s", "p50 ms", "p99 ms", "errors", "cores: busy / others"]
     header += ["CPU us/req: server / PG / loadgen", "SQL: app / wire / round trips"]
-    say(table(rows, header))
+    say(text_table(rows, header))
     say(
         "  cores: CPU cores busy on the whole machine while measuring, and how much of that was\n"
         "  NOT this benchmark (keep 'others' near 0). CPU us/req: CPU time one request cost in\n"
@@ -1746,7 +1767,7 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
     )
     say("  The statements of each request (verb and tables):")
     for key, c in sql.items():
-        say(f"    {TITLES[key]:<17} {'; '.join(c.statements)}")
+        say(f"    {TITLES[key]:<18} {'; '.join(c.statements)}")
     busy_elsewhere = [TITLES[k] for k, r in load.items() if r.cpu.get("others", 0) > 0.15]
     if busy_elsewhere:
         say(
@@ -1765,12 +1786,17 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
         say(HEADER.format(f"EXPLAIN ANALYZE, {TITLES[key]}") + f"  ({summary})")
         for line in ex["plan"]:
             say("    " + line)
+    searches = checks.get("search_sql", [])
+    if searches:
+        report_searches(searches)
     say()
-    verdict_rows = verdicts(load, sql, start_s, checks["explain"], checks["scans"])
-    say(HEADER.format("Targets (issue 2)"))
-    say(table(verdict_rows, ["what", "target", "measured", "result"]))
+    verdict_rows = verdicts(load, sql, start_s, checks["explain"], checks["scans"], searches)
+    say(HEADER.format("Targets (issues 2 and 3)"))
+    say(text_table(verdict_rows, ["what", "target", "measured", "result"]))
     if seconds:
         say(f"  seeding took {seconds['total']:.0f} s: {json.dumps(seconds)}")
+    if meta.get("courses_seconds"):
+        say(f"  seeding the courses took {json.dumps(meta['courses_seconds'])} s")
 
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -1788,6 +1814,7 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
         "explain": checks["explain"],
         "seq_scans": checks["scans"],
         "walked_cursor_matches": walked,
+        "search_sql": [{k: v for k, v in r.items() if k != "plan"} for r in searches],
         "written": written,
         "targets": verdict_rows,
     }
