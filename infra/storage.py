@@ -177,7 +177,7 @@ class GcsStorage:
             expiration=timedelta(seconds=self._upload_ttl),
             method="PUT",
             content_type=content_type,
-            headers=headers,
+            headers=dict(headers),  # the library adds Host and Content-Type to the dict
             **self._signing_args(),
         )
         return SignedUpload(
