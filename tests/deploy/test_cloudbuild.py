@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.terraform.hcl import platform_locals
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_TEXT = (ROOT / "cloudbuild.yaml").read_text()
 CONFIG = yaml.safe_load(CONFIG_TEXT)
@@ -71,6 +73,8 @@ DEPLOYING = steps_where(
 LINT = the_step(lambda t: "make lint" in t)
 TESTS = the_step(lambda t: "make test" in t)
 TERRAFORM = the_step(lambda t: "terraform fmt -check" in t)
+PLAN = the_step(lambda t: " plan " in t and "terraform" in t)
+STAGE_FUNCTIONS = the_step(lambda t: "stage-functions.sh" in t)
 CHECKOV = the_step(lambda t: "checkov --config-file" in t)
 BUILD = the_step(lambda t: "build" in t and "docker" in t and "--tag=" in t)
 MIGRATE = the_step(lambda t: "gcloud run jobs execute" in t)
@@ -91,7 +95,7 @@ def test_step_ids_are_unique_and_waits_refer_to_earlier_steps():
 def test_every_deploy_comes_after_lint_tests_and_terraform_checks():
     assert DEPLOYING
     for step in DEPLOYING:
-        for check in (LINT, TESTS, TERRAFORM, CHECKOV):
+        for check in (LINT, TESTS, TERRAFORM, CHECKOV, PLAN):
             assert before(check, step), f"{step} may run before {check}"
     assert before(LINT, TESTS)
     assert before(BUILD, MIGRATE)
@@ -118,9 +122,47 @@ def test_functions_and_dags_deploy_after_the_api_and_only_when_they_exist():
     assert before(TRAFFIC, FUNCTIONS) and before(TRAFFIC, DAGS)
     functions = STEPS[IDS.index(FUNCTIONS)]["script"]
     assert "[ ! -f functions/main.py ]" in functions
-    assert "terraform/scripts/stage-functions.sh" in functions
-    assert (ROOT / "terraform" / "scripts" / "stage-functions.sh").stat().st_mode & 0o111
     assert "[ ! -d dags ]" in STEPS[IDS.index(DAGS)]["script"]
+
+
+def test_functions_ship_the_staged_source_through_their_source_bucket():
+    stage = STEPS[IDS.index(STAGE_FUNCTIONS)]["script"]
+    assert "terraform/scripts/stage-functions.sh terraform/.build/functions" in stage
+    assert (ROOT / "terraform" / "scripts" / "stage-functions.sh").stat().st_mode & 0o111
+    assert before(STAGE_FUNCTIONS, FUNCTIONS) and before(STAGE_FUNCTIONS, PLAN)
+    functions = STEPS[IDS.index(FUNCTIONS)]["script"]
+    assert "terraform/.build/functions" in functions
+    # The archive goes to the bucket the functions' build account reads, one per commit.
+    assert 'source="gs://$_FUNCTIONS_SOURCE_BUCKET/functions/$COMMIT_SHA.zip"' in functions
+    assert '--source="$source"' in functions
+
+
+def test_the_default_functions_are_the_ones_terraform_creates():
+    local = platform_locals()
+    planned_names = [f["name"] for f in local["planned_functions"]]
+    assert CONFIG["substitutions"]["_FUNCTIONS"].split(",") == planned_names
+    buckets = {k: v.replace("${var.project_id}", "${PROJECT_ID}") for k, v in local["bucket"].items()}
+    assert CONFIG["substitutions"]["_FUNCTIONS_SOURCE_BUCKET"] == buckets["functions_source"]
+    assert CONFIG["substitutions"]["_COMPOSER_BUCKET"] == buckets["composer"]
+
+
+def test_the_dags_travel_with_the_infra_package_they_import():
+    script = STEPS[IDS.index(DAGS)]["script"]
+    assert 'cp -R dags/. "$staged/"' in script and 'cp -R infra "$staged/infra"' in script
+    # Airflow must not parse infra/ for DAGs.
+    assert ".airflowignore" in script
+    assert 'gs://$_COMPOSER_BUCKET/dags"' in script
+
+
+def test_the_plan_reads_the_environments_state_and_changes_nothing():
+    script = STEPS[IDS.index(PLAN)]["script"]
+    assert 'root="terraform/envs/$_ENV"' in script
+    assert "-backend-config=backend.hcl" in script
+    for flag in ("-refresh=false", "-lock=false", "-detailed-exitcode"):
+        assert flag in script
+    commands = [line for line in script.splitlines() if "echo" not in line]
+    assert not [line for line in commands if re.search(r"\bapply\b", line)]
+    assert CONFIG["substitutions"]["_ENV"] in ("dev", "prod")
 
 
 def test_one_image_tagged_with_the_commit_from_build_to_deploy():
@@ -136,6 +178,14 @@ def test_one_image_tagged_with_the_commit_from_build_to_deploy():
 def test_tests_run_where_the_pubsub_emulator_is():
     assert STEPS[IDS.index(TESTS)]["name"] == "${_CI_IMAGE}"
     assert "emulators" in CONFIG["substitutions"]["_CI_IMAGE"]
+
+
+def test_make_test_covers_both_python_environments():
+    """The test step runs `make test`: the main suite in .venv and the DAGs in .venv-dags."""
+    makefile = (ROOT / "Makefile").read_text()
+    target = re.search(r"^test:(.*)$", makefile, re.M).group(1).split()
+    assert {"lint", "test-api", "test-dags"} <= set(target)
+    assert ".venv-dags" in makefile
 
 
 def test_terraform_is_formatted_and_validated_for_both_environments():

@@ -19,6 +19,7 @@ import hcl2
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = ROOT / "terraform"
 MODULES = TERRAFORM / "modules"
+PLATFORM = MODULES / "platform"  # the whole environment, called once by each root
 ENVS = TERRAFORM / "envs"
 ENV_NAMES = ("dev", "prod")
 # Never scanned: provider caches, staged sources, the checkov tool environment.
@@ -122,6 +123,29 @@ def walk_strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for v in value:
             yield from walk_strings(v)
+
+
+def platform_files() -> list[Path]:
+    return sorted(PLATFORM.glob("*.tf"))
+
+
+def platform_locals() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for path in platform_files():
+        merged.update(locals_of(path))
+    return merged
+
+
+def platform_module(name: str) -> dict[str, Any]:
+    """The arguments of `module "name"` in the platform module."""
+    (body,) = [b.body for b in blocks("module", platform_files()) if b.name == name]
+    return body
+
+
+def env_call(env: str) -> dict[str, Any]:
+    """The arguments an environment root passes to the platform module."""
+    (body,) = [b.body for b in blocks("module", [ENVS / env / "main.tf"]) if b.name == "platform"]
+    return body
 
 
 def tfvars(env: str) -> dict[str, Any]:

@@ -1,12 +1,13 @@
 """The shape of terraform/, checked offline with python-hcl2 (terraform validate and plan
 need the google provider and run in Cloud Build): module layout and documentation, typed
-and described variables, pinned providers, and the platform's rules: least privilege,
-private Cloud SQL with TLS and backups, dead-letter topics on every subscription, private
-buckets, and a database connection budget that fits."""
+and described variables, pinned providers, thin environment roots over one platform
+module, and the rules every module keeps: no basic roles, no keys, private Cloud SQL with
+TLS and backups, dead-letter topics on every subscription, private buckets. What the
+platform composes (who may do what, which settings each workload gets) is in
+test_platform.py."""
 
 from __future__ import annotations
 
-import ast
 import re
 
 import pytest
@@ -15,14 +16,16 @@ from tests.terraform.hcl import (
     ENV_NAMES,
     ENVS,
     MODULES,
+    PLATFORM,
     ROOT,
     TERRAFORM,
     VAR_REF,
     blocks,
+    env_call,
     load,
-    locals_of,
     module_dirs,
     one,
+    platform_files,
     resources,
     root_dirs,
     tf_files,
@@ -35,6 +38,7 @@ MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 TLS_MODES = {"TRUSTED_CLIENT_CERTIFICATE_REQUIRED", "ENCRYPTED_ONLY"}
 PINNED = re.compile(r"^\d+\.\d+\.\d+$")
+SHARED_ROOT_FILES = ("variables.tf", "outputs.tf", "versions.tf")
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
@@ -52,6 +56,7 @@ def required_providers(path) -> dict[str, dict]:
 def test_the_platform_has_its_modules_and_both_environments():
     names = {p.name for p in module_dirs()}
     assert {
+        "platform",
         "project-services",
         "network",
         "service-accounts",
@@ -70,7 +75,14 @@ def test_the_platform_has_its_modules_and_both_environments():
         "budget",
     } <= names
     for env in root_dirs():
-        for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "terraform.tfvars"):
+        for name in (
+            "main.tf",
+            "variables.tf",
+            "outputs.tf",
+            "versions.tf",
+            "terraform.tfvars",
+            "backend.hcl",
+        ):
             assert (env / name).is_file(), f"{env.relative_to(ROOT)} lacks {name}"
 
 
@@ -91,6 +103,15 @@ def test_module_readme_lists_every_input_and_output(module):
     assert "## Inputs" in readme and "## Outputs" in readme
 
 
+def test_variables_and_outputs_live_in_their_files():
+    """A reader finds every input in variables.tf and every output in outputs.tf."""
+    for path in tf_files():
+        if path.name != "variables.tf":
+            assert not load(path).get("variable"), f"variable outside variables.tf: {path}"
+        if path.name != "outputs.tf":
+            assert not load(path).get("output"), f"output outside outputs.tf: {path}"
+
+
 def test_every_variable_has_a_type_and_a_description():
     problems = []
     for var in blocks("variable"):
@@ -106,10 +127,14 @@ def test_every_output_has_a_description():
     assert not missing, missing
 
 
-def test_every_root_variable_is_documented_for_platform_engineers():
+def test_every_variable_is_documented_for_platform_engineers():
+    """terraform/README.md's variable table covers the roots' and the platform's inputs."""
     readme = (TERRAFORM / "README.md").read_text()
-    missing = [name for name in variables(ENVS / "dev") if f"`{name}`" not in readme]
-    assert not missing, f"terraform/README.md does not describe {missing}"
+    table = readme[readme.index("## Variables") :]
+    table = table[: table.index("\n## ", 1)]
+    names = set(variables(ENVS / "dev")) | set(variables(PLATFORM))
+    missing = sorted(name for name in names if f"`{name}`" not in table)
+    assert not missing, f"the Variables table of terraform/README.md does not describe {missing}"
 
 
 # --- providers and state ---------------------------------------------------------------------
@@ -126,8 +151,10 @@ def test_roots_pin_exact_provider_versions_and_keep_state_in_gcs():
         # The bucket comes from -backend-config, never from the code.
         assert backends == {"gcs": {}}, backends
         backend_config = (env / "backend.hcl").read_text()
-        assert re.search(r"^bucket\s*=", backend_config, re.M)
-        assert re.search(r"^prefix\s*=", backend_config, re.M)
+        bucket = re.search(r'^bucket\s*=\s*"([^"]+)"', backend_config, re.M)
+        assert bucket and re.search(r"^prefix\s*=", backend_config, re.M)
+        # The deployer's read access (for plan in Cloud Build) is on that same bucket.
+        assert tfvars(env.name)["terraform_state_bucket"] == bucket.group(1)
 
 
 def test_modules_accept_the_pinned_provider():
@@ -150,10 +177,38 @@ def test_modules_accept_the_pinned_provider():
                 assert ok, f"{module.name}: {name} {spec['version']} excludes {pinned[name]}"
 
 
-def test_environments_differ_only_in_their_tfvars():
-    for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf"):
+# --- thin environment roots ------------------------------------------------------------------
+
+
+def test_environment_roots_share_everything_but_their_values():
+    for name in SHARED_ROOT_FILES:
         dev, prod = ((ENVS / env / name).read_text() for env in ENV_NAMES)
         assert dev == prod, f"envs/dev/{name} and envs/prod/{name} differ"
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+def test_an_environment_root_is_one_call_of_the_platform_module(env):
+    root = load(ENVS / env / "main.tf")
+    assert set(root) == {"module"}, f"envs/{env}/main.tf defines more than the call: {set(root)}"
+    (call,) = [b for b in blocks("module", [ENVS / env / "main.tf"])]
+    assert call.name == "platform" and call.body["source"] == "../../modules/platform"
+    assert call.body["environment"] == env
+    platform_vars = variables(PLATFORM)
+    passed = set(call.body) - {"source"}
+    unknown = passed - set(platform_vars)
+    assert not unknown, f"envs/{env} passes {unknown}, which the platform does not take"
+    required = {name for name, body in platform_vars.items() if "default" not in body}
+    assert not required - passed, f"envs/{env} does not set {required - passed}"
+    # Every root variable reaches the platform.
+    declared = set(variables(ENVS / env))
+    used = {m.group(1) for v in call.body.values() if (m := VAR_REF.match(str(v)))}
+    assert declared == used, f"envs/{env}: unused {declared - used}, undeclared {used - declared}"
+
+
+def test_both_environments_decide_the_same_settings():
+    """prod cannot silently fall back to a default that dev sets, or the other way round."""
+    dev, prod = (set(env_call(env)) for env in ENV_NAMES)
+    assert dev == prod, f"only dev sets {dev - prod}; only prod sets {prod - dev}"
 
 
 @pytest.mark.parametrize("env", ENV_NAMES)
@@ -163,7 +218,6 @@ def test_tfvars_set_every_required_variable_and_nothing_else(env):
     assert not set(values) - set(declared), f"undeclared: {set(values) - set(declared)}"
     required = {name for name, body in declared.items() if "default" not in body}
     assert not required - set(values), f"{env} lacks {required - set(values)}"
-    assert values["environment"] == env
 
 
 @pytest.mark.parametrize("env", ENV_NAMES)
@@ -174,10 +228,28 @@ def test_tfvars_hold_no_secrets(env):
 
 
 def test_prod_is_protected_and_highly_available():
-    prod = tfvars("prod")
+    prod = env_call("prod")
     assert prod["deletion_protection"] is True
     assert prod["db_availability_type"] == "REGIONAL"
     assert prod["api_min_instances"] >= 1
+    dev = env_call("dev")
+    assert dev["deletion_protection"] is False  # dev can be torn down
+
+
+def test_modules_are_only_used_from_this_repository():
+    for env in root_dirs():
+        for module in blocks("module", [env / "main.tf"]):
+            assert module.body["source"] == "../../modules/platform", module.where()
+    for module in blocks("module", platform_files()):
+        source = module.body["source"]
+        assert re.fullmatch(r"\.\./[a-z-]+", source), module.where()
+        assert (PLATFORM / source).resolve().parent == MODULES
+        assert (PLATFORM / source / "main.tf").is_file(), module.where()
+    # Only the platform composes modules; the building blocks stand alone.
+    for module_dir in module_dirs():
+        if module_dir != PLATFORM:
+            files = sorted(module_dir.glob("*.tf"))
+            assert not list(blocks("module", files)), f"{module_dir.name} calls a module"
 
 
 # --- identity and access ---------------------------------------------------------------------
@@ -197,34 +269,10 @@ def test_no_service_account_keys():
         assert "google_service_account_key" not in path.read_text(), path
 
 
-def test_one_service_account_per_workload_all_listed_in_the_iam_table():
-    root = load(ENVS / "dev" / "main.tf")
-    accounts = next(m for m in root["module"] if "service_accounts" in m)["service_accounts"]
-    names = set(accounts["accounts"])
-    assert {
-        "quad-api",
-        "quad-migrate",
-        "quad-fn-uploads",
-        "quad-fn-moderation",
-        "quad-fn-notifications",
-        "quad-fn-outbox",
-        "quad-fn-builder",
-        "quad-fn-invoker",
-        "quad-composer",
-        "quad-deployer",
-    } <= names
-    readme = (TERRAFORM / "README.md").read_text()
-    iam_table = readme[readme.index("## Service accounts and roles") :]
-    missing = [name for name in names if f"`{name}`" not in iam_table]
-    assert not missing, f"the IAM table does not list {missing}"
-
-
-def test_secrets_are_readable_per_secret_only():
-    # Accessor grants are on each secret; the project-wide grant would expose every secret.
-    for path in tf_files():
+def test_no_public_members_anywhere():
+    for path in tf_files(extensions=(".tf", ".tfvars")):
         text = path.read_text()
-        if "google_project_iam_member" in text:
-            assert "secretmanager.secretAccessor" not in text, path
+        assert "allUsers" not in text and "allAuthenticatedUsers" not in text, path
 
 
 # --- Cloud SQL -------------------------------------------------------------------------------
@@ -266,58 +314,10 @@ def test_cloud_sql_is_private_requires_tls_and_keeps_backups():
     assert settings["deletion_protection_enabled"] == "${var.deletion_protection}"
 
 
-def test_the_environments_do_not_loosen_cloud_sql():
-    for env in root_dirs():
-        module = next(m for m in load(env / "main.tf")["module"] if "cloud_sql" in m)
-        sql = module["cloud_sql"]
-        assert sql.get("ssl_mode", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED") in TLS_MODES
-        assert "connector_enforcement" not in sql
-        assert sql["deletion_protection"] == "${var.deletion_protection}"
-
-
-def test_database_users_are_iam_service_accounts_and_analytics_reads_only():
+def test_database_users_are_iam_service_accounts():
     (user,) = resources("google_sql_user")
     assert user.body["type"] == "CLOUD_IAM_SERVICE_ACCOUNT"
     assert "password" not in user.body
-    module = next(m for m in load(ENVS / "dev" / "main.tf")["module"] if "cloud_sql" in m)
-    users = module["cloud_sql"]["iam_users"]
-    assert users["composer"]["database_roles"] == ["pg_read_all_data"]
-    assert users["migrate"]["database_roles"] == ["cloudsqlsuperuser"]
-    for name, user in users.items():
-        if name not in ("composer", "migrate"):
-            assert "cloudsqlsuperuser" not in user["database_roles"], name
-
-
-@pytest.mark.parametrize("env", ENV_NAMES)
-def test_the_connection_budget_fits_under_max_connections(env):
-    """The same sum main.tf checks in a precondition, here since plan cannot run."""
-    declared = variables(ENVS / env)
-    values = {name: body.get("default") for name, body in declared.items()} | tfvars(env)
-    local = locals_of(ENVS / env / "main.tf")
-    per_process = values["db_pool_size"] + values["db_max_overflow"]
-    per_function = int(local["function_pool_size"]) + int(local["function_max_overflow"])
-    budget = {
-        "reserved": values["db_reserved_connections"],
-        "api": per_process * values["api_workers"] * values["api_max_instances"],
-        "migrate": per_process,
-        "functions": per_function
-        * len(local["planned_functions"])
-        * values["function_max_instances"],
-        "analytics": values["analytics_db_connections"],
-    }
-    assert sum(budget.values()) <= values["db_max_connections"], budget
-    # Workers match the vCPUs they run on.
-    assert values["api_workers"] <= max(1, int(float(values["api_cpu"])))
-
-
-def test_main_tf_enforces_the_connection_budget():
-    (budget,) = [
-        r
-        for r in resources("terraform_data")
-        if r.name == "connection_budget" and r.path == ENVS / "dev" / "main.tf"
-    ]
-    condition = one(one(budget.body, "lifecycle"), "precondition")["condition"]
-    assert "var.db_max_connections" in condition
 
 
 # --- Cloud Run -------------------------------------------------------------------------------
@@ -342,40 +342,6 @@ def test_the_api_service_probes_scales_and_stays_private_inside():
     # Cloud Build owns the image and traffic once the service exists.
     ignored = one(service.body, "lifecycle")["ignore_changes"]
     assert any("image" in item for item in ignored)
-
-
-def test_the_api_gets_every_setting_the_app_reads_in_the_cloud():
-    text = (ENVS / "dev" / "main.tf").read_text()
-    needed = [
-        "CLOUD_SQL_INSTANCE",
-        "DB_USER",
-        "DB_NAME",
-        "DB_IAM_AUTH",
-        "DB_IP_TYPE",
-        "DB_POOL_SIZE",
-        "DB_MAX_OVERFLOW",
-        "WEB_CONCURRENCY",
-        "JWT_SECRET",
-        "GOOGLE_CLOUD_PROJECT",
-        "ENVIRONMENT",
-        "LOG_LEVEL",
-        "HOST",
-        "EVENTS_BACKEND",
-        "TOPIC_PREFIX",
-    ]
-    missing = [name for name in needed if not re.search(rf"^\s+{name}\s+=", text, re.M)]
-    assert not missing, missing
-    settings = pytest.importorskip("infra.settings")
-    fields = set(settings.Settings.model_fields)
-    assert not [n for n in needed if n.lower() not in fields], "not a setting of the app"
-
-
-def test_the_migration_job_runs_the_projects_migrate_script():
-    tomllib = pytest.importorskip("tomllib")
-    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    module = next(m for m in load(ENVS / "dev" / "main.tf")["module"] if "migrate_job" in m)
-    command = module["migrate_job"]["command"]
-    assert command == ["quad-migrate"] and command[0] in scripts
 
 
 # --- Pub/Sub, functions, buckets -------------------------------------------------------------
@@ -419,61 +385,55 @@ def test_every_bucket_is_private_with_uniform_access():
         assert bucket.body["uniform_bucket_level_access"] is True, bucket.where()
 
 
-def test_no_public_members_anywhere():
-    for path in tf_files(extensions=(".tf", ".tfvars")):
-        text = path.read_text()
-        assert "allUsers" not in text and "allAuthenticatedUsers" not in text, path
-
-
-def test_the_upload_bucket_allows_browser_puts_and_expires_abandoned_uploads():
-    module = next(m for m in load(ENVS / "dev" / "main.tf")["module"] if "uploads_bucket" in m)
-    bucket = module["uploads_bucket"]
-    (cors,) = bucket["cors"]
-    assert cors["methods"] == ["PUT"] and cors["origins"] == "${var.upload_cors_origins}"
-    actions = [rule["action"] for rule in bucket["lifecycle_rules"]]
-    assert "AbortIncompleteMultipartUpload" in actions and "Delete" in actions
-
-
-def test_topics_cover_every_topic_the_api_publishes_to():
-    types = pytest.importorskip("api.events.types")
-    settings = pytest.importorskip("infra.settings")
-    local = locals_of(ENVS / "dev" / "main.tf")
-    assert local["topic_prefix"] == settings.Settings.model_fields["topic_prefix"].default
-    missing = set(types.TOPICS.values()) - set(local["domain_topics"])
-    assert not missing, f"topics the API publishes to but Terraform does not create: {missing}"
-
-
-def test_every_function_entry_point_in_the_code_is_planned_in_terraform():
-    main = ROOT / "functions" / "main.py"
-    if not main.exists():
-        pytest.skip("functions/main.py is not written yet")
-    tree = ast.parse(main.read_text())
-    entry_points = {
-        node.name
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef)
-        and any("functions_framework" in ast.unparse(d) for d in node.decorator_list)
-    }
-    planned = {f["entry_point"] for f in locals_of(ENVS / "dev" / "main.tf")["planned_functions"]}
-    assert entry_points <= planned, f"not planned in Terraform: {entry_points - planned}"
-
-
-def test_functions_are_internal_and_bounded():
+def test_functions_are_internal_bounded_and_reached_one_way():
     (function,) = resources("google_cloudfunctions2_function")
     service = one(function.body, "service_config")
     assert service["ingress_settings"] == "ALLOW_INTERNAL_ONLY"
     assert service["max_instance_request_concurrency"] == 1
     assert service["direct_vpc_egress"] == "VPC_EGRESS_PRIVATE_RANGES_ONLY"
+    # Cloud Build owns the code once the function exists.
+    assert one(function.body, "lifecycle")["ignore_changes"] == ["${build_config[0].source}"]
+    conditions = [v["condition"] for v in variables(function.path.parent)["functions"]["validation"]]
+    assert any("f.topic == null || f.event_type == null" in c for c in conditions)
+    assert any("f.topic == null) == (f.dead_letter_topic == null" in c for c in conditions)
+
+
+def test_eventarc_triggers_retry_and_are_delivered_as_the_invoker():
+    (function,) = resources("google_cloudfunctions2_function")
+    (trigger,) = [d["event_trigger"] for d in function.body["dynamic"] if "event_trigger" in d]
+    content = trigger["content"][0]
+    assert "RETRY_POLICY_RETRY" in content["retry_policy"]
+    assert content["service_account_email"] == "${var.invoker_service_account_email}"
+    roles = {
+        r.name: r.body["role"]
+        for r in resources("google_project_iam_member")
+        if r.path.parent == function.path.parent
+    }
+    # What Eventarc needs for a Cloud Storage trigger: the storage agent publishes, the
+    # trigger's account receives.
+    assert roles == {
+        "invoker_event_receiver": "roles/eventarc.eventReceiver",
+        "storage_agent_publisher": "roles/pubsub.publisher",
+    }
+
+
+def test_staged_function_source_is_required_before_zipping():
+    (archive,) = [b for b in blocks("data") if b.type == "archive_file"]
+    condition = one(one(archive.body, "lifecycle"), "precondition")["condition"]
+    assert "main.py" in condition and "requirements.txt" in condition
 
 
 # --- analytics, monitoring, budget -----------------------------------------------------------
 
 
-def test_bigquery_tables_come_from_schema_files_and_require_partition_filters():
+def test_bigquery_tables_come_from_the_schema_folder_and_require_partition_filters():
     (table,) = resources("google_bigquery_table")
-    assert "file(" in table.body["schema"]
+    main = (table.path).read_text()
+    assert 'fileset(var.schema_dir, "*.json")' in main and "file(path)" in main
     assert "require_partition_filter" in table.body
     assert table.body["deletion_protection"] is True
+    preconditions = one(table.body, "lifecycle")["precondition"]
+    assert len(preconditions) == 2  # partition and clustering columns exist in the schema
 
 
 def test_monitoring_covers_uptime_errors_latency_dead_letters_dags_and_cloud_sql():
@@ -481,7 +441,7 @@ def test_monitoring_covers_uptime_errors_latency_dead_letters_dags_and_cloud_sql
     assert one(uptime.body, "http_check")["path"] == "${var.uptime_path}"
     assert variables(uptime.path.parent)["uptime_path"]["default"] == "/healthz"
     policies = resources("google_monitoring_alert_policy")
-    assert len(policies) >= 7
+    assert len(policies) >= 8
     # Filters are built in the module's locals and policies: read the module's text.
     filters = (policies[0].path).read_text()
     for metric in (
@@ -489,11 +449,14 @@ def test_monitoring_covers_uptime_errors_latency_dead_letters_dags_and_cloud_sql
         "run.googleapis.com/request_count",
         "run.googleapis.com/request_latencies",
         "subscription/num_undelivered_messages",
+        "subscription/oldest_unacked_message_age",
         "composer.googleapis.com/workflow/run_count",
         "cloudsql.googleapis.com/database/cpu/utilization",
         "cloudsql.googleapis.com/database/postgresql/num_backends",
     ):
         assert metric in filters, metric
+    for policy in policies:
+        assert one(policy.body, "documentation")["content"], policy.where()
 
 
 def test_the_budget_alerts_on_actual_and_forecast_spend():
@@ -514,11 +477,3 @@ def test_every_checkov_skip_is_inline_with_its_reason():
     assert found, "expected the documented skips"
     config = (TERRAFORM / ".checkov.yaml").read_text()
     assert "skip-check" not in config, "skips belong inline, next to the resource"
-
-
-def test_modules_are_only_used_from_this_repository():
-    for env in root_dirs():
-        for module in load(env / "main.tf")["module"]:
-            (body,) = module.values()
-            assert body["source"].startswith("../../modules/"), body["source"]
-            assert (env / body["source"]).resolve().parent == MODULES

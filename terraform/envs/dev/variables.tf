@@ -1,5 +1,6 @@
-# Every knob of an environment. dev and prod share this file; they differ only in
-# terraform.tfvars (and backend.hcl). Each variable is described in terraform/README.md.
+# What identifies this installation of an environment: set in terraform.tfvars. The
+# environment's shape (sizes, protection, what is switched on) is in main.tf. dev and prod
+# share this file (tests/terraform checks it).
 
 variable "project_id" {
   type        = string
@@ -8,210 +9,17 @@ variable "project_id" {
 
 variable "region" {
   type        = string
-  description = "Region of every regional resource (Cloud Run, Cloud SQL, buckets, BigQuery, Composer)."
+  description = "Region of every regional resource."
 }
 
-variable "environment" {
+variable "terraform_state_bucket" {
   type        = string
-  description = "Environment name: dev or prod (labels, ENVIRONMENT in the app's logs)."
-
-  validation {
-    condition     = contains(["dev", "prod"], var.environment)
-    error_message = "environment is dev or prod."
-  }
+  description = "Bucket of this environment's Terraform state: the same as in backend.hcl (Cloud Build's plan reads it)."
 }
-
-variable "labels" {
-  type        = map(string)
-  description = "Extra labels on every resource that takes labels (cost reports group by them)."
-  default     = {}
-}
-
-# --- network -------------------------------------------------------------------------
-
-variable "subnet_cidr" {
-  type        = string
-  description = "Range of the serverless subnet (Direct VPC egress uses about two addresses per instance)."
-  default     = "10.10.0.0/20"
-}
-
-variable "private_services_address" {
-  type        = string
-  description = "First address of the /20 private services access range for Cloud SQL."
-  default     = "10.20.0.0"
-}
-
-variable "nat_enabled" {
-  type        = bool
-  description = "Create Cloud NAT for internet egress from the VPC (needed only if the private Composer environment installs PyPI packages)."
-  default     = false
-}
-
-# --- the API on Cloud Run --------------------------------------------------------------
-
-variable "api_image" {
-  type        = string
-  description = "Image of the very first revision (a placeholder that answers 200 on every path); Cloud Build deploys the real images."
-  default     = "us-docker.pkg.dev/cloudrun/container/hello"
-}
-
-variable "api_cpu" {
-  type        = string
-  description = "vCPUs per API instance."
-}
-
-variable "api_memory" {
-  type        = string
-  description = "Memory per API instance."
-}
-
-variable "api_workers" {
-  type        = number
-  description = "uvicorn worker processes per instance (WEB_CONCURRENCY); match api_cpu."
-}
-
-variable "api_concurrency" {
-  type        = number
-  description = "Requests one API instance serves at once (Cloud Run concurrency)."
-}
-
-variable "api_min_instances" {
-  type        = number
-  description = "API instances kept warm (0 scales to zero; 1 avoids cold starts)."
-}
-
-variable "api_max_instances" {
-  type        = number
-  description = "API instance ceiling; bounds the API's database connections."
-}
-
-variable "db_pool_size" {
-  type        = number
-  description = "Connections each API and migration process keeps open (DB_POOL_SIZE)."
-  default     = 5
-}
-
-variable "db_max_overflow" {
-  type        = number
-  description = "Extra connections each API and migration process may open under load (DB_MAX_OVERFLOW)."
-  default     = 2
-}
-
-variable "log_level" {
-  type        = string
-  description = "LOG_LEVEL of the API, the migration job and the functions."
-  default     = "INFO"
-}
-
-# --- Cloud SQL ---------------------------------------------------------------------------
-
-variable "db_tier" {
-  type        = string
-  description = "Cloud SQL machine tier (Enterprise edition), e.g. db-custom-2-8192."
-}
-
-variable "db_availability_type" {
-  type        = string
-  description = "ZONAL, or REGIONAL for a standby in a second zone."
-}
-
-variable "db_disk_size_gb" {
-  type        = number
-  description = "Initial Cloud SQL disk in GB (grows automatically)."
-  default     = 20
-}
-
-variable "db_max_connections" {
-  type        = number
-  description = "PostgreSQL max_connections; the connection budget (main.tf) must fit under it or plan fails."
-}
-
-variable "db_reserved_connections" {
-  type        = number
-  description = "Connections kept free for Cloud SQL's own use, operators and monitoring."
-  default     = 15
-}
-
-variable "deletion_protection" {
-  type        = bool
-  description = "Protect stateful resources from deletion: the Cloud SQL instance, the Cloud Run service and job (BigQuery tables are always protected)."
-}
-
-# --- uploads -----------------------------------------------------------------------------
 
 variable "upload_cors_origins" {
   type        = list(string)
   description = "Web origins allowed to PUT files to the upload bucket with signed URLs."
-}
-
-variable "upload_incoming_prefix" {
-  type        = string
-  description = "Object prefix signed upload URLs write to; only objects under it notify the upload function."
-  default     = "incoming/"
-}
-
-variable "upload_abandoned_after_days" {
-  type        = number
-  description = "Objects still under the incoming prefix after this many days (never processed) are deleted."
-  default     = 2
-}
-
-# --- events and functions ----------------------------------------------------------------
-
-variable "functions_enabled" {
-  type        = bool
-  description = "Create the Cloud Functions (needs the staged source, see terraform/README.md); off until the events issue lands."
-  default     = false
-}
-
-variable "functions_source_dir" {
-  type        = string
-  description = "Directory, relative to the repository root, zipped as the functions' source (staged by terraform/scripts/stage-functions.sh)."
-  default     = "terraform/.build/functions"
-}
-
-variable "function_max_instances" {
-  type        = number
-  description = "Instance ceiling of each function (each instance holds at most 2 database connections)."
-  default     = 3
-}
-
-variable "outbox_sweep_schedule" {
-  type        = string
-  description = "Cron schedule (UTC) of the outbox sweep."
-  default     = "*/5 * * * *"
-}
-
-# --- analytics ---------------------------------------------------------------------------
-
-variable "composer_enabled" {
-  type        = bool
-  description = "Create the Composer 3 environment (a standing cost, see terraform/README.md)."
-  default     = false
-}
-
-variable "composer_image_version" {
-  type        = string
-  description = "Composer 3 image; its Airflow must match the DAGs' tested version."
-  default     = "composer-3-airflow-3.1.7-build.12"
-}
-
-variable "composer_environment_size" {
-  type        = string
-  description = "ENVIRONMENT_SIZE_SMALL, _MEDIUM or _LARGE."
-  default     = "ENVIRONMENT_SIZE_SMALL"
-}
-
-variable "composer_resilience_mode" {
-  type        = string
-  description = "STANDARD_RESILIENCE or HIGH_RESILIENCE."
-  default     = "STANDARD_RESILIENCE"
-}
-
-variable "analytics_db_connections" {
-  type        = number
-  description = "Connections the analytics DAGs may hold at once (their share of the connection budget)."
-  default     = 4
 }
 
 variable "analytics_readers" {
@@ -219,8 +27,6 @@ variable "analytics_readers" {
   description = "Members (group:analysts@example.com) that may read the analytics dataset."
   default     = []
 }
-
-# --- alerts and cost ---------------------------------------------------------------------
 
 variable "alert_emails" {
   type        = list(string)

@@ -1,69 +1,91 @@
+# Everything the platform module reports (dev and prod share this file).
+
 output "api_url" {
   description = "URL of the API service."
-  value       = module.api.uri
+  value       = module.platform.api_url
 }
 
 output "api_service" {
   description = "Cloud Run service of the API (cloudbuild.yaml _SERVICE)."
-  value       = module.api.name
+  value       = module.platform.api_service
 }
 
 output "migrate_job" {
   description = "Cloud Run job that runs the migrations (cloudbuild.yaml _MIGRATE_JOB)."
-  value       = module.migrate_job.name
+  value       = module.platform.migrate_job
 }
 
 output "image_repository" {
-  description = "Artifact Registry path images are pushed to (cloudbuild.yaml _REPOSITORY is its last part)."
-  value       = module.artifact_registry.url
+  description = "Artifact Registry path the API images are pushed to (cloudbuild.yaml _REPOSITORY is its last part)."
+  value       = module.platform.image_repository
 }
 
 output "cloud_sql_connection_name" {
   description = "The instance's connection name (CLOUD_SQL_INSTANCE)."
-  value       = module.cloud_sql.connection_name
+  value       = module.platform.cloud_sql_connection_name
 }
 
 output "database_users" {
   description = "IAM database user of each workload (DB_USER)."
-  value       = module.cloud_sql.iam_user_names
+  value       = module.platform.database_users
 }
 
 output "connection_budget" {
   description = "Database connections each client may hold at its ceiling, and the total (must stay under max_connections)."
-  value       = merge(local.connection_budget, { total = local.connection_budget_total, max_connections = var.db_max_connections })
+  value       = module.platform.connection_budget
 }
 
 output "service_accounts" {
   description = "Email of every workload's service account."
-  value       = module.service_accounts.emails
+  value       = module.platform.service_accounts
 }
 
 output "deployer_service_account" {
-  description = "Service account to run Cloud Build triggers as."
-  value       = local.sa.deployer
+  description = "Service account to run the Cloud Build trigger as."
+  value       = module.platform.deployer_service_account
 }
 
 output "topics" {
   description = "Pub/Sub topic ids by name."
-  value       = module.pubsub.topic_ids
+  value       = module.platform.topics
 }
 
 output "upload_bucket" {
-  description = "Bucket browsers upload to with signed URLs."
-  value       = module.uploads_bucket.name
+  description = "Bucket browsers upload to with signed URLs (UPLOAD_BUCKET)."
+  value       = module.platform.upload_bucket
 }
 
-output "analytics_staging_bucket" {
-  description = "Staging bucket of the analytics loads."
-  value       = module.analytics_staging_bucket.name
-}
-
-output "composer_bucket" {
-  description = "Composer environment bucket (cloudbuild.yaml _COMPOSER_BUCKET), or null while Composer is off."
-  value       = var.composer_enabled ? module.composer_bucket[0].name : null
+output "functions_source_bucket" {
+  description = "Bucket of the functions' source archives (cloudbuild.yaml _FUNCTIONS_SOURCE_BUCKET)."
+  value       = module.platform.functions_source_bucket
 }
 
 output "functions" {
   description = "Deployed function names (cloudbuild.yaml _FUNCTIONS), empty while functions are off."
-  value       = module.functions.names
+  value       = module.platform.functions
+}
+
+output "analytics_dataset" {
+  description = "BigQuery dataset of the analytics tables."
+  value       = module.platform.analytics_dataset
+}
+
+output "analytics_tables" {
+  description = "Analytics table resource ids by name (one per schema file)."
+  value       = module.platform.analytics_tables
+}
+
+output "analytics_staging_bucket" {
+  description = "Staging bucket of the analytics loads."
+  value       = module.platform.analytics_staging_bucket
+}
+
+output "composer_bucket" {
+  description = "Composer environment bucket (cloudbuild.yaml _COMPOSER_BUCKET), or null while Composer is off."
+  value       = module.platform.composer_bucket
+}
+
+output "airflow_uri" {
+  description = "Airflow web UI of the Composer environment, or null while Composer is off."
+  value       = module.platform.airflow_uri
 }

@@ -1,5 +1,7 @@
-# A Docker repository for the images Cloud Build pushes (tagged with the commit), with
-# immutable tags and cleanup: the newest versions are kept, older ones deleted.
+# A Docker repository with cleanup: the newest versions are kept, older ones deleted.
+# Tags are immutable by default (the API's images are tagged with their commit); a
+# repository whose writer re-tags, like the Cloud Functions builds (they move `latest`),
+# turns that off.
 
 locals {
   bindings = merge([
@@ -19,7 +21,7 @@ resource "google_artifact_registry_repository" "this" {
   labels        = var.labels
 
   docker_config {
-    immutable_tags = true
+    immutable_tags = var.immutable_tags
   }
 
   cleanup_policy_dry_run = false

@@ -19,6 +19,12 @@ variable "description" {
   default     = "Container images built by Cloud Build"
 }
 
+variable "immutable_tags" {
+  type        = bool
+  description = "Refuse to move a tag once pushed (true for images tagged with their commit; false for writers that re-tag, such as Cloud Functions builds)."
+  default     = true
+}
+
 variable "keep_recent_versions" {
   type        = number
   description = "Newest image versions kept whatever their age (rollback targets)."

@@ -1,6 +1,9 @@
-# The analytics dataset and its tables, created from JSON schema files (the BigQuery JSON
-# schema format, every column with a description). Partitioned tables require a partition
-# filter in queries. With no tables given only the dataset is created.
+# The analytics dataset and its tables. Every `*.json` file in schema_dir is one table
+# named after the file, in BigQuery's JSON schema format (a list of fields, each with a
+# description). Settings per table (description, partitioning, clustering) come from
+# `tables`; a partitioned table requires a partition filter in every query. Columns named
+# by the settings must exist in the schema file (checked at plan). Tables are always
+# protected from deletion: they hold history that a rerun of one day cannot rebuild.
 
 locals {
   bindings = merge([
@@ -8,6 +11,30 @@ locals {
       for member in members : "${role}|${member}" => { role = role, member = member }
     }
   ]...)
+
+  # fileset() of a folder that does not exist yet is empty: the dataset alone is created.
+  schema_files = {
+    for file in fileset(var.schema_dir, "*.json") : trimsuffix(file, ".json") => "${var.schema_dir}/${file}"
+  }
+
+  # A table without settings: unpartitioned, unclustered.
+  no_settings = {
+    description              = ""
+    partition_field          = null
+    partition_type           = "DAY"
+    clustering               = []
+    require_partition_filter = true
+  }
+
+  tables = {
+    for name, path in local.schema_files : name => merge(
+      contains(keys(var.tables), name) ? var.tables[name] : local.no_settings,
+      {
+        schema  = file(path)
+        columns = tolist([for field in jsondecode(file(path)) : field.name])
+      },
+    )
+  }
 }
 
 resource "google_bigquery_dataset" "this" {
@@ -32,13 +59,13 @@ resource "google_bigquery_dataset_iam_member" "this" {
 
 resource "google_bigquery_table" "this" {
   #checkov:skip=CKV_GCP_80:Google-managed encryption; CMEK would add a KMS key ring to operate for no requirement we have.
-  for_each = var.tables
+  for_each = local.tables
 
   project                  = var.project_id
   dataset_id               = google_bigquery_dataset.this.dataset_id
   table_id                 = each.key
   description              = each.value.description
-  schema                   = file(each.value.schema_file)
+  schema                   = each.value.schema
   clustering               = length(each.value.clustering) > 0 ? each.value.clustering : null
   require_partition_filter = each.value.partition_field != null ? each.value.require_partition_filter : null
   deletion_protection      = true
@@ -50,5 +77,25 @@ resource "google_bigquery_table" "this" {
       type  = time_partitioning.value.partition_type
       field = time_partitioning.value.partition_field
     }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = each.value.partition_field == null || contains(each.value.columns, coalesce(each.value.partition_field, "-"))
+      error_message = "Table ${each.key}: partition column ${coalesce(each.value.partition_field, "-")} is not in its schema file."
+    }
+    precondition {
+      condition     = alltrue([for c in each.value.clustering : contains(each.value.columns, c)])
+      error_message = "Table ${each.key}: clustering columns ${join(", ", each.value.clustering)} are not all in its schema file."
+    }
+  }
+}
+
+# Settings for a table without a schema file do nothing: say so (a warning, not an error,
+# so the dataset can exist before the schema files do).
+check "every_configured_table_has_a_schema_file" {
+  assert {
+    condition     = length(setsubtract(keys(var.tables), keys(local.schema_files))) == 0
+    error_message = "No schema file in ${var.schema_dir} for configured tables: ${join(", ", setsubtract(keys(var.tables), keys(local.schema_files)))}."
   }
 }

@@ -18,17 +18,31 @@ variable "location" {
   description = "Dataset location (the region, to keep data in-country)."
 }
 
+variable "schema_dir" {
+  type        = string
+  description = "Folder of table schema files: one table per NAME.json (BigQuery JSON schema, a list of fields). A missing or empty folder creates only the dataset."
+}
+
 variable "tables" {
   type = map(object({
-    schema_file              = string
     description              = optional(string, "")
     partition_field          = optional(string)
     partition_type           = optional(string, "DAY")
     clustering               = optional(list(string), [])
     require_partition_filter = optional(bool, true)
   }))
-  description = "Tables by id: path of the JSON schema file, description, optional partition column (then queries must filter on it) and clustering columns. Empty: no tables."
+  description = "Settings per table (by schema file name without .json): description, partition column (daily unless partition_type says otherwise; queries must filter on it unless require_partition_filter is false) and clustering columns. A table without settings is unpartitioned."
   default     = {}
+
+  validation {
+    condition     = alltrue([for t in values(var.tables) : contains(["HOUR", "DAY", "MONTH", "YEAR"], t.partition_type)])
+    error_message = "partition_type is HOUR, DAY, MONTH or YEAR."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.tables) : length(t.clustering) <= 4])
+    error_message = "BigQuery clusters by at most four columns."
+  }
 }
 
 variable "iam" {

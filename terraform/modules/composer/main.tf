@@ -1,6 +1,8 @@
-# A Cloud Composer 3 environment for the analytics DAGs: private (no public IPs for its
-# components), attached to the VPC (to reach Cloud SQL's private IP), running as its own
-# service account, with its bucket given (so DAG sync permissions are on that bucket only).
+# A Cloud Composer 3 environment for the analytics DAGs: private (its Airflow components
+# have no internet access), attached to the VPC (to reach Cloud SQL's private IP), running
+# as its own service account, with its bucket given (so DAG sync permissions are on that
+# bucket only). The builds that install extra PyPI packages may still reach PyPI unless
+# private_builds_only is set (then packages must come from Artifact Registry).
 
 resource "google_composer_environment" "this" {
   project = var.project_id
@@ -16,6 +18,7 @@ resource "google_composer_environment" "this" {
     environment_size           = var.environment_size
     resilience_mode            = var.resilience_mode
     enable_private_environment = true
+    enable_private_builds_only = var.private_builds_only
 
     software_config {
       image_version            = var.image_version

@@ -67,6 +67,12 @@ variable "pypi_packages" {
   default     = {}
 }
 
+variable "private_builds_only" {
+  type        = bool
+  description = "Give the builds that install pypi_packages no internet access (packages then come from an Artifact Registry PyPI repository); false lets them download from PyPI while Airflow itself stays private."
+  default     = false
+}
+
 variable "airflow_config_overrides" {
   type        = map(string)
   description = "Airflow configuration overrides, section-key => value."

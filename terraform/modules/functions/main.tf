@@ -1,21 +1,22 @@
 # Cloud Functions (2nd gen). Each function gets:
 # - a source archive built from a directory of this repository and uploaded to the source
-#   bucket (the build runs as a dedicated builder account and stores its image in our
+#   bucket (the build runs as a dedicated builder account and stores its image in the given
 #   Artifact Registry repository);
 # - its own runtime service account, Direct VPC egress (private ranges: Cloud SQL), internal
 #   ingress only, one request per instance, bounded instances;
 # - roles/run.invoker for the invoker account only;
-# - when it reacts to a topic: a push subscription on that topic, authenticated with the
-#   invoker's OIDC token, with a retry policy, a max delivery count and the topic's
-#   dead-letter topic. Without a topic the function is invoked over HTTP (Cloud Scheduler
-#   with the invoker's OIDC token, see the scheduler module).
-#
-# Pushing through our own subscription (rather than an Eventarc trigger, whose subscription
-# Eventarc manages) is what lets every Pub/Sub path have a dead-letter topic. The
-# functions-framework turns the push envelope into the standard CloudEvent
-# google.cloud.pubsub.topic.v1.messagePublished, as an Eventarc trigger would deliver it.
-# Upload events reach a function the same way: the upload bucket notifies a topic on
-# OBJECT_FINALIZE (see the gcs-bucket module).
+# - one way in:
+#   * a topic: a push subscription on it that this module owns, authenticated with the
+#     invoker's OIDC token, with a retry policy, a max delivery count and the topic's
+#     dead-letter topic (an Eventarc Pub/Sub trigger would create a subscription we could
+#     not give a dead-letter topic). Functions-framework turns the push envelope into the
+#     CloudEvent google.cloud.pubsub.topic.v1.messagePublished, as Eventarc would;
+#   * an event type: an Eventarc trigger (e.g. google.cloud.storage.object.v1.finalized with
+#     a bucket filter), delivered as the invoker account, retried on failure. Eventarc owns
+#     that trigger's subscription (retention 24 hours, backoff 10 s to 10 min, no dead-letter
+#     topic): the eventarc_subscription_prefixes output lets monitoring watch its backlog;
+#   * neither: an HTTP function (Cloud Scheduler calls it with the invoker's OIDC token, see
+#     the scheduler module).
 #
 # After creation, Cloud Build deploys new code (gcloud functions deploy --source); the
 # source is ignored here so an apply never rolls code back.
@@ -23,7 +24,48 @@
 locals {
   functions    = { for f in var.functions : f.name => f }
   subscribed   = { for name, f in local.functions : name => f if f.topic != null }
+  triggered    = { for name, f in local.functions : name => f if f.event_type != null }
   pubsub_agent = "serviceAccount:service-${var.project_number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  invoker      = "serviceAccount:${var.invoker_service_account_email}"
+
+  # Cloud Storage events reach Eventarc through Pub/Sub, published by the project's Cloud
+  # Storage service agent.
+  storage_triggers = anytrue([for f in values(local.triggered) : startswith(f.event_type, "google.cloud.storage.")])
+}
+
+# Eventarc delivers events as the invoker account: it must be allowed to receive them.
+resource "google_project_iam_member" "invoker_event_receiver" {
+  count = length(local.triggered) > 0 ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = local.invoker
+}
+
+data "google_storage_project_service_account" "this" {
+  count   = local.storage_triggers ? 1 : 0
+  project = var.project_id
+}
+
+# Required by Cloud Storage triggers: the storage agent publishes the bucket's events to
+# the trigger's transport topic, which Eventarc creates (so no topic-level grant is possible).
+resource "google_project_iam_member" "storage_agent_publisher" {
+  count = local.storage_triggers ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.this[0].email_address}"
+}
+
+# Pushes and Eventarc deliveries carry an OIDC token of the invoker, minted by the Pub/Sub
+# service agent (automatic in projects created after April 2021; explicit here, on this one
+# account only, for older ones).
+resource "google_service_account_iam_member" "pubsub_agent_token_creator" {
+  count = length(local.functions) > 0 ? 1 : 0
+
+  service_account_id = "projects/${var.project_id}/serviceAccounts/${var.invoker_service_account_email}"
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_agent
 }
 
 data "archive_file" "source" {
@@ -33,6 +75,13 @@ data "archive_file" "source" {
   source_dir  = each.value.source_dir
   output_path = "${path.root}/.terraform/function-sources/${each.key}.zip"
   excludes    = ["**/__pycache__/**", "**/*.pyc", "**/.pytest_cache/**"]
+
+  lifecycle {
+    precondition {
+      condition     = fileexists("${each.value.source_dir}/main.py") && fileexists("${each.value.source_dir}/requirements.txt")
+      error_message = "No staged function source in ${each.value.source_dir}: run terraform/scripts/stage-functions.sh first (see terraform/README.md)."
+    }
+  }
 }
 
 resource "google_storage_bucket_object" "source" {
@@ -95,9 +144,34 @@ resource "google_cloudfunctions2_function" "this" {
     }
   }
 
+  dynamic "event_trigger" {
+    for_each = each.value.event_type == null ? [] : [each.value]
+    content {
+      trigger_region        = var.region
+      event_type            = event_trigger.value.event_type
+      retry_policy          = event_trigger.value.retry ? "RETRY_POLICY_RETRY" : "RETRY_POLICY_DO_NOT_RETRY"
+      service_account_email = var.invoker_service_account_email
+
+      dynamic "event_filters" {
+        for_each = event_trigger.value.event_filters
+        content {
+          attribute = event_filters.key
+          value     = event_filters.value
+        }
+      }
+    }
+  }
+
   lifecycle {
     ignore_changes = [build_config[0].source]
   }
+
+  # Eventarc checks at creation that events can flow to the function.
+  depends_on = [
+    google_project_iam_member.invoker_event_receiver,
+    google_project_iam_member.storage_agent_publisher,
+    google_service_account_iam_member.pubsub_agent_token_creator,
+  ]
 }
 
 # Only the invoker account may call a function (a gen2 function is a Cloud Run service).
@@ -108,7 +182,7 @@ resource "google_cloud_run_v2_service_iam_member" "invoker" {
   location = var.region
   name     = google_cloudfunctions2_function.this[each.key].name
   role     = "roles/run.invoker"
-  member   = "serviceAccount:${var.invoker_service_account_email}"
+  member   = local.invoker
 }
 
 resource "google_pubsub_subscription" "push" {

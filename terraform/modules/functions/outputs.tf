@@ -12,3 +12,8 @@ output "subscription_ids" {
   description = "Push subscription id of each function that has a topic, by name."
   value       = { for name, sub in google_pubsub_subscription.push : name => sub.id }
 }
+
+output "eventarc_subscription_prefixes" {
+  description = "Prefix of the subscription Eventarc creates for each function with an event trigger (eventarc-REGION-FUNCTION), for backlog alerts."
+  value       = [for name, _ in local.triggered : "eventarc-${var.region}-${name}"]
+}

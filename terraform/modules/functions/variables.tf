@@ -23,6 +23,9 @@ variable "functions" {
     service_account_email   = string
     topic                   = optional(string)
     dead_letter_topic       = optional(string)
+    event_type              = optional(string)
+    event_filters           = optional(map(string), {})
+    retry                   = optional(bool, true)
     ack_deadline_seconds    = optional(number, 60)
     max_delivery_attempts   = optional(number, 5)
     minimum_backoff         = optional(string, "10s")
@@ -40,7 +43,7 @@ variable "functions" {
       version = optional(string, "latest")
     })), {})
   }))
-  description = "Function definitions: name, entry point, source directory (zipped as the function's source: main.py and requirements.txt at its root), runtime account, the topic it is pushed from and that topic's dead-letter topic (both null: an HTTP function), delivery settings, size and environment. Empty: nothing is created."
+  description = "Function definitions: name, entry point, source directory (zipped as the function's source: main.py and requirements.txt at its root), runtime account, its way in (a topic it is pushed from with that topic's dead-letter topic; or an Eventarc event type with attribute filters and whether failures are retried; or neither: an HTTP function), delivery settings, size and environment. Empty: nothing is created."
   default     = []
 
   validation {
@@ -57,6 +60,16 @@ variable "functions" {
     # Every Pub/Sub path ends in a dead-letter topic.
     condition     = alltrue([for f in var.functions : (f.topic == null) == (f.dead_letter_topic == null)])
     error_message = "A function with a topic needs that topic's dead_letter_topic (and an HTTP function neither)."
+  }
+
+  validation {
+    condition     = alltrue([for f in var.functions : f.topic == null || f.event_type == null])
+    error_message = "A function has one way in: a topic (push subscription) or an event_type (Eventarc trigger), not both."
+  }
+
+  validation {
+    condition     = alltrue([for f in var.functions : f.event_type != null || length(f.event_filters) == 0])
+    error_message = "event_filters apply to an Eventarc trigger: set event_type."
   }
 
   validation {
@@ -88,7 +101,7 @@ variable "docker_repository" {
 
 variable "invoker_service_account_email" {
   type        = string
-  description = "Service account whose OIDC token the push subscriptions send; the only invoker of the functions."
+  description = "Service account whose OIDC token the push subscriptions, Eventarc triggers and scheduler jobs send; the only invoker of the functions."
 }
 
 variable "network_id" {

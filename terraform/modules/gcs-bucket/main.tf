@@ -1,6 +1,6 @@
 # A private bucket: uniform bucket-level access, public access prevention enforced,
-# versioning, optional CORS and lifecycle rules, role bindings on the bucket only, and
-# optional Pub/Sub notifications (with the Cloud Storage service agent allowed to publish).
+# versioning, optional CORS and lifecycle rules, and role bindings on the bucket only.
+# (Object events reach functions through Eventarc triggers, see the functions module.)
 
 locals {
   bindings = merge([
@@ -8,11 +8,6 @@ locals {
       for member in members : "${role}|${member}" => { role = role, member = member }
     }
   ]...)
-}
-
-data "google_storage_project_service_account" "this" {
-  count   = length(var.notifications) > 0 ? 1 : 0
-  project = var.project_id
 }
 
 resource "google_storage_bucket" "this" {
@@ -68,25 +63,4 @@ resource "google_storage_bucket_iam_member" "this" {
   bucket = google_storage_bucket.this.name
   role   = each.value.role
   member = each.value.member
-}
-
-resource "google_pubsub_topic_iam_member" "notifications" {
-  for_each = var.notifications
-
-  project = var.project_id
-  topic   = each.value.topic
-  role    = "roles/pubsub.publisher"
-  member  = "serviceAccount:${data.google_storage_project_service_account.this[0].email_address}"
-}
-
-resource "google_storage_notification" "this" {
-  for_each = var.notifications
-
-  bucket             = google_storage_bucket.this.name
-  topic              = each.value.topic
-  payload_format     = "JSON_API_V1"
-  event_types        = each.value.event_types
-  object_name_prefix = each.value.object_name_prefix
-
-  depends_on = [google_pubsub_topic_iam_member.notifications]
 }

@@ -68,16 +68,6 @@ variable "iam" {
   default     = {}
 }
 
-variable "notifications" {
-  type = map(object({
-    topic              = string
-    event_types        = list(string)
-    object_name_prefix = optional(string)
-  }))
-  description = "Pub/Sub notifications by key: topic id, event types (e.g. OBJECT_FINALIZE) and an optional object prefix."
-  default     = {}
-}
-
 variable "labels" {
   type        = map(string)
   description = "Labels on the bucket."

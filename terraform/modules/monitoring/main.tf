@@ -1,6 +1,7 @@
 # Cloud Monitoring for an environment: e-mail notification channels, an uptime check on the
 # API's /healthz, and alert policies for the API's 5xx rate and p99 latency, dead letters
-# waiting, failed DAG runs, and Cloud SQL CPU and connections.
+# waiting, events stuck on an Eventarc path, failed DAG runs, and Cloud SQL CPU and
+# connections.
 
 locals {
   channels = [for c in google_monitoring_notification_channel.email : c.id]
@@ -19,6 +20,14 @@ locals {
     "resource.type = \"pubsub_subscription\"",
     "metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\"",
     "resource.labels.subscription_id = one_of(${join(", ", [for s in var.dead_letter_subscriptions : "\"${s}\""])})",
+  ])
+
+  # Eventarc owns the subscriptions of its triggers (named eventarc-REGION-TRIGGER-sub-N):
+  # they have no dead-letter topic, so a failing event is retried until it expires.
+  eventarc_filter = join(" AND ", [
+    "resource.type = \"pubsub_subscription\"",
+    "metric.type = \"pubsub.googleapis.com/subscription/oldest_unacked_message_age\"",
+    "(${join(" OR ", [for p in var.eventarc_subscription_prefixes : "resource.labels.subscription_id = starts_with(\"${p}\")"])})",
   ])
 }
 
@@ -198,6 +207,40 @@ resource "google_monitoring_alert_policy" "dead_letters" {
   documentation {
     mime_type = "text/markdown"
     content   = "An event failed every delivery attempt and was dead-lettered. Pull it from the `*-dead-letter-hold` subscription named in the incident, find the handler's error in the function's logs, fix, then republish it to the source topic and acknowledge it."
+  }
+}
+
+resource "google_monitoring_alert_policy" "eventarc_backlog" {
+  count = length(var.eventarc_subscription_prefixes) > 0 ? 1 : 0
+
+  project               = var.project_id
+  display_name          = "Events failing on an Eventarc trigger"
+  combiner              = "OR"
+  severity              = "ERROR"
+  notification_channels = local.channels
+  user_labels           = var.labels
+
+  conditions {
+    display_name = "Oldest undelivered event older than ${var.eventarc_backlog_age_seconds} s"
+    condition_threshold {
+      filter          = local.eventarc_filter
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.eventarc_backlog_age_seconds
+      duration        = "300s"
+      aggregations {
+        alignment_period   = "60s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "A function fed by an Eventarc trigger (the upload check) keeps failing an event: Eventarc retries it for up to 24 hours, then drops it (its subscription has no dead-letter topic). Find the error in the function's logs and fix or redeploy before the event expires; an upload whose event expired stays pending, and its object under incoming/ is deleted by the bucket's lifecycle rule."
   }
 }
 

@@ -19,6 +19,7 @@ output "alert_policy_ids" {
       sql_connections = google_monitoring_alert_policy.sql_connections.id
     },
     { for p in google_monitoring_alert_policy.dead_letters : "dead_letters" => p.id },
+    { for p in google_monitoring_alert_policy.eventarc_backlog : "eventarc_backlog" => p.id },
     { for p in google_monitoring_alert_policy.dag_failures : "dag_failures" => p.id },
   )
 }

@@ -43,6 +43,18 @@ variable "dead_letter_subscriptions" {
   default     = []
 }
 
+variable "eventarc_subscription_prefixes" {
+  type        = list(string)
+  description = "Prefixes of the subscriptions Eventarc created for function triggers (eventarc-REGION-FUNCTION); an old undelivered event in one alerts."
+  default     = []
+}
+
+variable "eventarc_backlog_age_seconds" {
+  type        = number
+  description = "Age in seconds of the oldest undelivered event on an Eventarc subscription that alerts (events expire after 24 hours)."
+  default     = 3600
+}
+
 variable "composer_environment_name" {
   type        = string
   description = "Composer environment whose failed DAG runs alert (null: no DAG alert)."

@@ -1,0 +1,88 @@
+# The API: its image repository, the Cloud Run service and the migration job (the same
+# image with the quad-migrate command). Terraform owns their shape; Cloud Build deploys
+# each commit's image into them.
+
+module "artifact_registry" {
+  source      = "../artifact-registry"
+  project_id  = module.services.project_id
+  region      = var.region
+  name        = "quad"
+  description = "API images built by Cloud Build, tagged with their commit"
+  labels      = local.labels
+  iam = {
+    "roles/artifactregistry.writer" = [local.member.deployer]
+  }
+
+  depends_on = [module.service_accounts]
+}
+
+# Cloud Functions builds tag their images (they move `latest`), so they get a repository
+# without immutable tags.
+module "functions_registry" {
+  source         = "../artifact-registry"
+  project_id     = module.services.project_id
+  region         = var.region
+  name           = "quad-functions"
+  description    = "Images of the Cloud Functions, built from their source archives"
+  immutable_tags = false
+  labels         = local.labels
+  iam = {
+    "roles/artifactregistry.writer" = [local.member.fn_builder]
+  }
+
+  depends_on = [module.service_accounts]
+}
+
+module "api" {
+  source                = "../cloud-run-service"
+  project_id            = module.services.project_id
+  region                = var.region
+  name                  = "quad-api"
+  description           = "Quad HTTP API"
+  image                 = var.api_image
+  service_account_email = local.sa.api
+  public                = true
+  deletion_protection   = var.deletion_protection
+  cpu                   = var.api_cpu
+  memory                = var.api_memory
+  min_instances         = var.api_min_instances
+  max_instances         = var.api_max_instances
+  concurrency           = var.api_concurrency
+  network_id            = module.network.network_id
+  subnet_id             = module.network.subnet_id
+  labels                = local.labels
+  # PORT is set by Cloud Run itself.
+  env = merge(local.db_env, local.storage_env, {
+    DB_USER         = module.cloud_sql.iam_user_names["api"]
+    DB_POOL_SIZE    = tostring(var.db_pool_size)
+    DB_MAX_OVERFLOW = tostring(var.db_max_overflow)
+    WEB_CONCURRENCY = tostring(var.api_workers)
+    HOST            = "0.0.0.0"
+  })
+  secret_env = {
+    JWT_SECRET = { secret = module.secrets.names["jwt-signing-key"] }
+  }
+
+  depends_on = [module.secrets, module.uploads_bucket, terraform_data.connection_budget]
+}
+
+module "migrate_job" {
+  source                = "../cloud-run-job"
+  project_id            = module.services.project_id
+  region                = var.region
+  name                  = "quad-migrate"
+  image                 = var.api_image
+  command               = ["quad-migrate"]
+  service_account_email = local.sa.migrate
+  deletion_protection   = var.deletion_protection
+  network_id            = module.network.network_id
+  subnet_id             = module.network.subnet_id
+  labels                = local.labels
+  env = merge(local.db_env, {
+    DB_USER         = module.cloud_sql.iam_user_names["migrate"]
+    DB_POOL_SIZE    = tostring(var.db_pool_size)
+    DB_MAX_OVERFLOW = tostring(var.db_max_overflow)
+  })
+
+  depends_on = [module.service_accounts]
+}

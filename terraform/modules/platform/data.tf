@@ -1,0 +1,51 @@
+# Cloud SQL (private IP, IAM authentication) with one IAM database user per workload, and
+# the Secret Manager secrets with their readers.
+
+module "cloud_sql" {
+  source              = "../cloud-sql"
+  project_id          = module.services.project_id
+  region              = var.region
+  name                = "quad"
+  tier                = var.db_tier
+  availability_type   = var.db_availability_type
+  disk_size_gb        = var.db_disk_size_gb
+  max_connections     = var.db_max_connections
+  deletion_protection = var.deletion_protection
+  network_id          = module.network.private_services_network_id
+  labels              = local.labels
+  iam_users = {
+    # The migration job owns the schema: it creates and alters every table.
+    migrate = { email = local.sa.migrate, database_roles = ["cloudsqlsuperuser"] }
+    # Read-write on data, no DDL.
+    api           = { email = local.sa.api, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
+    fn_uploads    = { email = local.sa.fn_uploads, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
+    fn_moderation = { email = local.sa.fn_moderation, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
+    fn_notify     = { email = local.sa.fn_notify, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
+    fn_outbox     = { email = local.sa.fn_outbox, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
+    # Analytics reads only.
+    composer = { email = local.sa.composer, database_roles = ["pg_read_all_data"] }
+  }
+
+  depends_on = [module.service_accounts]
+}
+
+# Values are added outside Terraform (terraform/README.md, bootstrap), so no secret is ever
+# in Terraform state. Each secret is readable by the one workload that needs it.
+module "secrets" {
+  source            = "../secrets"
+  project_id        = module.services.project_id
+  replica_locations = [var.region]
+  labels            = local.labels
+  secrets = {
+    "jwt-signing-key" = {
+      description = "HS256 key that signs access tokens (the API's JWT_SECRET)."
+      accessors   = [local.member.api]
+    }
+    "analytics-pseudonym-key" = {
+      description = "HMAC key that turns user ids into pseudonyms in BigQuery (read by the DAGs only)."
+      accessors   = [local.member.composer]
+    }
+  }
+
+  depends_on = [module.service_accounts]
+}

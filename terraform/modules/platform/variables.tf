@@ -1,0 +1,270 @@
+# Every knob of a Quad environment. The environment roots (envs/dev, envs/prod) set the
+# values that differ; terraform/README.md describes each variable with both environments'
+# values.
+
+variable "project_id" {
+  type        = string
+  description = "Project the environment lives in (one project per environment)."
+}
+
+variable "region" {
+  type        = string
+  description = "Region of every regional resource (Cloud Run, Cloud SQL, functions, buckets, BigQuery, Composer)."
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name: dev or prod (labels, ENVIRONMENT in the workloads' logs)."
+
+  validation {
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment is dev or prod."
+  }
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Extra labels on every resource that takes labels (cost reports group by them)."
+  default     = {}
+}
+
+variable "terraform_state_bucket" {
+  type        = string
+  description = "Bucket of Terraform's state (created at bootstrap, outside Terraform); the deployer may read it to run terraform plan in Cloud Build."
+}
+
+# --- network -----------------------------------------------------------------------------
+
+variable "subnet_cidr" {
+  type        = string
+  description = "Range of the serverless subnet (Direct VPC egress uses about two addresses per instance)."
+  default     = "10.10.0.0/20"
+}
+
+variable "private_services_address" {
+  type        = string
+  description = "First address of the /20 private services access range for Cloud SQL."
+  default     = "10.20.0.0"
+}
+
+# --- the API on Cloud Run ----------------------------------------------------------------
+
+variable "api_image" {
+  type        = string
+  description = "Image of the very first revision (a placeholder that answers 200 on every path); Cloud Build deploys the real images."
+  default     = "us-docker.pkg.dev/cloudrun/container/hello"
+}
+
+variable "api_cpu" {
+  type        = string
+  description = "vCPUs per API instance."
+}
+
+variable "api_memory" {
+  type        = string
+  description = "Memory per API instance."
+}
+
+variable "api_workers" {
+  type        = number
+  description = "uvicorn worker processes per instance (WEB_CONCURRENCY); one per vCPU."
+
+  validation {
+    condition     = var.api_workers >= 1
+    error_message = "api_workers is at least 1."
+  }
+}
+
+variable "api_concurrency" {
+  type        = number
+  description = "Requests one API instance serves at once (Cloud Run concurrency)."
+}
+
+variable "api_min_instances" {
+  type        = number
+  description = "API instances kept warm (0 scales to zero; 1 avoids cold starts)."
+}
+
+variable "api_max_instances" {
+  type        = number
+  description = "API instance ceiling; bounds the API's database connections."
+}
+
+variable "db_pool_size" {
+  type        = number
+  description = "Connections each API and migration process keeps open (DB_POOL_SIZE)."
+  default     = 5
+}
+
+variable "db_max_overflow" {
+  type        = number
+  description = "Extra connections each API and migration process may open under load (DB_MAX_OVERFLOW)."
+  default     = 2
+}
+
+variable "log_level" {
+  type        = string
+  description = "LOG_LEVEL of the API, the migration job, the functions and the DAGs."
+  default     = "INFO"
+}
+
+# --- Cloud SQL -----------------------------------------------------------------------------
+
+variable "db_tier" {
+  type        = string
+  description = "Cloud SQL machine tier (Enterprise edition), e.g. db-custom-2-8192."
+}
+
+variable "db_availability_type" {
+  type        = string
+  description = "ZONAL, or REGIONAL for a standby in a second zone."
+}
+
+variable "db_disk_size_gb" {
+  type        = number
+  description = "Initial Cloud SQL disk in GB (grows automatically)."
+  default     = 20
+}
+
+variable "db_max_connections" {
+  type        = number
+  description = "PostgreSQL max_connections; the connection budget must fit under it or plan fails."
+}
+
+variable "db_reserved_connections" {
+  type        = number
+  description = "Connections kept free for Cloud SQL's own use, operators and monitoring."
+  default     = 15
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Protect stateful resources from deletion: the Cloud SQL instance, the Cloud Run service and job (BigQuery tables are always protected)."
+}
+
+# --- uploads -------------------------------------------------------------------------------
+
+variable "upload_cors_origins" {
+  type        = list(string)
+  description = "Web origins allowed to PUT files to the upload bucket with signed URLs."
+}
+
+variable "upload_incoming_prefix" {
+  type        = string
+  description = "Object prefix raw uploads land under (signed upload URLs write there); the upload function processes only those objects."
+  default     = "incoming/"
+}
+
+variable "upload_abandoned_after_days" {
+  type        = number
+  description = "Objects still under the incoming prefix after this many days (abandoned, or never processed) are deleted."
+  default     = 2
+}
+
+# --- events and functions ------------------------------------------------------------------
+
+variable "functions_enabled" {
+  type        = bool
+  description = "Create the Cloud Functions, their triggers and the sweep schedule (needs the staged source, see terraform/README.md)."
+  default     = true
+}
+
+variable "functions_source_dir" {
+  type        = string
+  description = "Directory, relative to the repository root, zipped as the functions' source (staged by terraform/scripts/stage-functions.sh)."
+  default     = "terraform/.build/functions"
+}
+
+variable "function_max_instances" {
+  type        = number
+  description = "Instance ceiling of each function (each instance holds at most 2 database connections)."
+  default     = 3
+}
+
+variable "outbox_sweep_schedule" {
+  type        = string
+  description = "Cron schedule (UTC) of the outbox sweep."
+  default     = "*/5 * * * *"
+}
+
+# --- analytics -----------------------------------------------------------------------------
+
+variable "analytics_schema_dir" {
+  type        = string
+  description = "Directory, relative to the repository root, of the BigQuery table schema files (one table per NAME.json)."
+  default     = "dags/schemas"
+}
+
+variable "analytics_tables_file" {
+  type        = string
+  description = "JSON file, relative to the repository root, of the tables' settings by name: description, partition_field, partition_type, clustering, require_partition_filter."
+  default     = "dags/tables.json"
+}
+
+variable "composer_enabled" {
+  type        = bool
+  description = "Create the Composer 3 environment that runs the analytics DAGs (a standing cost, see terraform/README.md)."
+  default     = true
+}
+
+variable "composer_image_version" {
+  type        = string
+  description = "Composer 3 image; its Airflow must match the DAGs' tested version."
+  default     = "composer-3-airflow-3.1.7-build.12"
+}
+
+variable "composer_environment_size" {
+  type        = string
+  description = "ENVIRONMENT_SIZE_SMALL, _MEDIUM or _LARGE."
+  default     = "ENVIRONMENT_SIZE_SMALL"
+}
+
+variable "composer_resilience_mode" {
+  type        = string
+  description = "STANDARD_RESILIENCE or HIGH_RESILIENCE."
+  default     = "STANDARD_RESILIENCE"
+}
+
+variable "composer_pypi_packages" {
+  type        = map(string)
+  description = "PyPI packages the DAGs and the infra package need beyond the Composer image: name => extras and version specifier."
+  default = {
+    "cloud-sql-python-connector" = "[pg8000]>=1.18"
+    "pydantic-settings"          = ">=2.10"
+  }
+}
+
+variable "analytics_db_connections" {
+  type        = number
+  description = "Connections the analytics DAGs may hold at once, their share of the connection budget (the DAG runs one task at a time with one connection; the rest covers manual task runs)."
+  default     = 4
+}
+
+variable "analytics_readers" {
+  type        = list(string)
+  description = "Members (group:analysts@example.com) that may read the analytics dataset."
+  default     = []
+}
+
+# --- alerts and cost -----------------------------------------------------------------------
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "E-mail addresses that receive alerts and budget notifications."
+}
+
+variable "billing_account" {
+  type        = string
+  description = "Billing account id (XXXXXX-XXXXXX-XXXXXX) the project is billed to; the budget is set on it."
+}
+
+variable "budget_amount" {
+  type        = number
+  description = "Monthly budget for the project, in whole units of budget_currency."
+}
+
+variable "budget_currency" {
+  type        = string
+  description = "Currency of the budget; must be the billing account's currency."
+  default     = "USD"
+}

@@ -1,0 +1,448 @@
+"""What terraform/modules/platform composes, read with python-hcl2: one account per
+workload with only the roles it needs, the settings each workload reads (infra/settings.py)
+set on it, the event paths of functions/main.py, the analytics tables from dags/schemas/,
+and a database connection budget that fits in both environments."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import tomllib
+from typing import Any
+
+import pytest
+
+from tests.terraform.hcl import (
+    ENV_NAMES,
+    ENVS,
+    PLATFORM,
+    ROOT,
+    TERRAFORM,
+    env_call,
+    one,
+    platform_locals,
+    platform_module,
+    resources,
+    tfvars,
+    variables,
+)
+
+LOCALS = platform_locals()
+ACCOUNTS = platform_module("service_accounts")["accounts"]
+SCHEMA_DIR = ROOT / "dags" / "schemas"
+TABLES_FILE = ROOT / "dags" / "tables.json"
+# Settings Terraform gives a workload before the code reads them, and why. Keep this short:
+# each entry is a gap to close in the code.
+PENDING_SETTINGS = {
+    # Composer cannot inject a secret as an environment variable and the key must stay out
+    # of Terraform state: infra/settings.py should read ANALYTICS_PSEUDONYM_KEY from this
+    # Secret Manager version when the variable itself is not set.
+    "ANALYTICS_PSEUDONYM_KEY_SECRET",
+}
+
+
+def planned(entry_point: str) -> dict[str, Any]:
+    (function,) = [f for f in LOCALS["planned_functions"] if f["entry_point"] == entry_point]
+    return function
+
+
+def members_of(iam: dict[str, list[str]] | str, member: str) -> set[str]:
+    """Roles `member` (e.g. local.member.api) holds in a module's `iam` map."""
+    if isinstance(iam, str):  # a for-expression: read the roles it names around the member
+        return set(re.findall(rf'"(roles/[\w.]+)"\s*=\s*\[[^\]]*\b{re.escape(member)}\b', iam))
+    return {role for role, members in iam.items() if f"${{{member}}}" in members}
+
+
+def grants_on_buckets(member: str) -> dict[str, set[str]]:
+    buckets = {}
+    for name in ("uploads_bucket", "functions_source_bucket", "analytics_staging_bucket"):
+        buckets[name] = members_of(platform_module(name).get("iam", {}), member)
+    buckets["composer_bucket"] = members_of(platform_module("composer_bucket")["iam"], member)
+    return {name: roles for name, roles in buckets.items() if roles}
+
+
+# --- identity and access ---------------------------------------------------------------------
+
+
+def test_one_service_account_per_workload_all_listed_in_the_iam_table():
+    names = set(ACCOUNTS)
+    assert {
+        "quad-api",
+        "quad-migrate",
+        "quad-fn-uploads",
+        "quad-fn-moderation",
+        "quad-fn-notifications",
+        "quad-fn-outbox",
+        "quad-fn-builder",
+        "quad-fn-invoker",
+        "quad-composer",
+        "quad-deployer",
+    } <= names
+    # The emails the platform uses everywhere are these accounts.
+    emails = {email.split("@")[0] for email in LOCALS["sa"].values()}
+    assert emails == names
+    readme = (TERRAFORM / "README.md").read_text()
+    iam_table = readme[readme.index("## Service accounts and roles") :]
+    missing = [name for name in names if f"`{name}`" not in iam_table]
+    assert not missing, f"the IAM table does not list {missing}"
+
+
+def test_no_workload_holds_project_wide_secret_storage_or_pubsub_access():
+    """Secrets, objects and topics are granted on the resource, never on the project."""
+    broad = re.compile(r"roles/(secretmanager|storage|pubsub)\.")
+    for name, account in ACCOUNTS.items():
+        for role in account.get("project_roles", []):
+            assert not broad.match(role), f"{name} holds {role} on the whole project"
+    for grant in resources("google_project_iam_member"):
+        role = grant.body["role"]
+        if broad.match(role):
+            # The one exception Google requires: the Cloud Storage agent publishes bucket
+            # events to Eventarc's transport topics, which only exist once triggers do.
+            assert grant.name == "storage_agent_publisher", grant.where()
+
+
+def test_the_api_signs_urls_as_itself_and_touches_only_the_upload_bucket():
+    api = ACCOUNTS["quad-api"]
+    assert api["iam"]["roles/iam.serviceAccountTokenCreator"] == ["${local.member.api}"]
+    assert set(api["project_roles"]) == {"roles/cloudsql.client", "roles/cloudsql.instanceUser"}
+    assert grants_on_buckets("local.member.api") == {
+        "uploads_bucket": {"roles/storage.objectCreator", "roles/storage.objectViewer"}
+    }
+    secrets = platform_module("secrets")["secrets"]
+    assert secrets["jwt-signing-key"]["accessors"] == ["${local.member.api}"]
+
+
+def test_the_upload_function_manages_objects_of_the_upload_bucket_only():
+    account = ACCOUNTS["quad-fn-uploads"]
+    assert set(account["project_roles"]) == {"roles/cloudsql.client", "roles/cloudsql.instanceUser"}
+    assert grants_on_buckets("local.member.fn_uploads") == {
+        "uploads_bucket": {"roles/storage.objectAdmin"}
+    }
+
+
+def test_composer_reads_the_database_loads_its_dataset_and_reads_only_the_pseudonym_key():
+    account = ACCOUNTS["quad-composer"]
+    assert set(account["project_roles"]) == {
+        "roles/composer.worker",
+        "roles/cloudsql.client",
+        "roles/cloudsql.instanceUser",
+        "roles/bigquery.jobUser",
+    }
+    dataset_iam = platform_module("analytics")["iam"]
+    assert members_of(dataset_iam, "local.member.composer") == {"roles/bigquery.dataEditor"}
+    assert grants_on_buckets("local.member.composer") == {
+        "analytics_staging_bucket": {"roles/storage.objectUser"},
+        "composer_bucket": {"roles/storage.objectAdmin"},
+    }
+    secrets = platform_module("secrets")["secrets"]
+    readers = {name: s["accessors"] for name, s in secrets.items()}
+    assert readers["analytics-pseudonym-key"] == ["${local.member.composer}"]
+    assert all("${local.member.composer}" not in r for n, r in readers.items() if n != "analytics-pseudonym-key")
+    users = platform_module("cloud_sql")["iam_users"]
+    assert users["composer"]["database_roles"] == ["pg_read_all_data"]
+
+
+def test_database_users_own_only_what_they_need():
+    users = platform_module("cloud_sql")["iam_users"]
+    assert users["migrate"]["database_roles"] == ["cloudsqlsuperuser"]
+    for name, user in users.items():
+        if name not in ("composer", "migrate"):
+            assert user["database_roles"] == ["pg_read_all_data", "pg_write_all_data"], name
+    # One database user per workload that connects, named after its account.
+    assert {LOCALS["sa"][key].split("@")[0] for key in users} == {
+        n for n in ACCOUNTS if n not in ("quad-fn-builder", "quad-fn-invoker", "quad-deployer")
+    }
+
+
+def test_the_deployer_deploys_but_cannot_change_infrastructure_or_iam():
+    deployer = ACCOUNTS["quad-deployer"]
+    for role in deployer["project_roles"]:
+        assert not re.search(r"admin|owner|editor|iam\.|securityAdmin", role, re.I), role
+    state = [r for r in resources("google_storage_bucket_iam_member") if r.path.parent == PLATFORM]
+    assert [(r.body["bucket"], r.body["role"]) for r in state] == [
+        ("${var.terraform_state_bucket}", "roles/storage.objectViewer")
+    ]
+
+
+# --- settings each workload reads ------------------------------------------------------------
+
+
+def env_names(expression: str) -> set[str]:
+    """Names of the env vars an expression like merge(local.db_env, {...}) sets."""
+    names = set(re.findall(r"\b([A-Z][A-Z0-9_]+)\s*=", expression))
+    for ref in re.findall(r"local\.(\w+)", expression):
+        if isinstance(LOCALS.get(ref), dict):
+            names |= {k for k in LOCALS[ref] if k.isupper()}
+    return names
+
+
+def workload_env() -> dict[str, set[str]]:
+    api = platform_module("api")
+    envs = {
+        "api": env_names(api["env"]) | set(api["secret_env"]),
+        "migrate": env_names(platform_module("migrate_job")["env"]),
+        "composer": set(LOCALS["composer_env"]),
+    }
+    functions = env_names(LOCALS["functions"])
+    for f in LOCALS["planned_functions"]:
+        envs[f["entry_point"]] = functions | env_names(str(f["environment"]))
+    return envs
+
+
+@pytest.fixture(scope="module")
+def settings_fields() -> set[str]:
+    settings = pytest.importorskip("infra.settings")
+    return {name.upper() for name in settings.Settings.model_fields}
+
+
+def test_every_workload_gets_the_settings_it_reads_in_the_cloud(settings_fields):
+    envs = workload_env()
+    database = {
+        "CLOUD_SQL_INSTANCE",
+        "DB_USER",
+        "DB_NAME",
+        "DB_IAM_AUTH",
+        "DB_IP_TYPE",
+        "DB_POOL_SIZE",
+        "DB_MAX_OVERFLOW",
+        "GOOGLE_CLOUD_PROJECT",
+        "ENVIRONMENT",
+        "LOG_LEVEL",
+    }
+    events = {"EVENTS_BACKEND", "TOPIC_PREFIX"}
+    uploads = {"STORAGE_BACKEND", "UPLOAD_BUCKET"} & settings_fields
+    warehouse = {
+        "WAREHOUSE_BACKEND",
+        "BIGQUERY_PROJECT",
+        "BIGQUERY_DATASET",
+        "BIGQUERY_LOCATION",
+        "ANALYTICS_STAGING_BUCKET",
+    } & settings_fields
+    needed = {
+        "api": database | events | uploads | {"JWT_SECRET", "WEB_CONCURRENCY", "HOST"},
+        "migrate": database,
+        "on_upload_finalized": database | events | uploads,
+        "on_content_reported": database | events,
+        "on_comment_created": database | events,
+        "sweep_outbox": database | events,
+        "composer": database | warehouse | {"ANALYTICS_PSEUDONYM_KEY_SECRET"},
+    }
+    for workload, names in needed.items():
+        missing = names - envs[workload]
+        assert not missing, f"{workload} is not given {sorted(missing)}"
+    # PORT belongs to Cloud Run.
+    assert "PORT" not in envs["api"]
+
+
+def test_every_setting_given_is_one_the_code_reads(settings_fields):
+    """A misspelt name would be silently ignored by pydantic-settings (extra="ignore")."""
+    for workload, names in workload_env().items():
+        unknown = {n for n in names if n not in settings_fields | PENDING_SETTINGS}
+        assert not unknown, f"{workload} is given {sorted(unknown)}, which nothing reads"
+
+
+def test_the_migration_job_runs_the_projects_migrate_script():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    command = platform_module("migrate_job")["command"]
+    assert command == ["quad-migrate"] and command[0] in scripts
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def test_topics_cover_every_topic_the_api_publishes_to():
+    types = pytest.importorskip("api.events.types")
+    settings = pytest.importorskip("infra.settings")
+    assert LOCALS["topic_prefix"] == settings.Settings.model_fields["topic_prefix"].default
+    missing = set(types.TOPICS.values()) - set(LOCALS["domain_topics"])
+    assert not missing, f"topics the API publishes to but Terraform does not create: {missing}"
+
+
+def entry_points_in_code() -> set[str]:
+    main = ROOT / "functions" / "main.py"
+    if not main.exists():
+        pytest.skip("functions/main.py is not written yet")
+    tree = ast.parse(main.read_text())
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("functions_framework" in ast.unparse(d) for d in node.decorator_list)
+    }
+
+
+def test_every_function_entry_point_in_the_code_is_planned_in_terraform():
+    planned_names = {f["entry_point"] for f in LOCALS["planned_functions"]}
+    code = entry_points_in_code()
+    assert code <= planned_names, f"not planned in Terraform: {code - planned_names}"
+
+
+def test_every_function_has_one_way_in_and_its_own_account():
+    accounts = [f["account"] for f in LOCALS["planned_functions"]]
+    assert len(accounts) == len(set(accounts)), "one runtime account per function"
+    for f in LOCALS["planned_functions"]:
+        ways = [f["topic"] is not None, f["event_type"] is not None]
+        assert sum(ways) <= 1, f["name"]
+        if f["topic"] is not None:
+            topic = f["topic"].replace("${local.topic_prefix}", "")
+            assert topic in LOCALS["domain_topics"], f["name"]
+        assert f["ack_deadline"] >= f["timeout_seconds"], f["name"]
+
+
+def test_reports_and_comments_are_pushed_from_their_topics():
+    assert planned("on_content_reported")["topic"] == "${local.topic_prefix}reports"
+    assert planned("on_comment_created")["topic"] == "${local.topic_prefix}comments"
+
+
+def test_uploads_reach_their_function_through_an_eventarc_finalize_trigger_on_the_bucket():
+    uploads = planned("on_upload_finalized")
+    assert uploads["event_type"] == "google.cloud.storage.object.v1.finalized"
+    assert uploads["event_filters"] == {"bucket": "${local.bucket.uploads}"}
+    assert platform_module("uploads_bucket")["name"] == "${local.bucket.uploads}"
+    # Retries are on by default for event triggers (RETRY_POLICY_RETRY).
+    functions_vars = variables(ROOT / "terraform" / "modules" / "functions")
+    assert "retry                   = optional(bool, true)" in (
+        ROOT / "terraform" / "modules" / "functions" / "variables.tf"
+    ).read_text()
+    assert functions_vars["functions"]["default"] == []
+    # Whatever the function writes outside incoming/ is not deleted by the lifecycle rule.
+    rules = platform_module("uploads_bucket")["lifecycle_rules"]
+    expiring = [r for r in rules if r["action"] == "Delete" and "age" in r]
+    assert [r["matches_prefix"] for r in expiring] == [["${var.upload_incoming_prefix}"]]
+    assert variables(PLATFORM)["upload_incoming_prefix"]["default"] == "incoming/"
+
+
+def test_the_outbox_sweep_is_scheduled_over_http_with_the_invokers_token():
+    sweep = planned("sweep_outbox")
+    assert sweep["topic"] is None and sweep["event_type"] is None
+    (job,) = platform_module("scheduler")["jobs"].split('"quad-outbox-sweep" = ')[1:]
+    assert 'lookup(module.functions.uris, "quad-sweep-outbox", null)' in job
+    assert "oidc_service_account_email = local.sa.invoker" in job
+
+
+def test_the_upload_bucket_allows_browser_puts_and_expires_abandoned_uploads():
+    bucket = platform_module("uploads_bucket")
+    (cors,) = bucket["cors"]
+    assert cors["methods"] == ["PUT"] and cors["origins"] == "${var.upload_cors_origins}"
+    actions = [rule["action"] for rule in bucket["lifecycle_rules"]]
+    assert "AbortIncompleteMultipartUpload" in actions and "Delete" in actions
+
+
+# --- analytics -------------------------------------------------------------------------------
+
+
+def schema_files() -> dict[str, list[dict]]:
+    files = sorted(SCHEMA_DIR.glob("*.json"))
+    if not files:
+        pytest.skip("dags/schemas/ has no schema files yet")
+    return {p.stem: json.loads(p.read_text()) for p in files}
+
+
+def table_settings() -> dict[str, dict]:
+    if not TABLES_FILE.exists():
+        pytest.skip("dags/tables.json is not written yet")
+    return json.loads(TABLES_FILE.read_text())
+
+
+def test_the_bigquery_module_reads_the_dags_schema_folder_and_table_settings():
+    analytics = platform_module("analytics")
+    assert analytics["schema_dir"] == "${local.repo_root}/${var.analytics_schema_dir}"
+    assert analytics["tables"] == "${local.analytics_tables}"
+    defaults = {name: body.get("default") for name, body in variables(PLATFORM).items()}
+    assert defaults["analytics_schema_dir"] == "dags/schemas"
+    assert defaults["analytics_tables_file"] == "dags/tables.json"
+    assert "var.analytics_tables_file" in LOCALS["analytics_tables_file"]
+    assert "local.analytics_tables_file" in LOCALS["analytics_tables"]
+
+
+def test_table_settings_are_what_the_bigquery_module_takes():
+    allowed = {
+        "description",
+        "partition_field",
+        "partition_type",
+        "clustering",
+        "require_partition_filter",
+    }
+    for table, settings in table_settings().items():
+        assert set(settings) <= allowed, f"{table}: Terraform ignores {set(settings) - allowed}"
+        assert settings.get("partition_type", "DAY") in ("HOUR", "DAY", "MONTH", "YEAR"), table
+        assert len(settings.get("clustering", [])) <= 4, table
+
+
+def test_activity_events_are_partitioned_by_day_and_clustered_by_school_and_type():
+    settings = table_settings()["activity_events"]
+    assert settings["partition_field"] == "event_date"
+    assert settings.get("partition_type", "DAY") == "DAY"
+    assert settings["clustering"] == ["school_id", "event_type"]
+    assert settings.get("require_partition_filter", True) is True
+
+
+def test_every_schema_file_is_a_described_bigquery_schema():
+    for table, fields in schema_files().items():
+        assert isinstance(fields, list) and fields, f"{table}.json is not a list of fields"
+        for field in fields:
+            assert {"name", "type"} <= set(field), f"{table}: {field}"
+            assert str(field.get("description", "")).strip(), f"{table}.{field['name']}: no description"
+
+
+def test_table_settings_name_columns_of_their_schema_files():
+    """What the bigquery module's preconditions check at plan, checked here too."""
+    files = schema_files()
+    for table, settings in table_settings().items():
+        assert table in files, f"settings for {table} but no dags/schemas/{table}.json"
+        columns = {field["name"] for field in files[table]}
+        named = {settings.get("partition_field"), *settings.get("clustering", [])} - {None}
+        assert named <= columns, f"{table}: {named - columns} not in {table}.json"
+        if settings.get("partition_field"):
+            (field,) = [f for f in files[table] if f["name"] == settings["partition_field"]]
+            assert field["type"] in ("DATE", "TIMESTAMP", "DATETIME"), field
+
+
+def test_the_activity_table_has_a_schema_file():
+    assert "activity_events" in schema_files()
+
+
+# --- the database connection budget ----------------------------------------------------------
+
+
+def resolved_settings(env: str) -> dict[str, Any]:
+    """Platform defaults, overridden by the root's call, with var.* taken from tfvars."""
+    values = {name: body.get("default") for name, body in variables(PLATFORM).items()}
+    root_defaults = {name: body.get("default") for name, body in variables(ENVS / env).items()}
+    root_values = root_defaults | tfvars(env)
+    for name, value in env_call(env).items():
+        match = re.fullmatch(r"\$\{var\.(\w+)\}", str(value))
+        values[name] = root_values[match.group(1)] if match else value
+    return values
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+def test_the_connection_budget_fits_under_max_connections(env):
+    """The same sum the platform checks in a precondition, here since plan cannot run."""
+    values = resolved_settings(env)
+    per_process = values["db_pool_size"] + values["db_max_overflow"]
+    per_function = int(LOCALS["function_pool_size"]) + int(LOCALS["function_max_overflow"])
+    budget = {
+        "reserved": values["db_reserved_connections"],
+        "api": per_process * values["api_workers"] * values["api_max_instances"],
+        "migrate": per_process,
+        "functions": per_function
+        * len(LOCALS["planned_functions"])
+        * values["function_max_instances"],
+        "analytics": values["analytics_db_connections"],
+    }
+    assert sum(budget.values()) <= values["db_max_connections"], budget
+    # Workers match the vCPUs they run on.
+    assert values["api_workers"] <= max(1, int(float(values["api_cpu"])))
+    # The same numbers as the comment in the root, so the comment stays true.
+    comment = (ENVS / env / "main.tf").read_text()
+    assert f"= {sum(budget.values())} <= {values['db_max_connections']}" in comment
+
+
+def test_the_platform_enforces_the_connection_budget():
+    (budget,) = [r for r in resources("terraform_data") if r.name == "connection_budget"]
+    assert budget.path.parent == PLATFORM
+    condition = one(one(budget.body, "lifecycle"), "precondition")["condition"]
+    assert "var.db_max_connections" in condition
+    assert LOCALS["connection_budget"]["functions"].count("planned_functions") == 1
