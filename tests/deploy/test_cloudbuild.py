@@ -4,6 +4,7 @@ substitutions, and the shell syntax of its scripts."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -141,7 +142,10 @@ def test_the_default_functions_are_the_ones_terraform_creates():
     local = platform_locals()
     planned_names = [f["name"] for f in local["planned_functions"]]
     assert CONFIG["substitutions"]["_FUNCTIONS"].split(",") == planned_names
-    buckets = {k: v.replace("${var.project_id}", "${PROJECT_ID}") for k, v in local["bucket"].items()}
+    buckets = {
+        name: value.replace("${var.project_id}", "${PROJECT_ID}")
+        for name, value in local["bucket"].items()
+    }
     assert CONFIG["substitutions"]["_FUNCTIONS_SOURCE_BUCKET"] == buckets["functions_source"]
     assert CONFIG["substitutions"]["_COMPOSER_BUCKET"] == buckets["composer"]
 
@@ -229,3 +233,32 @@ def test_scripts_are_valid_shell(step, tmp_path):
     path.write_text(script)
     result = subprocess.run([shell, "-n", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def first_party_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names & {"api", "functions", "infra", *(p.name for p in (ROOT / "dags").iterdir())}
+
+
+def test_the_dag_sync_carries_every_package_the_dags_import():
+    """Composer gets dags/ and infra/ only: a DAG importing api/ or functions/ would fail
+    to import there."""
+    dags = ROOT / "dags"
+    if not dags.is_dir():
+        pytest.skip("dags/ is not written yet")
+    script = STEPS[IDS.index(DAGS)]["script"]
+    shipped = {p.name for p in dags.iterdir() if p.is_dir()} | {
+        name for name in ("infra", "api", "functions") if f"cp -R {name} " in script
+    }
+    for path in dags.rglob("*.py"):
+        missing = first_party_imports(path) - shipped
+        assert not missing, f"{path.relative_to(ROOT)} imports {missing}, not synced to Composer"
+    # infra imports nothing of the deployables (DESIGN.md), so infra/ alone is enough.
+    for path in (ROOT / "infra").rglob("*.py"):
+        assert not first_party_imports(path) & {"api", "functions"}, path

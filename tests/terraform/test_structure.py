@@ -190,7 +190,7 @@ def test_environment_roots_share_everything_but_their_values():
 def test_an_environment_root_is_one_call_of_the_platform_module(env):
     root = load(ENVS / env / "main.tf")
     assert set(root) == {"module"}, f"envs/{env}/main.tf defines more than the call: {set(root)}"
-    (call,) = [b for b in blocks("module", [ENVS / env / "main.tf"])]
+    (call,) = list(blocks("module", [ENVS / env / "main.tf"]))
     assert call.name == "platform" and call.body["source"] == "../../modules/platform"
     assert call.body["environment"] == env
     platform_vars = variables(PLATFORM)
@@ -393,7 +393,8 @@ def test_functions_are_internal_bounded_and_reached_one_way():
     assert service["direct_vpc_egress"] == "VPC_EGRESS_PRIVATE_RANGES_ONLY"
     # Cloud Build owns the code once the function exists.
     assert one(function.body, "lifecycle")["ignore_changes"] == ["${build_config[0].source}"]
-    conditions = [v["condition"] for v in variables(function.path.parent)["functions"]["validation"]]
+    validations = variables(function.path.parent)["functions"]["validation"]
+    conditions = [v["condition"] for v in validations]
     assert any("f.topic == null || f.event_type == null" in c for c in conditions)
     assert any("f.topic == null) == (f.dead_letter_topic == null" in c for c in conditions)
 
