@@ -326,6 +326,9 @@ def test_the_upload_bucket_allows_browser_puts_and_expires_abandoned_uploads():
     assert cors["methods"] == ["PUT"] and cors["origins"] == "${var.upload_cors_origins}"
     actions = [rule["action"] for rule in bucket["lifecycle_rules"]]
     assert "AbortIncompleteMultipartUpload" in actions and "Delete" in actions
+    # Deleted raw uploads (which may carry GPS metadata) do not linger as old versions.
+    noncurrent = [r for r in bucket["lifecycle_rules"] if "days_since_noncurrent_time" in r]
+    assert [r["days_since_noncurrent_time"] for r in noncurrent] == [1]
 
 
 # --- analytics -------------------------------------------------------------------------------

@@ -136,7 +136,9 @@ module "uploads_bucket" {
     { action = "AbortIncompleteMultipartUpload", age = 1 },
     # Abandoned or never-processed uploads.
     { action = "Delete", age = var.upload_abandoned_after_days, matches_prefix = [var.upload_incoming_prefix] },
-    { action = "Delete", days_since_noncurrent_time = 7, with_state = "ARCHIVED" },
+    # A raw upload the function has replaced may still carry metadata (EXIF GPS): its
+    # noncurrent version goes after a day, not a week.
+    { action = "Delete", days_since_noncurrent_time = 1, with_state = "ARCHIVED" },
   ]
   iam = {
     # The signer of a PUT URL must be allowed to create the object, of a GET URL to read it.
