@@ -149,6 +149,65 @@ class Settings(BaseSettings):
             raise RuntimeError("JWT_SECRET must be set in the cloud (from Secret Manager)")
         return _local_secret(self.data_dir / "jwt-secret")
 
+    # --- warehouse / analytics: BigQuery in the cloud, else a DuckDB file under DATA_DIR -
+    warehouse_backend: str = Field(
+        "auto",
+        description="auto | bigquery | duckdb (auto: BigQuery when in the cloud, i.e. when "
+        "CLOUD_SQL_INSTANCE is set)",
+    )
+    bigquery_project: str | None = Field(
+        None, description="Project of the dataset and its jobs (default: GOOGLE_CLOUD_PROJECT)"
+    )
+    bigquery_dataset: str = Field("quad_analytics", description="The analytics dataset")
+    bigquery_location: str | None = Field(
+        None, description="Location of the dataset (jobs run there), e.g. asia-northeast3"
+    )
+    analytics_staging_bucket: str | None = Field(
+        None, description="GCS bucket where extracts wait for their BigQuery load jobs"
+    )
+    duckdb_path: Path | None = Field(
+        None, description="The local warehouse file (default: DATA_DIR/analytics.duckdb)"
+    )
+    duckdb_memory_limit: str = Field("256MB", description="DuckDB's memory ceiling per process")
+    duckdb_threads: int | None = Field(None, description="DuckDB threads (default: cores)")
+    analytics_pseudonym_key: SecretStr | None = Field(
+        None,
+        description="HMAC-SHA256 key that turns user ids into pseudonyms; from Secret Manager "
+        "in the cloud (required there), generated locally. Changing it changes every "
+        "pseudonym: reload all history after a rotation",
+    )
+    analytics_lookback_days: int = Field(
+        1,
+        ge=0,
+        description="Each daily run also reloads this many days before its own, so rows "
+        "committed after their day's run are loaded by the next one",
+    )
+    analytics_fetch_rows: int = Field(
+        10_000, gt=0, description="Rows per fetch from PostgreSQL's server-side cursor"
+    )
+    analytics_part_rows: int = Field(250_000, gt=0, description="Rows per staged NDJSON file")
+
+    @property
+    def uses_bigquery(self) -> bool:
+        if self.warehouse_backend != "auto":
+            return self.warehouse_backend == "bigquery"
+        return bool(self.cloud_sql_instance)
+
+    @property
+    def duckdb_file(self) -> Path:
+        return self.duckdb_path or self.data_dir / "analytics.duckdb"
+
+    def pseudonym_key(self) -> bytes:
+        """The HMAC key of user pseudonyms: configured, or generated once into the data dir
+        for local runs (a generated key in the cloud would differ between workers)."""
+        if self.analytics_pseudonym_key is not None:
+            return self.analytics_pseudonym_key.get_secret_value().encode()
+        if self.cloud_sql_instance or self.uses_bigquery:
+            raise RuntimeError(
+                "ANALYTICS_PSEUDONYM_KEY must be set in the cloud (from Secret Manager)"
+            )
+        return _local_secret(self.data_dir / "analytics-pseudonym-key").encode()
+
 
 def _local_secret(path: Path) -> str:
     """Read a generated secret, creating it once; concurrent workers all get the same one."""

@@ -1,0 +1,45 @@
+"""Reading the local warehouse in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+def query(path: Path, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cursor = con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def table_names(path: Path) -> list[str]:
+    return [
+        r["table_name"]
+        for r in query(
+            path,
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1",
+        )
+    ]
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            name: con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall()
+            for name in table_names(path)
+        }
+    finally:
+        con.close()
+
+
+def named(rows: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows with every id replaced by the name the test world gave it."""
+    return [{k: names.get(v, v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
