@@ -1026,6 +1026,9 @@ def explain_searches(
     for method, path, token, body in build_requests("catalog_search", targets, n, random.Random()):
         state["captured"] = []
         response = send(client, (method, path, token, body))
+        if response.status_code != 200 or not state["captured"]:
+            say(f"  (catalog search {unquote(path)} answered {response.status_code})")
+            continue
         statement, params = max(state["captured"], key=lambda c: len(c[0]))
         ex = explain(engine, statement, params)
         scanned = [
