@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from infra import pg8000_tuning
 from infra.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -130,11 +131,17 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         engine = create_engine(resolve_url(settings), **pool_args)
 
     timeout_ms = settings.db_statement_timeout_ms
+    pg8000_tuning.install_paramstyle_cache()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # a runaway query must not hold a connection forever
+        pg8000_tuning.tune_connection(dbapi_conn)
         cur = dbapi_conn.cursor()
         cur.execute(f"SET statement_timeout = {int(timeout_ms)}")
+        # Statements are prepared once per connection (pg8000_tuning); keep planning each
+        # execution for its values, as unnamed statements did, so plans stay what EXPLAIN
+        # shows (a generic plan could serve a search term badly).
+        cur.execute("SET plan_cache_mode = force_custom_plan")
         cur.execute("SET TIME ZONE 'UTC'")
         cur.close()
         dbapi_conn.commit()

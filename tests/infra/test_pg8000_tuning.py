@@ -1,0 +1,96 @@
+"""The pg8000 speed-ups (infra/pg8000_tuning.py) must return exactly what pg8000 would:
+same values, same errors, COPY untouched; and prepared statements stay bounded."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from infra import pg8000_tuning
+from infra.database import create_db_engine
+from infra.settings import Settings
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = create_db_engine(Settings(database_url=database_url, jwt_secret="x" * 40))
+    yield engine
+    engine.dispose()
+
+
+def _prepared(conn) -> list[str]:
+    rows = conn.execute(text("SELECT statement FROM pg_prepared_statements")).all()
+    return [r[0] for r in rows]
+
+
+def test_timestamps_read_the_same_as_pg8000_reads_them(engine):
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT '2026-03-01 09:30:00.123456+09'::timestamptz, "
+                "'2026-03-01 09:30:00+05:30'::timestamptz, "
+                "'infinity'::timestamptz, '-infinity'::timestamptz, "
+                "'2026-03-01 09:30:00'::timestamp, 'infinity'::timestamp, "
+                "'20000-01-01 00:00:00+00'::timestamptz"
+            )
+        ).one()
+    assert row[0] == datetime(2026, 3, 1, 0, 30, 0, 123456, tzinfo=UTC)
+    assert row[1] == datetime(2026, 3, 1, 4, 0, tzinfo=timezone(timedelta(0)))
+    assert (row[2], row[3]) == ("infinity", "-infinity")
+    assert row[4] == datetime(2026, 3, 1, 9, 30)
+    assert row[5] == "infinity"
+    assert row[6] == "20000-01-01 00:00:00+00"  # beyond Python's datetime, as pg8000 does
+
+
+def test_a_repeated_statement_is_prepared_once_and_gives_fresh_results(engine):
+    # The literal % goes out as %% and pg8000 turns it back: the cached rewrite must too.
+    query = text("SELECT CAST(:n AS integer) * 2 AS doubled, '100%' AS percent")
+    with engine.connect() as conn:
+        results = [conn.execute(query, {"n": n}).one() for n in range(5)]
+        prepared = [s for s in _prepared(conn) if "doubled" in s]
+    assert [r.doubled for r in results] == [0, 2, 4, 6, 8]
+    assert {r.percent for r in results} == {"100%"}
+    assert len(prepared) == 1, prepared
+
+
+def test_prepared_statements_per_connection_are_bounded(database_url):
+    engine = create_engine(database_url)
+
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _tune(dbapi_conn, _record):
+        pg8000_tuning.tune_connection(dbapi_conn, prepared_statements=3)
+
+    pg8000_tuning.install_paramstyle_cache()
+    with engine.connect() as conn:
+        for n in range(10):
+            assert conn.execute(text(f"SELECT {n} + CAST(:x AS int)"), {"x": 1}).scalar() == n + 1
+        assert len(_prepared(conn)) <= 3
+    engine.dispose()
+
+
+def test_a_failing_statement_raises_and_works_again_afterwards(engine):
+    query = text("SELECT 10 / CAST(:d AS integer)")
+    with engine.connect() as conn:
+        assert conn.execute(query, {"d": 2}).scalar() == 5
+        with pytest.raises(Exception, match="division by zero"):
+            conn.execute(query, {"d": 0})
+        conn.rollback()
+        assert conn.execute(query, {"d": 5}).scalar() == 2
+
+
+def test_copy_still_streams(engine):
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("CREATE TEMP TABLE copied (n int, s text)")
+        cur.execute("COPY copied FROM STDIN", stream=io.BytesIO(b"1\tone\n2\ttwo\n"))
+        cur.execute("SELECT n, s FROM copied WHERE n > %s ORDER BY n", (0,))
+        assert [tuple(r) for r in cur.fetchall()] == [(1, "one"), (2, "two")]
+    finally:
+        raw.rollback()
+        raw.close()
