@@ -25,6 +25,19 @@ class Viewer:
     school_id: UUID
 
 
+_key_cache: tuple[object, str] | None = None
+
+
+def _signing_key() -> str:
+    """The settings' key, read once per settings object (locally it lives in a file)."""
+    global _key_cache
+    settings = get_settings()
+    cached = _key_cache
+    if cached is None or cached[0] is not settings:
+        cached = _key_cache = (settings, settings.signing_key())
+    return cached[1]
+
+
 def issue_access_token(user_id: UUID, school_id: UUID) -> str:
     settings = get_settings()
     now = int(time.time())
@@ -35,14 +48,14 @@ def issue_access_token(user_id: UUID, school_id: UUID) -> str:
         "iat": now,
         "exp": now + settings.access_token_ttl_seconds,
     }
-    return jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
+    return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
 
 
 def read_access_token(token: str) -> Viewer:
     try:
         claims = jwt.decode(
             token,
-            get_settings().signing_key(),
+            _signing_key(),
             algorithms=[ALGORITHM],
             options={"require": ["exp", "iat", "sub", "typ"]},
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
@@ -74,13 +74,18 @@ def keyset_page(
     limit: int,
     newest_first: bool = True,
     sort_type: type[datetime] | type[str] = datetime,
+    cursor_of: Callable[[Any], tuple[Any, UUID]] | None = None,
 ) -> tuple[Sequence[Any], str | None]:
     """Run `stmt` for one page ordered by (sort_col, id_col); one SQL statement.
 
     `newest_first` orders descending; otherwise ascending (e.g. by course code).
+    `cursor_of` reads (sort, id) from a row whose columns already include them; without
+    it both are selected again (a hot page saves parsing 20 timestamps and ids twice).
     """
     after = decode_cursor(cursor, sort_type)
-    stmt = stmt.add_columns(sort_col.label("cursor_sort"), id_col.label("cursor_id"))
+    if cursor_of is None:
+        stmt = stmt.add_columns(sort_col.label("cursor_sort"), id_col.label("cursor_id"))
+        cursor_of = _added_cursor_columns
     key = tuple_(sort_col, id_col)
     if after is not None:
         stmt = stmt.where(key < tuple_(*after) if newest_first else key > tuple_(*after))
@@ -88,5 +93,8 @@ def keyset_page(
     rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
     if len(rows) <= limit:
         return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], encode_cursor(last.cursor_sort, last.cursor_id)
+    return rows[:limit], encode_cursor(*cursor_of(rows[limit - 1]))
+
+
+def _added_cursor_columns(row: Any) -> tuple[Any, UUID]:
+    return row.cursor_sort, row.cursor_id

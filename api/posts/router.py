@@ -4,6 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.core.db import in_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.posts import service
 from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
@@ -12,15 +13,14 @@ router = APIRouter(tags=["posts"])
 
 
 @router.get("/v1/boards/{board_id}/posts", response_model=Page[PostSummary])
-def list_board_posts(
+async def list_board_posts(
     board_id: UUID,
     viewer: CurrentViewer,
-    session: DbSession,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Page[PostSummary]:
     """The board's posts, newest first. Hidden posts are left out."""
-    return service.list_board(session, viewer, board_id, cursor, limit)
+    return await in_session(service.list_board, viewer, board_id, cursor, limit)
 
 
 @router.post(
@@ -57,8 +57,8 @@ def hot_posts(
 
 
 @router.get("/v1/posts/{post_id}", response_model=PostOut)
-def get_post(post_id: UUID, viewer: CurrentViewer, session: DbSession) -> PostOut:
-    return service.get_post(session, viewer, post_id)
+async def get_post(post_id: UUID, viewer: CurrentViewer) -> PostOut:
+    return await in_session(service.get_post, viewer, post_id)
 
 
 @router.patch("/v1/posts/{post_id}", response_model=PostOut)

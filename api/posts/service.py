@@ -7,6 +7,7 @@ anonymous content never carries its author's id or nickname to anyone.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -54,6 +55,7 @@ def author_view(
 # --- reading -------------------------------------------------------------------------
 
 
+@cache  # built once: statements are immutable, and building one costs more than running it
 def _summary_select() -> Select[Any]:
     return select(
         Post.id,
@@ -100,18 +102,32 @@ def _summary(row: Any, viewer: Viewer) -> PostSummary:
 def _page(
     session: Session, viewer: Viewer, stmt: Select[Any], cursor: str | None, limit: int
 ) -> Page[PostSummary]:
-    rows, next_cursor = keyset_page(session, stmt, Post.created_at, Post.id, cursor, limit)
+    rows, next_cursor = keyset_page(
+        session, stmt, Post.created_at, Post.id, cursor, limit, cursor_of=_post_key
+    )
     items = [_summary(r, viewer) for r in rows]
     uploads_service.add_thumbnails(session, items)  # a query only if some post has images
     return Page[PostSummary](items=items, next_cursor=next_cursor)
 
 
+def _post_key(row: Any) -> tuple[datetime, UUID]:
+    return row.created_at, row.id
+
+
 def list_board(
     session: Session, viewer: Viewer, board_id: UUID, cursor: str | None, limit: int
 ) -> Page[PostSummary]:
-    boards_service.get_board(session, viewer, board_id)
-    stmt = _summary_select().where(Post.board_id == board_id, Post.hidden_at.is_(None))
-    return _page(session, viewer, stmt, cursor, limit)
+    # The page itself proves the board is the viewer's (posts carry their school), so the
+    # board is looked up only when the page comes back empty: one statement per busy page.
+    stmt = _summary_select().where(
+        Post.board_id == board_id,
+        Post.school_id == viewer.school_id,
+        Post.hidden_at.is_(None),
+    )
+    page = _page(session, viewer, stmt, cursor, limit)
+    if not page.items:
+        boards_service.get_board(session, viewer, board_id)  # 404 for another school's board
+    return page
 
 
 def list_hot(

@@ -160,3 +160,19 @@ def test_post_detail_is_at_most_two_statements(client, count_statements, world):
         count, body = _count(client, count_statements, user, f"/v1/posts/{post}")
         assert body["scrapped"] is (user is viewer) and body["like_count"] == 1
         assert count <= 2, count_statements.statements
+
+
+def test_a_board_page_with_posts_is_one_statement(client, count_statements, seed):
+    """The hottest read: the page's own rows prove the board is the viewer's school's."""
+    count, page = _count(client, count_statements, seed.viewer, f"/v1/boards/{seed.board}/posts")
+    assert page["items"] and count == 1, count_statements.statements
+
+
+def test_an_empty_board_is_an_empty_page_and_a_foreign_one_still_404(client, world, seed):
+    empty = world.board(seed.school)
+    r = client.get(f"/v1/boards/{empty}/posts", headers=seed.viewer.headers)
+    assert r.status_code == 200 and r.json() == {"items": [], "next_cursor": None}
+    other_school = world.school()
+    foreign = world.board(other_school)
+    r = client.get(f"/v1/boards/{foreign}/posts", headers=seed.viewer.headers)
+    assert r.status_code == 404 and r.json()["type"].endswith(":not-found")
