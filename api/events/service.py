@@ -17,7 +17,7 @@ from uuid import UUID
 
 from cloudevents.conversion import to_json
 from cloudevents.http import CloudEvent
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -55,10 +55,12 @@ def record(
         created_at=utcnow(),
     )
     session.add(event)
-    pending: list[UUID] = session.info.setdefault("outbox_ids", [])
+    pending: list[OutboxEvent] = session.info.setdefault("outbox_events", [])
     if not pending:
-        database.after_commit(session, lambda: relay(session.info.pop("outbox_ids", [])))
-    pending.append(event.id)
+        database.after_commit(
+            session, lambda: publish_committed(session.info.pop("outbox_events", []))
+        )
+    pending.append(event)
     return event
 
 
@@ -76,6 +78,58 @@ def to_cloudevent(event: OutboxEvent) -> bytes:
         event.data,
     )
     return to_json(ce)
+
+
+def publish_committed(events: Sequence[OutboxEvent]) -> int:
+    """Publish events right after the commit that wrote them; returns how many went out.
+
+    The rows are still in memory, so they are published from there and then marked in one
+    statement, without reading or locking them again (that cost a whole transaction per
+    write). A sweep running at that very moment may publish one of them as well: delivery
+    is at least once anyway, and consumers drop duplicates by event id.
+    """
+    bus = get_bus()
+    published: list[UUID] = []
+    for event in events:
+        try:
+            _publish(bus, event)
+        except Exception as exc:
+            with database.get_engine().begin() as conn:
+                conn.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id == event.id)
+                    .values(attempts=OutboxEvent.attempts + 1, last_error=_error_text(exc))
+                )
+            break
+        published.append(event.id)
+    if published:
+        with database.get_engine().begin() as conn:
+            conn.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.id.in_(published), OutboxEvent.published_at.is_(None))
+                .values(published_at=utcnow())
+            )
+    return len(published)
+
+
+def _publish(bus: Any, event: OutboxEvent) -> None:
+    try:
+        bus.publish(
+            event.topic,
+            to_cloudevent(event),
+            event.ordering_key,
+            {"ce-type": event.type, "ce-id": str(event.id)},
+        )
+    except Exception:
+        log.warning(
+            "publishing an event failed; the sweep will retry",
+            extra={"fields": {"event_id": str(event.id), "event_type": event.type}},
+        )
+        raise
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:1000]
 
 
 def relay(ids: Sequence[UUID] | None = None, limit: int = 500) -> int:
@@ -100,19 +154,10 @@ def relay(ids: Sequence[UUID] | None = None, limit: int = 500) -> int:
         ).all()
         for event in rows:
             try:
-                bus.publish(
-                    event.topic,
-                    to_cloudevent(event),
-                    event.ordering_key,
-                    {"ce-type": event.type, "ce-id": str(event.id)},
-                )
+                _publish(bus, event)
             except Exception as exc:
                 event.attempts += 1
-                event.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                log.warning(
-                    "publishing an event failed; the sweep will retry",
-                    extra={"fields": {"event_id": str(event.id), "event_type": event.type}},
-                )
+                event.last_error = _error_text(exc)
                 break
             event.published_at = utcnow()
             published += 1
