@@ -39,10 +39,46 @@ class Page(BaseModel, Generic[T]):
     )
 
 
-def encode_cursor(sort_value: datetime | str, row_id: UUID) -> str:
-    value = sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value
-    raw = json.dumps([value, str(row_id)], separators=(",", ":"), ensure_ascii=False)
+def encode_key(*values: bool | datetime | str | UUID) -> str:
+    """An opaque cursor holding a row's sort key (any mix of bool, datetime, str, UUID)."""
+    parts = [
+        v.isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, UUID) else v
+        for v in values
+    ]
+    raw = json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_key(cursor: str, *types: type) -> tuple[Any, ...]:
+    """The sort key a cursor holds, each part checked against `types`; 422 for anything
+    that is not one of ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        parts = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(parts, list) or len(parts) != len(types):
+            raise InvalidCursor()
+        return tuple(_key_part(part, type_) for part, type_ in zip(parts, types, strict=True))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidCursor() from exc
+
+
+def _key_part(part: Any, type_: type) -> Any:
+    if type_ is bool:
+        if not isinstance(part, bool):
+            raise InvalidCursor()
+        return part
+    if not isinstance(part, str):
+        raise InvalidCursor()
+    if type_ is datetime:
+        value = datetime.fromisoformat(part)
+        if value.tzinfo is None:
+            raise InvalidCursor()
+        return value
+    return UUID(part) if type_ is UUID else part
+
+
+def encode_cursor(sort_value: datetime | str, row_id: UUID) -> str:
+    return encode_key(sort_value, row_id)
 
 
 def decode_cursor(
@@ -51,18 +87,8 @@ def decode_cursor(
     """The (sort value, id) a cursor holds; 422 for anything that is not one of ours."""
     if cursor is None:
         return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        sort_value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(sort_value, str) or not isinstance(row_id, str):
-            raise InvalidCursor()
-        if sort_type is datetime:
-            sort_value = datetime.fromisoformat(sort_value)
-            if sort_value.tzinfo is None:
-                raise InvalidCursor()
-        return sort_value, UUID(row_id)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidCursor() from exc
+    sort_value, row_id = decode_key(cursor, sort_type, UUID)
+    return sort_value, row_id
 
 
 def keyset_page(

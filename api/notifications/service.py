@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, select, tuple_, update
@@ -14,8 +12,8 @@ from sqlalchemy.orm import Session
 from api.auth.tokens import Viewer
 from api.comments.models import Comment
 from api.core.db import utcnow
-from api.core.errors import InvalidCursor, NotFound
-from api.core.pagination import Page
+from api.core.errors import NotFound
+from api.core.pagination import Page, decode_key, encode_key
 from api.notifications.models import Notification
 from api.notifications.schemas import NotificationOut, ReadAllOut
 from api.posts.models import Post, PostAnonymousAuthor
@@ -107,25 +105,6 @@ def _out(n: Notification) -> NotificationOut:
     )
 
 
-def _encode(n: Notification) -> str:
-    raw = json.dumps([n.read_at is None, n.created_at.isoformat(), str(n.id)])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str):
-    from datetime import datetime
-
-    try:
-        unread, created, nid = json.loads(
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        )
-        if not isinstance(unread, bool) or not isinstance(created, str) or not isinstance(nid, str):
-            raise InvalidCursor()
-        return unread, datetime.fromisoformat(created), UUID(nid)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidCursor() from exc
-
-
 def list_notifications(
     session: Session, viewer: Viewer, cursor: str | None, limit: int
 ) -> Page[NotificationOut]:
@@ -133,14 +112,15 @@ def list_notifications(
     unread = Notification.read_at.is_(None)
     stmt = select(Notification).where(Notification.user_id == viewer.id)
     if cursor:
-        after = _decode(cursor)
+        after = decode_key(cursor, bool, datetime, UUID)
         stmt = stmt.where(tuple_(unread, Notification.created_at, Notification.id) < tuple_(*after))
     rows = session.scalars(
         stmt.order_by(unread.desc(), Notification.created_at.desc(), Notification.id.desc()).limit(
             limit + 1
         )
     ).all()
-    next_cursor = _encode(rows[limit - 1]) if len(rows) > limit else None
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = encode_key(last.read_at is None, last.created_at, last.id) if last else None
     return Page[NotificationOut](items=[_out(n) for n in rows[:limit]], next_cursor=next_cursor)
 
 
