@@ -441,10 +441,11 @@ class BigQueryWarehouse:
         for spec in tables:
             table = bigquery.Table(f"{self.dataset_id}.{spec.name}", schema=self._schema(spec))
             table.description = spec.description or None
-            table.time_partitioning = self._partitioning(spec)
             if spec.partition_field is not None:
+                table.time_partitioning = self._partitioning(spec)
                 table.require_partition_filter = spec.require_partition_filter
-            table.clustering_fields = list(spec.clustering) or None
+            if spec.clustering:
+                table.clustering_fields = list(spec.clustering)
             self.client.create_table(table, exists_ok=True)
 
     def _load(self, destination: str, table: TableSpec, uris: Sequence[str]) -> None:

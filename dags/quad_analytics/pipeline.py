@@ -43,13 +43,13 @@ def prepare_warehouse(warehouse: Warehouse | None = None) -> None:
     (warehouse or get_warehouse()).ensure_tables(list(tables().values()))
 
 
-def extract_and_stage(day: date) -> Manifest:
+def extract_and_stage(day: date, warehouse: Warehouse | None = None) -> Manifest:
     settings = get_settings()
     days = days_to_load(day, settings.analytics_lookback_days)
     manifest = extract_days(
         days,
         engine=database.get_engine(),
-        staging=get_warehouse().staging,
+        staging=(warehouse or get_warehouse()).staging,
         pseudo=Pseudonymizer(settings.pseudonym_key()),
         fetch_rows=settings.analytics_fetch_rows,
         part_rows=settings.analytics_part_rows,
