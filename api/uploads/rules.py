@@ -8,8 +8,9 @@ IMAGE_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 MAX_ATTACHMENTS_PER_POST = 10
 THUMBNAIL_MAX_SIDE = 640
 
-# Signed upload URLs write under INCOMING_PREFIX (the only prefix the bucket notifies the
-# upload function about, and the one its lifecycle rule clears); the function writes
-# what it produced under IMAGES_PREFIX, whose finalize events it ignores.
+# Signed upload URLs write under INCOMING_PREFIX (the prefix the upload function processes,
+# and the one the bucket's lifecycle rule clears); the function writes what it produced
+# under IMAGES_PREFIX. The Eventarc trigger fires for every object in the bucket, so the
+# function ignores finalize events outside INCOMING_PREFIX, its own writes included.
 INCOMING_PREFIX = "incoming/"
 IMAGES_PREFIX = "images/"

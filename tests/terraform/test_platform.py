@@ -107,7 +107,7 @@ def test_the_api_signs_urls_as_itself_and_touches_only_the_upload_bucket():
     assert api["iam"]["roles/iam.serviceAccountTokenCreator"] == ["${local.member.api}"]
     assert set(api["project_roles"]) == {"roles/cloudsql.client", "roles/cloudsql.instanceUser"}
     assert grants_on_buckets("local.member.api") == {
-        "uploads_bucket": {"roles/storage.objectCreator", "roles/storage.objectViewer"}
+        "uploads_bucket": {"roles/storage.objectUser"}  # sign PUT/GET URLs, delete images
     }
     secrets = platform_module("secrets")["secrets"]
     assert secrets["jwt-signing-key"]["accessors"] == ["${local.member.api}"]

@@ -141,9 +141,9 @@ module "uploads_bucket" {
     { action = "Delete", days_since_noncurrent_time = 1, with_state = "ARCHIVED" },
   ]
   iam = {
-    # The signer of a PUT URL must be allowed to create the object, of a GET URL to read it.
-    "roles/storage.objectCreator" = [local.member.api]
-    "roles/storage.objectViewer"  = [local.member.api]
+    # The signer of a PUT URL must be allowed to create the object, of a GET URL to read
+    # it; deleting a post deletes its images (objectUser: create, read, delete; no IAM).
+    "roles/storage.objectUser" = [local.member.api]
     # Read the upload, write the processed image and thumbnail, delete what is rejected.
     "roles/storage.objectAdmin" = [local.member.fn_uploads]
   }
