@@ -13,7 +13,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 # The DAGs live in their own environment (Airflow pins an older FastAPI than the API's).
 DAGS_ENV := UV_PROJECT_ENVIRONMENT=.venv-dags
 
-.PHONY: run test test-api test-dags lint format migrate seed serve install install-dags clean
+.PHONY: run test test-api test-dags lint format migrate seed serve install install-dags clean analytics
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -41,6 +41,12 @@ test-api: install
 # --confcutdir: the DAG tests bring their own fixtures, not the API's (tests/conftest.py).
 test-dags: install-dags
 	.venv-dags/bin/python -m pytest --confcutdir=tests/dags tests/dags
+
+# The analytics DAG run locally with dag.test(): the local database (the one `make run`
+# seeds) into DATA_DIR/analytics.duckdb, then every table's row count. DAY=YYYY-MM-DD
+# picks the day; by default the demo data's day and the day before.
+analytics: install-dags
+	PYTHONPATH=dags .venv-dags/bin/python -m quad_analytics.local $(if $(DAY),--day $(DAY))
 
 lint: install
 	$(UV) run --no-sync ruff check .
