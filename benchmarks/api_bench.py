@@ -941,17 +941,22 @@ def inprocess_checks(targets: Targets, rng: random.Random) -> dict[str, Any]:
 
     state = {"app": 0, "wire": 0, "rt": 0, "kinds": Counter(), "captured": []}
     core = pg8000.core.CoreConnection
-    originals = {name: getattr(core, name) for name in ("execute_simple", "execute_unnamed")}
+    # A statement goes out as simple query, unnamed (parse, bind, execute) or, once
+    # infra/pg8000_tuning.py has prepared it on the connection, named (bind, execute).
+    executors = ("execute_simple", "execute_unnamed", "execute_named")
+    originals = {name: getattr(core, name) for name in executors}
     originals["handle_messages"] = core.handle_messages
 
     def counting(name: str) -> Callable[..., Any]:
         original = originals[name]
 
-        def wrapper(self: Any, statement: str, *args: Any, **kwargs: Any) -> Any:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            # execute_named(name, params, columns, input_funcs, statement)
+            statement = args[4] if name == "execute_named" else args[0]
             state["wire"] += 1
             verb = statement.split(None, 1)[0].upper() if statement.strip(" ;") else "PING"
             state["kinds"][verb] += 1  # the pool's pre-ping is an empty statement
-            return original(self, statement, *args, **kwargs)
+            return original(self, *args, **kwargs)
 
         return wrapper
 
@@ -965,7 +970,7 @@ def inprocess_checks(targets: Targets, rng: random.Random) -> dict[str, Any]:
 
     results: dict[str, Any] = {"sql": {}, "explain": {}, "scans": {}}
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request
-    for name in ("execute_simple", "execute_unnamed"):
+    for name in executors:
         setattr(core, name, counting(name))
     core.handle_messages = round_trip
     try:
@@ -1766,7 +1771,8 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
         "  NOT this benchmark (keep 'others' near 0). CPU us/req: CPU time one request cost in\n"
         "  the API server (all workers), PostgreSQL and the load generator.\n"
         "  SQL app: statements the code sends; wire: + BEGIN/COMMIT and the pool's pre-ping;\n"
-        "  round trips: pg8000 protocol exchanges (3 per statement with parameters)."
+        "  round trips: pg8000 protocol exchanges (1 per prepared statement, 3 per unprepared\n"
+        "  statement with parameters)."
     )
     say("  The statements of each request (verb and tables):")
     for key, c in sql.items():

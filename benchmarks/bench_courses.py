@@ -492,14 +492,26 @@ def search_term(rng: random.Random, code: str, name: str, professor: str) -> str
         at = rng.randrange(len(word) - size + 1)
         return word[at : at + size]
     if r < 0.7 and professor:
-        if professor.isascii():
-            return rng.choice(professor.split())
+        if professor.isascii():  # "Emily V. Clark": Emily or Clark
+            return rng.choice([w for w in professor.split() if len(w.strip(".")) >= 2])
         return professor if rng.random() < 0.6 else professor[:2]
     if r < 0.8:
         return code[:4]  # department and level: "CSE3"
     if words and professor:
         return f"{rng.choice(words)} {professor.split()[0][:1]}"
     return None
+
+
+def searchable(term: str) -> bool:
+    """The API's own rule: a word of two or more characters (else it answers 422)."""
+    from api.core.errors import InvalidInput
+    from api.core.search import check_query
+
+    try:
+        check_query(term)
+    except InvalidInput:
+        return False
+    return True
 
 
 def pick_course_targets(
@@ -514,7 +526,7 @@ def pick_course_targets(
         "ORDER BY md5(id::text || %s) LIMIT 600",
         (SEMESTER, str(rng.random())),
     )
-    terms = [t for row in sample if (t := search_term(rng, *row))]
+    terms = [t for row in sample if (t := search_term(rng, *row)) and searchable(t)]
     own = [
         (str(u), str(t))
         for u, t in query(
