@@ -104,9 +104,11 @@ def event_lines(
 
 
 def _stream(conn: Connection, sql: str, params: dict[str, Any], fetch_rows: int):
-    result = conn.execute(
-        text(sql), params, execution_options={"stream_results": True, "yield_per": fetch_rows}
-    )
+    # A server-side cursor read `fetch_rows` at a time. For text() statements SQLAlchemy
+    # ignores the yield_per execution option (the cursor would FETCH ALL): set it on the
+    # result.
+    result = conn.execute(text(sql), params, execution_options={"stream_results": True})
+    result = result.yield_per(fetch_rows)
     columns = list(result.keys())
     return columns, (row for partition in result.partitions() for row in partition)
 

@@ -152,3 +152,30 @@ def test_a_row_committed_after_its_days_run_is_loaded_by_the_next_run(
         [D],
     )
     assert activity == [{"posts": 3}]
+
+
+def test_the_extraction_streams_in_chunks_never_the_whole_day(source, analytics_env, monkeypatch):
+    """Rows come through a server-side cursor, ANALYTICS_FETCH_ROWS at a time."""
+    from quad_analytics import pipeline
+    from sqlalchemy.dialects.postgresql.pg8000 import ServerSideCursor
+
+    from infra.settings import get_settings
+
+    small_day(source)
+    monkeypatch.setenv("ANALYTICS_FETCH_ROWS", "1")
+    get_settings.cache_clear()
+    fetches: list[int | None] = []
+    fetchmany = ServerSideCursor.fetchmany
+
+    def recording_fetchmany(self, num=None):
+        fetches.append(num)
+        return fetchmany(self, num)
+
+    def no_fetchall(self):
+        raise AssertionError("FETCH ALL: the whole result at once")
+
+    monkeypatch.setattr(ServerSideCursor, "fetchmany", recording_fetchmany)
+    monkeypatch.setattr(ServerSideCursor, "fetchall", no_fetchall)
+    manifest = pipeline.extract_and_stage(D)
+    assert sum(e["staged_rows"] for e in manifest) == 6
+    assert fetches and set(fetches) == {1}
