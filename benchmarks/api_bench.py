@@ -236,6 +236,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="concurrent connections (default: 2 per worker; more only queue, see README)",
     )
     g.add_argument("--threads", type=int, default=1, help="wrk threads")
+    g.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each measurement, wait up to this long for other processes to use "
+        "under 0.1 cores (a shared machine)",
+    )
     g.add_argument("--deep", type=int, default=10_000, help="posts skipped by the deep page")
     g.add_argument(
         "--scenarios",
@@ -1699,6 +1707,10 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
                 write_requests(warm, requests[:cut] or requests[:100])
                 write_requests(measured, requests[cut:])
                 meter.wait_idle()
+                if args.wait_quiet:
+                    waited = meter.wait_quiet(args.wait_quiet)
+                    if waited > 5:
+                        say(f"  {TITLES[key]:<17} waited {waited:.0f} s for a quiet machine")
                 if args.warmup > 0:
                     go(warm, args.warmup)
                 meter.start()

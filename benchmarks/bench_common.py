@@ -328,6 +328,18 @@ class CpuMeter:
                 return
             before = now
 
+    def wait_quiet(self, limit: float, threshold: float = 0.1, window: float = 2.0) -> float:
+        """Wait (up to `limit` seconds) until other processes use under `threshold` cores
+        for `window` seconds: on a shared machine, start measuring in a quiet moment.
+        Returns the seconds waited."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            self.start()
+            time.sleep(window)
+            if self.stop()["others"] < threshold:
+                break
+        return time.monotonic() - started
+
     def start(self) -> None:
         self._t0, self._busy0, self._sample0 = time.monotonic(), self._busy(), self._sample()
 

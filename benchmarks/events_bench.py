@@ -77,6 +77,7 @@ HANDLER_TARGET = 500  # events per second per handler, one process (issue 4)
 IMAGE_SIZE = (4000, 3000)
 IMAGE_SECONDS_TARGET = 1.0
 IMAGE_MIB_TARGET = 256  # the default function memory
+WAIT_QUIET = [0.0]  # --wait-quiet, for every measurement
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -89,6 +90,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", default="1,4", help="thread counts to run the handlers with")
     p.add_argument("--relay-events", type=int, default=2000, help="outbox rows per relay run")
     p.add_argument("--image-runs", type=int, default=3, help="fresh interpreters per image")
+    p.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each measurement, wait up to this long for other processes to use "
+        "under 0.1 cores (a shared machine)",
+    )
     g = p.add_argument_group("database (api_bench.py's data set)")
     g.add_argument("--scale", type=float, default=1.0, help="as api_bench.py --scale")
     g.add_argument("--seed", type=int, default=42, help="as api_bench.py --seed")
@@ -200,6 +209,8 @@ def timed(
             errors.append(exc)
 
     meter.wait_idle()
+    if WAIT_QUIET[0]:
+        meter.wait_quiet(WAIT_QUIET[0])
     meter.start()
     started = time.perf_counter()
     if threads == 1:
@@ -836,6 +847,8 @@ def run_images(args: argparse.Namespace, tmp: Path) -> list[ImageRun]:
         made = photo_jpeg(path, orientation)
         result = sanitize_image(path.read_bytes(), "image/jpeg")  # here only to check it
         gps_gone = gps_of(path.read_bytes()) != {} and gps_of(result.data) == {}
+        if args.wait_quiet:
+            meter.wait_quiet(args.wait_quiet)
         meter.start()
         measured = [child(str(path)) for _ in range(args.image_runs)]
         cpu = meter.stop()
@@ -895,6 +908,7 @@ def seeding_args(args: argparse.Namespace) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
     parts = args.parts.split(",")
+    WAIT_QUIET[0] = args.wait_quiet
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     say(HEADER.format("Quad events benchmark") + f"  {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
