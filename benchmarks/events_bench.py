@@ -184,6 +184,7 @@ class Run:
     cpu: dict[str, float] = field(default_factory=dict)
     checked: str = ""  # what was verified in the database afterwards
     ok: bool = True
+    statements: int = 0  # SQL statements the code sent (SQLAlchemy), all events together
 
     def cpu_us(self, part: str) -> float:
         return self.cpu.get(part, 0.0) / self.per_s * 1e6 if self.per_s else 0.0
@@ -192,7 +193,17 @@ class Run:
 def timed(
     what: str, handle: Callable[[Any], str], items: list[Any], threads: int, meter: CpuMeter
 ) -> Run:
-    """Call `handle` for every item from `threads` threads; events per second, latency."""
+    """Call `handle` for every item from `threads` threads; events per second, latency,
+    CPU (this process, PostgreSQL, others) and SQL statements."""
+    from sqlalchemy import event
+
+    from infra import database
+
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1  # under the GIL: one bytecode increment is enough here
+
     latencies: list[list[float]] = [[] for _ in range(threads)]
     outcomes: list[Counter[str]] = [Counter() for _ in range(threads)]
     errors: list[BaseException] = []
@@ -211,18 +222,23 @@ def timed(
     meter.wait_idle()
     if WAIT_QUIET[0]:
         meter.wait_quiet(WAIT_QUIET[0])
+    engine = database.get_engine()
+    event.listen(engine, "before_cursor_execute", count)
     meter.start()
     started = time.perf_counter()
-    if threads == 1:
-        work(0)
-    else:
-        pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join()
-    seconds = time.perf_counter() - started
-    cpu = meter.stop()
+    try:
+        if threads == 1:
+            work(0)
+        else:
+            pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+            for t in pool:
+                t.start()
+            for t in pool:
+                t.join()
+    finally:
+        seconds = time.perf_counter() - started
+        cpu = meter.stop()
+        event.remove(engine, "before_cursor_execute", count)
     if errors:
         raise errors[0]
     every = sorted(x for lat in latencies for x in lat)
@@ -238,6 +254,7 @@ def timed(
         every[min(n - 1, int(n * 0.99))] * 1000 if n else 0.0,
         dict(total),
         cpu,
+        statements=statements[0],
     )
 
 
@@ -457,10 +474,11 @@ def run_handlers(url: str, args: argparse.Namespace, meter: CpuMeter, log_path: 
     def show(r: Run) -> None:
         outcomes = ", ".join(f"{k} {v:,}" for k, v in sorted(r.outcomes.items()))
         say(
-            f"  {r.what:<44} {r.threads} thread{'s' if r.threads > 1 else ' '} "
-            f"{r.per_s:>7,.0f}/s  p50 {r.p50_ms:5.1f} ms  p99 {r.p99_ms:6.1f} ms  "
-            f"others {r.cpu.get('others', 0):.2f} cores  ({outcomes}; {r.checked})"
-            + ("" if r.ok else "  CHECK FAILED")
+            f"  {r.what:<40} {r.threads} thread{'s' if r.threads > 1 else ' '} "
+            f"{r.per_s:>6,.0f}/s  p50 {r.p50_ms:4.1f} ms  p99 {r.p99_ms:5.1f} ms  CPU/event "
+            f"{r.cpu_us('benchmark'):,.0f} + PG {r.cpu_us('postgres'):,.0f} us  SQL/event "
+            f"{r.statements / max(r.events, 1):.1f}  others {r.cpu.get('others', 0):.2f} cores"
+            f"\n      ({outcomes}; {r.checked})" + ("" if r.ok else "  CHECK FAILED")
         )
         runs.append(r)
 
@@ -628,9 +646,13 @@ def run_relay(url: str, args: argparse.Namespace, meter: CpuMeter) -> list[Run]:
     runs: list[Run] = []
 
     def show(r: Run) -> None:
+        emulator = r.cpu_us("pubsub emulator")
         say(
-            f"  {r.what:<44} {r.per_s:>7,.0f}/s  ({r.events:,} in {r.seconds:.2f} s; "
-            f"others {r.cpu.get('others', 0):.2f} cores; {r.checked})"
+            f"  {r.what:<40} {r.per_s:>6,.0f}/s  ({r.events:,} in {r.seconds:.2f} s; CPU/event "
+            f"{r.cpu_us('benchmark'):,.0f} + PG {r.cpu_us('postgres'):,.0f} us"
+            + (f" + emulator {emulator:,.0f} us" if emulator else "")
+            + f"; SQL/event {r.statements / max(r.events, 1):.1f}; others "
+            f"{r.cpu.get('others', 0):.2f} cores)\n      ({r.checked})"
             + ("" if r.ok else "  CHECK FAILED")
         )
         runs.append(r)
@@ -658,6 +680,13 @@ def run_relay(url: str, args: argparse.Namespace, meter: CpuMeter) -> list[Run]:
         started = time.perf_counter()
         host = stack.enter_context(pubsub_emulator())
         say(f"  Pub/Sub emulator on {host} ({time.perf_counter() - started:.1f} s to start)")
+        # Its CPU (java, our child) is the emulator's, not other people's.
+        import psutil
+
+        for child in psutil.Process().children():
+            if "pubsub-emulator" in " ".join(child.cmdline()):
+                meter.roots["pubsub emulator"] = child.pid
+                stack.callback(meter.roots.pop, "pubsub emulator", None)
         os.environ["PUBSUB_EMULATOR_HOST"] = host
         stack.callback(os.environ.pop, "PUBSUB_EMULATOR_HOST", None)
         received, pull = subscribe_emulator(stack)
