@@ -1,5 +1,7 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
+from sqlalchemy import Index
+
 from api.auth.models import RefreshToken
 from api.boards.models import Board
 from api.comments.models import Comment
@@ -12,9 +14,30 @@ from api.reactions.models import CommentLike, PostLike, Scrap
 from api.reports.models import ModerationAction, Report
 from api.schools.models import Department, School
 from api.social.models import Follow, FriendRequest, Friendship
-from api.timetables.models import Timetable, TimetableCourse
+from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.uploads.models import Attachment
 from api.users.models import User
+
+# BRIN indexes on the time column the analytics DAG reads each day by (migration 0006,
+# which explains them). Declared here, across domains, because they serve the DAG rather
+# than the domain's own queries; timetables declare theirs in their models.
+for _column in (
+    User.__table__.c.created_at,
+    Post.__table__.c.created_at,
+    Comment.__table__.c.created_at,
+    PostLike.__table__.c.created_at,
+    CommentLike.__table__.c.created_at,
+    Scrap.__table__.c.created_at,
+    Report.__table__.c.created_at,
+    ModerationAction.__table__.c.created_at,
+    Review.__table__.c.created_at,
+):
+    Index(
+        f"ix_{_column.table.name}_{_column.name}_brin",
+        _column,
+        postgresql_using="brin",
+        postgresql_with={"autosummarize": "on"},
+    )
 
 __all__ = [
     "Attachment",
@@ -43,5 +66,6 @@ __all__ = [
     "Scrap",
     "Timetable",
     "TimetableCourse",
+    "TimetableCourseRemoval",
     "User",
 ]

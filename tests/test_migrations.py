@@ -36,6 +36,33 @@ def test_models_and_migrations_agree(engine):
         assert schema_diffs(conn) == []
 
 
+def test_the_daily_extraction_columns_have_brin_indexes(engine):
+    # Alembic compares indexes by name and columns, not by kind: check the kind here.
+    declared = {
+        (table.name, index.name, tuple(index.columns.keys()))
+        for table in Base.metadata.sorted_tables
+        for index in table.indexes
+        if index.dialect_options["postgresql"]["using"] == "brin"
+    }
+    with engine.connect() as conn:
+        built = conn.execute(
+            text(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = 'public' AND indexdef LIKE '% USING brin %'"
+            )
+        ).all()
+    assert {(r.tablename, r.indexname) for r in built} == {(t, i) for t, i, _ in declared}
+    assert {(t, c) for t, _, (c,) in declared} == {
+        *((t, "created_at") for t in ("users", "posts", "comments", "post_likes")),
+        *((t, "created_at") for t in ("comment_likes", "scraps", "reports")),
+        ("moderation_actions", "created_at"),
+        ("course_reviews", "created_at"),
+        ("timetable_courses", "added_at"),
+        ("timetable_course_removals", "removed_at"),
+    }
+    assert all(r.indexdef.endswith("WITH (autosummarize='on')") for r in built), built
+
+
 def test_there_is_a_single_head():
     assert len(ScriptDirectory.from_config(_alembic_config()).get_heads()) == 1
 

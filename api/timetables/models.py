@@ -34,6 +34,15 @@ class Timetable(Base):
 
 class TimetableCourse(Base):
     __tablename__ = "timetable_courses"
+    # The analytics DAG reads each day's additions by added_at (migration 0006).
+    __table_args__ = (
+        Index(
+            "ix_timetable_courses_added_at_brin",
+            "added_at",
+            postgresql_using="brin",
+            postgresql_with={"autosummarize": "on"},
+        ),
+    )
 
     timetable_id: Mapped[UUID] = mapped_column(
         ForeignKey("timetables.id", ondelete="CASCADE"), primary_key=True
@@ -42,3 +51,30 @@ class TimetableCourse(Base):
         ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
     )
     added_at: Mapped[datetime] = created_at_column()
+
+
+class TimetableCourseRemoval(Base):
+    """A course taken off a timetable, alone or with the whole timetable.
+
+    Removing deletes the timetable_courses row, so this log is the only trace of a
+    removal: the analytics DAG loads it as `timetable_course_removed` events. It holds
+    ids and a time, nothing else. No foreign key to the timetable: the log outlives a
+    deleted timetable (the owner is kept here for that). A hard-deleted user or course
+    takes its rows along, as it does with the user's or course's other rows.
+    """
+
+    __tablename__ = "timetable_course_removals"
+    __table_args__ = (
+        Index(
+            "ix_timetable_course_removals_removed_at_brin",
+            "removed_at",
+            postgresql_using="brin",
+            postgresql_with={"autosummarize": "on"},
+        ),
+    )
+
+    id: Mapped[UUID] = id_column()
+    timetable_id: Mapped[UUID]
+    course_id: Mapped[UUID] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    removed_at: Mapped[datetime] = created_at_column()

@@ -7,6 +7,7 @@ private timetable exists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import and_, delete, select, update
@@ -20,7 +21,7 @@ from api.courses.models import Course, CourseSlot
 from api.events import service as events
 from api.events.types import EventType
 from api.social.service import are_friends
-from api.timetables.models import Timetable, TimetableCourse
+from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
 from api.users.models import User
 
@@ -152,10 +153,17 @@ def update_timetable(
 
 
 def delete_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> None:
-    """Delete; if it was primary, the semester's oldest remaining timetable takes over."""
+    """Delete; if it was primary, the semester's oldest remaining timetable takes over.
+    Its courses count as removed (logged for analytics)."""
     _lock_owner(session, viewer.id)
     t = _owned(session, viewer, timetable_id, lock=True)
     was_primary, semester = t.is_primary, t.semester
+    removed = session.scalars(
+        delete(TimetableCourse)
+        .where(TimetableCourse.timetable_id == t.id)
+        .returning(TimetableCourse.course_id)
+    ).all()
+    _log_removals(session, t, removed)
     session.delete(t)
     session.flush()
     if was_primary:
@@ -241,4 +249,15 @@ def remove_course(session: Session, viewer: Viewer, timetable_id: UUID, course_i
         .returning(TimetableCourse.course_id)
     ).first()
     if removed:
+        _log_removals(session, t, [course_id])
         _record_change(session, t, course_id, "removed")
+
+
+def _log_removals(session: Session, t: Timetable, course_ids: Sequence[UUID]) -> None:
+    """Log courses that really left the timetable, in the removing transaction: the deleted
+    rows leave no other trace, and analytics counts removals from this log."""
+    if course_ids:
+        session.execute(
+            insert(TimetableCourseRemoval),
+            [{"timetable_id": t.id, "course_id": c, "user_id": t.user_id} for c in course_ids],
+        )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from api.courses.importer import import_catalog, parse_catalog
 from api.courses.models import Course
-from api.timetables.models import Timetable, TimetableCourse
+from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from tests.api.helpers import burst
 
 HEADER = "code,name,professor,credits,schedule\n"
@@ -433,6 +433,82 @@ def test_deleting_a_timetable_keeps_the_courses(client, campus, courses):
     ).status_code == (200)
 
 
+# --- the removals log (analytics counts removals from it) -------------------------------
+
+
+def removals() -> list[tuple[str, str, str]]:
+    """Every logged removal as (timetable id, course id, user id), oldest first."""
+    from infra.database import session_scope
+
+    with session_scope() as s:
+        rows = s.scalars(
+            select(TimetableCourseRemoval).order_by(
+                TimetableCourseRemoval.removed_at, TimetableCourseRemoval.id
+            )
+        )
+        return [(str(r.timetable_id), str(r.course_id), str(r.user_id)) for r in rows]
+
+
+def remove(client, user, timetable: dict | str, course_id: str) -> httpx.Response:
+    tid = timetable["id"] if isinstance(timetable, dict) else timetable
+    return client.delete(f"/v1/timetables/{tid}/courses/{course_id}", headers=user.headers)
+
+
+def test_a_removal_is_logged_once(client, campus, courses):
+    t = create(client, campus.alice)
+    added(client, campus.alice, t, courses["A100"])
+    added(client, campus.alice, t, courses["A600"])
+    assert removals() == []  # additions are not removals
+    assert remove(client, campus.alice, t, courses["A100"]).status_code == 204
+    logged = [(t["id"], courses["A100"], str(campus.alice.id))]
+    assert removals() == logged
+    # Removing it again, or a course that was never there, is a no-op: nothing logged.
+    assert remove(client, campus.alice, t, courses["A100"]).status_code == 204
+    assert remove(client, campus.alice, t, courses["A700"]).status_code == 204
+    assert removals() == logged
+    # Added back and removed again: a second removal.
+    added(client, campus.alice, t, courses["A100"])
+    assert remove(client, campus.alice, t, courses["A100"]).status_code == 204
+    assert removals() == logged * 2
+
+
+def test_a_refused_removal_logs_nothing(client, campus, courses):
+    t = create(client, campus.alice, public=True)
+    added(client, campus.alice, t, courses["A100"])
+    befriend(client, campus.alice, campus.bob)  # who can see it, but not change it
+    for intruder in (campus.bob, campus.carol, campus.outsider):
+        assert remove(client, intruder, t, courses["A100"]).status_code == 404
+        h = intruder.headers
+        assert client.delete(f"/v1/timetables/{t['id']}", headers=h).status_code == 404
+    assert remove(client, campus.alice, str(UUID(int=5)), courses["A100"]).status_code == 404
+    r = client.delete(f"/v1/timetables/{t['id']}/courses/not-a-uuid", headers=campus.alice.headers)
+    assert r.status_code == 422
+    assert removals() == []
+    assert codes_in(view(client, campus.alice, t).json()) == ["A100"]
+
+
+def test_deleting_a_timetable_logs_each_of_its_courses_as_removed(client, campus, courses):
+    t = create(client, campus.alice)
+    other = create(client, campus.alice, "Other")
+    for code in ("A100", "A600", "A700"):
+        added(client, campus.alice, t, courses[code])
+    added(client, campus.alice, other, courses["A100"])
+    empty = create(client, campus.alice, "Empty")
+    assert (
+        client.delete(f"/v1/timetables/{t['id']}", headers=campus.alice.headers).status_code == 204
+    )
+    assert (
+        client.delete(f"/v1/timetables/{empty['id']}", headers=campus.alice.headers).status_code
+        == 204
+    )
+    # The log outlives the timetable and names its owner; the other timetable is untouched.
+    alice = str(campus.alice.id)
+    assert sorted(removals()) == sorted(
+        (t["id"], courses[code], alice) for code in ("A100", "A600", "A700")
+    )
+    assert codes_in(view(client, campus.alice, other).json()) == ["A100"]
+
+
 def test_nobody_else_can_change_a_timetable(client, campus, courses):
     t = create(client, campus.alice, "Mine", public=True)
     added(client, campus.alice, t, courses["A100"])
@@ -709,3 +785,14 @@ def test_deleting_the_primary_while_others_are_chosen_leaves_exactly_one(live_se
         listed = c.get("/v1/users/me/timetables", headers=campus.alice.headers).json()
         assert len(listed) == 7
         assert sum(t["primary"] for t in listed) == 1
+
+
+@pytest.mark.live
+def test_concurrent_removals_of_one_course_log_it_once(live_server, campus, courses):
+    with httpx.Client(base_url=live_server) as c:
+        t = create(c, campus.alice)
+        added(c, campus.alice, t, courses["A100"])
+    path = f"/v1/timetables/{t['id']}/courses/{courses['A100']}"
+    responses = burst(live_server, [("DELETE", path, campus.alice, None)] * 6)
+    assert [r.status_code for r in responses] == [204] * 6, [r.text for r in responses][:3]
+    assert removals() == [(t["id"], courses["A100"], str(campus.alice.id))]
