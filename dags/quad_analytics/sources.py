@@ -7,9 +7,9 @@ Every event query returns, for the rows created in [:start, :end):
 - `event_at`, and columns named after activity_events' columns.
 
 Only ids, flags, numbers and times are selected: no e-mail, password hash, token, title,
-body or review text is ever read (dags/source_access.sql grants the analytics user
-exactly these columns). Each type also has a plain count of its source rows in the
-interval: the data-quality check compares the warehouse with it.
+body or review text is ever read (the role quad_analytics_reader, made by the API's
+migration 0006, can read exactly these columns). Each type also has a plain count of its
+source rows in the interval: the data-quality check compares the warehouse with it.
 """
 
 from __future__ import annotations
@@ -195,7 +195,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         required=("user_key", "course_id", "rating"),
     ),
     EventSource(
-        # Removals leave no row behind, so only additions are events (see dags/README.md).
+        # Courses still in their timetable: one removed before its addition's day was last
+        # loaded (say, added and removed the same day) leaves only its removal as an event.
         "timetable_course_added",
         f"""
         SELECT tc.timetable_id::text || '/' || tc.course_id::text AS source_key,
@@ -207,6 +208,20 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="tc.added_at")}
         """,
         _count("timetable_courses", col="added_at"),
+        required=("user_key", "course_id"),
+    ),
+    EventSource(
+        # The API logs each removal (alone or with its whole timetable) with the owner, so
+        # a removal outlives its timetable.
+        "timetable_course_removed",
+        f"""
+        SELECT r.id::text AS source_key, r.user_id::text AS actor_id, r.removed_at AS event_at,
+               c.school_id::text AS school_id, r.course_id::text AS course_id
+        FROM timetable_course_removals r
+        JOIN courses c ON c.id = r.course_id
+        WHERE {_INTERVAL.format(col="r.removed_at")}
+        """,
+        _count("timetable_course_removals", col="removed_at"),
         required=("user_key", "course_id"),
     ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +45,9 @@ def dump(path: Path) -> dict[str, list[tuple]]:
 def named(rows: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
     """Rows with every id replaced by the name the test world gave it."""
     return [{k: names.get(v, v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+
+
+def pseudonym(data_dir: Path, user_id: object) -> str:
+    """A user's user_key, computed independently from the key the run generated."""
+    key = (data_dir / "analytics-pseudonym-key").read_text().strip().encode()
+    return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()

@@ -24,6 +24,7 @@ class Source:
         self.texts: list[str] = []
         self.users: dict[UUID, UUID] = {}  # user -> school
         self.anonymous_content: list[tuple[str, UUID, UUID]] = []  # (kind, id, author)
+        self.timetable_owners: dict[UUID, UUID] = {}
         self._n = 0
 
     def _run(self, sql: str, **params: Any) -> None:
@@ -231,6 +232,7 @@ class Source:
             n=self._text("timetable"),
             at=at,
         )
+        self.timetable_owners[tid] = user
         return tid
 
     def add_course(self, timetable: UUID, course: UUID, at: datetime) -> None:
@@ -241,6 +243,42 @@ class Source:
             c=course,
             at=at,
         )
+
+    def remove_course(self, timetable: UUID, course: UUID, at: datetime) -> None:
+        """As the API removes a course: the row goes and the removal is logged."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                text("DELETE FROM timetable_courses WHERE timetable_id = :t AND course_id = :c"),
+                {"t": timetable, "c": course},
+            )
+            self._log_removals(conn, timetable, [course], at)
+
+    def delete_timetable(self, timetable: UUID, at: datetime) -> None:
+        """As the API deletes a timetable: each of its courses is logged as removed."""
+        with self.engine.begin() as conn:
+            courses = conn.execute(
+                text("DELETE FROM timetable_courses WHERE timetable_id = :t RETURNING course_id"),
+                {"t": timetable},
+            ).scalars()
+            self._log_removals(conn, timetable, list(courses), at)
+            conn.execute(text("DELETE FROM timetables WHERE id = :t"), {"t": timetable})
+
+    def _log_removals(self, conn, timetable: UUID, courses: list[UUID], at: datetime) -> None:
+        for course in courses:
+            conn.execute(
+                text(
+                    "INSERT INTO timetable_course_removals "
+                    "(id, timetable_id, course_id, user_id, removed_at) "
+                    "VALUES (:i, :t, :c, :u, :at)"
+                ),
+                {
+                    "i": uuid.uuid4(),
+                    "t": timetable,
+                    "c": course,
+                    "u": self.timetable_owners[timetable],
+                    "at": at,
+                },
+            )
 
     def execute(self, sql: str, **params: Any) -> None:
         self._run(sql, **params)

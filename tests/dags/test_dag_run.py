@@ -11,18 +11,25 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from tests.dags import world
-from tests.dags.helpers import dump, named, query
+from tests.dags.helpers import dump, named, pseudonym, query
 
 D, D_1 = world.D, world.D_1
 
 # Events per UTC day and type, from the story in world.py.
 EXPECTED_EVENTS = {
     date(2026, 11, 14): {"signup": 3},
-    date(2026, 11, 15): {"signup": 1},
+    date(2026, 11, 15): {"signup": 1},  # not alex's addition of RK1: removed since
     date(2026, 11, 16): {},
     date(2026, 11, 17): {},
     date(2026, 11, 18): {},
-    D_1: {"signup": 1, "post": 2, "post_like": 1, "report": 1, "review": 2},
+    D_1: {
+        "signup": 1,
+        "post": 2,
+        "post_like": 1,
+        "report": 1,
+        "review": 2,
+        "timetable_course_removed": 1,  # alex's RK1
+    },
     D: {
         "signup": 2,  # dohyun, sam
         "post": 4,  # P1, P2, P3, RP1
@@ -33,7 +40,8 @@ EXPECTED_EVENTS = {
         "report": 3,  # C2 x2, P3
         "content_hidden": 2,  # P0, C2
         "review": 2,
-        "timetable_course_added": 2,
+        "timetable_course_added": 2,  # minji's K1 and K2
+        "timetable_course_removed": 1,  # K2, with junho's deleted timetable T0
     },
 }
 
@@ -54,6 +62,8 @@ SOURCE_COUNTS = {
     "WHERE (created_at AT TIME ZONE 'UTC')::date = :d",
     "timetable_course_added": "SELECT count(*) FROM timetable_courses "
     "WHERE (added_at AT TIME ZONE 'UTC')::date = :d",
+    "timetable_course_removed": "SELECT count(*) FROM timetable_course_removals "
+    "WHERE (removed_at AT TIME ZONE 'UTC')::date = :d",
 }
 
 
@@ -120,6 +130,38 @@ def test_the_day_boundary_is_utc_midnight(run, names):
     assert scraps == [{"event_date": D, "post_id": "P5", "at": "2026-11-20 23:59:59.999999+00"}]
 
 
+def test_timetable_removals_are_events_of_their_owner(run, names):
+    removed = named(
+        query(
+            run.warehouse_file,
+            "SELECT event_date, school_id, user_key, course_id, CAST(event_at AS VARCHAR) AS at "
+            "FROM activity_events "
+            "WHERE event_date BETWEEN ? AND ? AND event_type = 'timetable_course_removed' "
+            "ORDER BY event_at",
+            [world.BACKFILL[0], world.BACKFILL[-1]],
+        ),
+        names,
+    )
+    alex, junho = (pseudonym(run.data_dir, run.world.ids[n]) for n in ("alex", "junho"))
+    assert removed == [
+        {
+            "event_date": D_1,
+            "school_id": "R",
+            "user_key": alex,
+            "course_id": "RK1",
+            "at": "2026-11-19 14:00:00+00",
+        },
+        # T0 was deleted whole: its course counts as removed, though the timetable is gone.
+        {
+            "event_date": D,
+            "school_id": "H",
+            "user_key": junho,
+            "course_id": "K2",
+            "at": "2026-11-20 17:00:00+00",
+        },
+    ]
+
+
 def test_daily_school_activity(run, names):
     assert mart(run, names, "daily_school_activity", "activity_date", D, "school_id") == sorted(
         [
@@ -159,7 +201,16 @@ def test_daily_school_activity(run, names):
         "likes": 1,
         "reports": 1,
     }
-    assert by_school["R"]["active_users"] == 0
+    # alex's only activity that day was removing a course from his timetable.
+    assert by_school["R"] == {
+        "school_id": "R",
+        "active_users": 1,
+        "new_users": 0,
+        "posts": 0,
+        "comments": 0,
+        "likes": 0,
+        "reports": 0,
+    }
     quiet = mart(run, names, "daily_school_activity", "activity_date", date(2026, 11, 17), "1")
     assert {r["school_id"] for r in quiet} == {"H", "R"}  # not L: it came later
     assert {r["posts"] + r["active_users"] for r in quiet} == {0}
@@ -381,6 +432,13 @@ def test_dimensions_are_snapshots_of_the_source(run, names):
             "review_count": 1,
             "rating_sum": 2,
             "average_rating": 2.0,
+        },
+        {
+            "course_id": "RK1",
+            "code": "RIV100",
+            "review_count": 0,
+            "rating_sum": 0,
+            "average_rating": None,
         },
     ]
 

@@ -5,13 +5,12 @@ key on anonymous content. Users appear only as HMAC pseudonyms."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from collections.abc import Iterator
 
 import pytest
 
-from tests.dags.helpers import query, table_names
+from tests.dags.helpers import pseudonym, query, table_names
 from tests.dags.seed import SECRET_TEXT
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -29,11 +28,6 @@ def cells(run) -> Iterator[tuple[str, str, str]]:
             for column, value in row.items():
                 if value is not None:
                     yield table, column, str(value)
-
-
-def pseudonym(run, user_id) -> str:
-    key = (run.data_dir / "analytics-pseudonym-key").read_text().strip().encode()
-    return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
 def test_no_personal_data_or_free_text_in_any_column(run):
@@ -59,7 +53,7 @@ def test_users_appear_as_keyed_pseudonyms(run):
         "SELECT DISTINCT user_key FROM activity_events WHERE event_type = 'signup' "
         "AND event_date = '2026-11-14'",
     )
-    expected = {pseudonym(run, run.world.ids[n]) for n in ("minji", "junho", "yuna")}
+    expected = {pseudonym(run.data_dir, run.world.ids[n]) for n in ("minji", "junho", "yuna")}
     assert {k["user_key"] for k in keys} == expected
     # Keyed: not a plain hash anyone could compute from a user id.
     assert hashlib.sha256(str(minji).encode()).hexdigest() not in expected
@@ -78,7 +72,7 @@ def test_anonymous_content_carries_no_author_key(run):
         )
         assert created == [{"user_key": None, "is_anonymous": True}]
         # Nothing anywhere pairs the content with its author's pseudonym.
-        author_key = pseudonym(run, author)
+        author_key = pseudonym(run.data_dir, author)
         for table in table_names(run.warehouse_file):
             rows = query(run.warehouse_file, f'SELECT * FROM "{table}"')
             for row in rows:

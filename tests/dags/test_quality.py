@@ -103,6 +103,20 @@ def test_counts_per_event_type_must_match_the_source(source, analytics_env):
     assert "2026-11-20 post: 1 events in the warehouse, 2 in the source" in message
 
 
+def test_a_lost_timetable_removal_fails(source, analytics_env):
+    ids = small_day(source)
+    course = source.course(ids["school"], "CSE101", at(1, 0))
+    timetable = source.timetable(ids["minji"], at(20, 14))
+    source.add_course(timetable, course, at(20, 14, 5))
+    source.remove_course(timetable, course, at(20, 14, 10))
+    message = _checked(
+        analytics_env, "DELETE FROM activity_events WHERE event_type = 'timetable_course_removed'"
+    )
+    assert "2026-11-20 timetable_course_removed: 0 events in the warehouse, 1 in the source" in (
+        message
+    )
+
+
 def test_a_duplicated_event_fails(source, analytics_env):
     small_day(source)
     message = _checked(

@@ -5,10 +5,12 @@ later (2026-11-25), boards "hf" (free) and "hs" (secret) at H, "rf" at R, and on
 created 2026-11-25. Weeks start on Monday: 2026-11-09 and 2026-11-16.
 
 2026-11-14 (Sat)  signups: minji, junho, yuna (H)
-2026-11-15 (Sun)  signup: alex (R)
-2026-11-16..18    nothing
+2026-11-15 (Sun)  signup: alex (R), who adds RK1 to his timetable RT (removed on 11-19,
+                  so no event: the addition's row is gone by the time its day is loaded)
+2026-11-16..18    nothing (but junho adds K2 to a timetable T0, deleted on 11-20: no event)
 2026-11-19 (Thu)  seoyeon signs up (H); junho posts P0, minji posts P5 (hf); minji likes
-                  P0; seoyeon reports P0; reviews: junho K1 = 4, seoyeon K2 = 2
+                  P0; seoyeon reports P0; reviews: junho K1 = 4, seoyeon K2 = 2; alex
+                  removes RK1 from RT (his only activity that day)
 2026-11-20 (Fri)  P0 hidden at 02:00 (6 h after its first report); dohyun (H) and sam (R)
                   sign up; posts P1 (minji, hf), P2 (junho, hs, anonymous), P3 (seoyeon,
                   hf, question), RP1 (alex, rf); comments C1 (junho on P1), C2 (seoyeon
@@ -18,7 +20,7 @@ created 2026-11-25. Weeks start on Monday: 2026-11-09 and 2026-11-16.
                   C1 by minji; scraps: P1 and (at 23:59:59.999999) P5 by dohyun, P3 by
                   junho; reports: C2 by dohyun and minji, P3 by junho; C2 hidden at 14:00
                   (1 h after its first report); reviews: K1 by minji = 5 and dohyun = 4;
-                  minji adds K1 and K2 to a timetable
+                  minji adds K1 and K2 to a timetable; junho deletes T0 (K2 removed)
 2026-11-21 00:00  seoyeon scraps P5 (the next day: not in 2026-11-20)
 """
 
@@ -60,11 +62,16 @@ def build(source: Source) -> World:
     i["hlate"] = source.board(i["H"], "Market", at(25, 0))
     i["K1"] = source.course(i["H"], "CSE101", at(1, 0))
     i["K2"] = source.course(i["H"], "CSE202", at(1, 0))
+    i["RK1"] = source.course(i["R"], "RIV100", at(1, 0))
 
     i["minji"] = source.user(i["H"], "minji", at(14, 9))
     i["junho"] = source.user(i["H"], "junho", at(14, 9, 30))
     i["yuna"] = source.user(i["H"], "yuna", at(14, 10))
     i["alex"] = source.user(i["R"], "alex", at(15, 9))
+    i["RT"] = source.timetable(i["alex"], at(15, 9, 30))
+    source.add_course(i["RT"], i["RK1"], at(15, 9, 40))
+    i["T0"] = source.timetable(i["junho"], at(16, 10))
+    source.add_course(i["T0"], i["K2"], at(16, 10, 5))
 
     # 2026-11-19
     i["seoyeon"] = source.user(i["H"], "seoyeon", at(19, 9))
@@ -74,6 +81,7 @@ def build(source: Source) -> World:
     source.review(i["K1"], i["junho"], 4, at(19, 18))
     source.review(i["K2"], i["seoyeon"], 2, at(19, 19))
     source.report("post", i["P0"], i["seoyeon"], at(19, 20))
+    source.remove_course(i["RT"], i["RK1"], at(19, 14))
 
     # 2026-11-20
     source.hide("post", i["P0"], at(20, 2))
@@ -107,6 +115,7 @@ def build(source: Source) -> World:
     i["T1"] = source.timetable(i["minji"], at(20, 15, 55))
     source.add_course(i["T1"], i["K1"], at(20, 16))
     source.add_course(i["T1"], i["K2"], at(20, 16, 5))
+    source.delete_timetable(i["T0"], at(20, 17))
     source.scrap(i["P5"], i["dohyun"], at(20, 23, 59, 59, 999_999))
 
     # 2026-11-21: the next day
