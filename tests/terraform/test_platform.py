@@ -141,7 +141,21 @@ def test_composer_reads_the_database_loads_its_dataset_and_reads_only_the_pseudo
     others = [r for name, r in readers.items() if name != "analytics-pseudonym-key"]
     assert all("${local.member.composer}" not in r for r in others)
     users = platform_module("cloud_sql")["iam_users"]
-    assert users["composer"]["database_roles"] == ["pg_read_all_data"]
+    # Not pg_read_all_data, which reads e-mails and password hashes: the column grants of
+    # the API's migration 0006.
+    assert users["composer"]["database_roles"] == ["quad_analytics_reader"]
+
+
+def test_composers_database_role_is_made_by_a_migration():
+    """Cloud SQL grants only roles that exist: a migration (run by the migration job before
+    the second apply, terraform/README.md) must create the role Composer's user gets."""
+    (role,) = platform_module("cloud_sql")["iam_users"]["composer"]["database_roles"]
+    made = set()
+    for path in (ROOT / "api" / "migrations" / "versions").glob("*.py"):
+        source = path.read_text()
+        if "CREATE ROLE {ROLE} NOLOGIN" in source:
+            made |= set(re.findall(r'^ROLE = "(\w+)"$', source, re.MULTILINE))
+    assert made == {role}
 
 
 def test_database_users_own_only_what_they_need():

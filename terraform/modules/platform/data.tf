@@ -22,8 +22,10 @@ module "cloud_sql" {
     fn_moderation = { email = local.sa.fn_moderation, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     fn_notify     = { email = local.sa.fn_notify, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     fn_outbox     = { email = local.sa.fn_outbox, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
-    # Analytics reads only.
-    composer = { email = local.sa.composer, database_roles = ["pg_read_all_data"] }
+    # Analytics reads only the columns it extracts: quad_analytics_reader is made by the
+    # API's migration 0006 (column grants; no e-mail, password hash, token or free text),
+    # so it exists only once the migration job has run (terraform/README.md, bootstrap).
+    composer = { email = local.sa.composer, database_roles = ["quad_analytics_reader"] }
   }
 
   depends_on = [module.service_accounts]
