@@ -12,6 +12,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -176,6 +177,14 @@ class Settings(BaseSettings):
         "in the cloud (required there), generated locally. Changing it changes every "
         "pseudonym: reload all history after a rotation",
     )
+    analytics_pseudonym_key_secret: str | None = Field(
+        None,
+        pattern=r"^projects/[^/]+/secrets/[^/]+/versions/[^/]+$",
+        description="Secret Manager version holding the pseudonym key "
+        "(projects/P/secrets/S/versions/V), read when ANALYTICS_PSEUDONYM_KEY is not set: "
+        "Composer cannot set a variable from a secret, and the value must stay out of "
+        "Terraform state",
+    )
     analytics_lookback_days: int = Field(
         1,
         ge=0,
@@ -197,16 +206,34 @@ class Settings(BaseSettings):
     def duckdb_file(self) -> Path:
         return self.duckdb_path or self.data_dir / "analytics.duckdb"
 
-    def pseudonym_key(self) -> bytes:
-        """The HMAC key of user pseudonyms: configured, or generated once into the data dir
-        for local runs (a generated key in the cloud would differ between workers)."""
+    def pseudonym_key(self, secret_client: Any = None) -> bytes:
+        """The HMAC key of user pseudonyms: ANALYTICS_PSEUDONYM_KEY, else the Secret Manager
+        version ANALYTICS_PSEUDONYM_KEY_SECRET (read with `secret_client`, by default a new
+        SecretManagerServiceClient), else generated once into the data dir for local runs
+        (a generated key in the cloud would differ between workers)."""
         if self.analytics_pseudonym_key is not None:
             return self.analytics_pseudonym_key.get_secret_value().encode()
+        if self.analytics_pseudonym_key_secret:
+            return _secret_version_data(self.analytics_pseudonym_key_secret, secret_client)
         if self.cloud_sql_instance or self.uses_bigquery:
             raise RuntimeError(
-                "ANALYTICS_PSEUDONYM_KEY must be set in the cloud (from Secret Manager)"
+                "ANALYTICS_PSEUDONYM_KEY or ANALYTICS_PSEUDONYM_KEY_SECRET must be set in the "
+                "cloud (the key is in Secret Manager)"
             )
         return _local_secret(self.data_dir / "analytics-pseudonym-key").encode()
+
+
+def _secret_version_data(name: str, client: Any = None) -> bytes:
+    """A Secret Manager secret version's bytes, checked against the CRC32C it comes with.
+    Imported here: only the DAGs' environment installs google-cloud-secret-manager."""
+    import google_crc32c
+    from google.cloud import secretmanager
+
+    client = client or secretmanager.SecretManagerServiceClient()
+    payload = client.access_secret_version(request={"name": name}).payload
+    if "data_crc32c" in payload and payload.data_crc32c != google_crc32c.value(payload.data):
+        raise RuntimeError(f"The data of {name} arrived corrupted (CRC32C mismatch)")
+    return payload.data
 
 
 def _local_secret(path: Path) -> str:

@@ -1,13 +1,15 @@
-"""BigQuery and Cloud Storage faked at their HTTP boundary.
+"""BigQuery, Cloud Storage and Secret Manager faked at their HTTP boundary.
 
-The real google-cloud-bigquery and google-cloud-storage clients talk to this local
-server (`api_endpoint`), so the tests see the exact JSON requests they send: job
-configurations, table definitions, uploaded objects. Jobs finish at once; a query's rows
-come from `results`, a function of its SQL and parameters that a test sets.
+The real google-cloud-bigquery, google-cloud-storage and google-cloud-secret-manager
+(REST transport) clients talk to this local server (`api_endpoint`), so the tests see the
+exact requests they send: job configurations, table definitions, uploaded objects,
+secret versions accessed. Jobs finish at once; a query's rows come from `results`, a
+function of its SQL and parameters that a test sets.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
@@ -29,6 +31,8 @@ class FakeGoogle:
         self.requests: list[dict[str, Any]] = []
         self.jobs: dict[str, dict[str, Any]] = {}
         self.objects: dict[tuple[str, str], bytes] = {}
+        # Secret Manager: version name -> (data, the CRC32C the service reports for it).
+        self.secret_versions: dict[str, tuple[bytes, int]] = {}
         self.results: Callable[[str, dict[str, Any]], Results] = lambda sql, params: ([], [])
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -131,7 +135,9 @@ def _handler(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             path, query = self._record(None)
-            if m := re.fullmatch(r"/bigquery/v2/projects/[^/]+/queries/([^/]+)", path):
+            if m := re.fullmatch(r"/v1/(projects/[^/]+/secrets/[^/]+/versions/[^/]+):access", path):
+                self._access_secret_version(m[1])
+            elif m := re.fullmatch(r"/bigquery/v2/projects/[^/]+/queries/([^/]+)", path):
                 self._reply(200, fake.query_results(m[1], query.get("maxResults", [None])[0]))
             elif m := re.fullmatch(r"/bigquery/v2/projects/[^/]+/jobs/([^/]+)", path):
                 self._reply(200, fake.jobs[m[1]])
@@ -153,6 +159,17 @@ def _handler(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
                 self._reply(204)
             else:
                 self._reply(404, {"error": {"code": 404, "message": path}})
+
+        def _access_secret_version(self, name: str) -> None:
+            if name not in fake.secret_versions:
+                message = f"Secret Version [{name}] not found."
+                self._reply(
+                    404, {"error": {"code": 404, "message": message, "status": "NOT_FOUND"}}
+                )
+                return
+            data, crc32c = fake.secret_versions[name]
+            payload = {"data": base64.b64encode(data).decode(), "dataCrc32c": str(crc32c)}
+            self._reply(200, {"name": name, "payload": payload})
 
         def _upload(self, raw: bytes) -> None:
             path, query = self._record(None)

@@ -34,12 +34,7 @@ SCHEMA_DIR = ROOT / "dags" / "schemas"
 TABLES_FILE = ROOT / "dags" / "tables.json"
 # Settings Terraform gives a workload before the code reads them, and why. Keep this short:
 # each entry is a gap to close in the code.
-PENDING_SETTINGS = {
-    # Composer cannot inject a secret as an environment variable and the key must stay out
-    # of Terraform state: infra/settings.py should read ANALYTICS_PSEUDONYM_KEY from this
-    # Secret Manager version when the variable itself is not set.
-    "ANALYTICS_PSEUDONYM_KEY_SECRET",
-}
+PENDING_SETTINGS: set[str] = set()
 
 
 def planned(entry_point: str) -> dict[str, Any]:
