@@ -36,7 +36,7 @@ for _column in (
         f"ix_{_column.table.name}_{_column.name}_brin",
         _column,
         postgresql_using="brin",
-        postgresql_with={"autosummarize": "on"},
+        postgresql_with={"autosummarize": "on", "pages_per_range": 32},
     )
 
 __all__ = [

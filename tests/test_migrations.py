@@ -60,7 +60,9 @@ def test_the_daily_extraction_columns_have_brin_indexes(engine):
         ("timetable_courses", "added_at"),
         ("timetable_course_removals", "removed_at"),
     }
-    assert all(r.indexdef.endswith("WITH (autosummarize='on')") for r in built), built
+    assert all(
+        r.indexdef.endswith("WITH (autosummarize='on', pages_per_range='32')") for r in built
+    ), built
 
 
 def test_there_is_a_single_head():

@@ -40,7 +40,7 @@ class TimetableCourse(Base):
             "ix_timetable_courses_added_at_brin",
             "added_at",
             postgresql_using="brin",
-            postgresql_with={"autosummarize": "on"},
+            postgresql_with={"autosummarize": "on", "pages_per_range": 32},
         ),
     )
 
@@ -69,7 +69,7 @@ class TimetableCourseRemoval(Base):
             "ix_timetable_course_removals_removed_at_brin",
             "removed_at",
             postgresql_using="brin",
-            postgresql_with={"autosummarize": "on"},
+            postgresql_with={"autosummarize": "on", "pages_per_range": 32},
         ),
     )
 

@@ -13,10 +13,14 @@ Create Date: 2026-11-24 10:02:11.530214
   so after this migration the role holds exactly these. A later migration that makes the
   DAG read a new column grants it (tests/dags/test_source_access.py fails until then).
 - BRIN indexes on the time column each daily extraction filters by: a few pages per
-  table, nearly free on insert for append-mostly tables, and a day becomes a range scan
-  instead of a whole-table scan. autosummarize lets autovacuum summarize each block range
-  once it is full, so a day's new rows do not wait for a VACUUM to be indexed. Built
-  without CONCURRENTLY: a BRIN build is one sequential read of the table.
+  table, nearly free on insert for append-mostly tables (and, unlike a B-tree, no extra
+  work for the non-HOT counter updates of posts), and a day becomes a range scan instead
+  of a whole-table scan. 32 pages per range, not the default 128: a day's extraction
+  reads at most about two ranges beyond the day's own pages, which matters for tables
+  that grow by a few pages a day (measured with EXPLAIN: see dags/README.md, Known
+  limits). autosummarize lets autovacuum summarize each block range once it is full, so
+  a day's new rows do not wait for a VACUUM to be indexed. Built without CONCURRENTLY: a
+  BRIN build is one sequential read of the table.
 """
 
 from collections.abc import Sequence
@@ -114,7 +118,7 @@ def upgrade() -> None:
             table,
             [column],
             postgresql_using="brin",
-            postgresql_with={"autosummarize": "on"},
+            postgresql_with={"autosummarize": "on", "pages_per_range": 32},
         )
 
     op.execute(
