@@ -1,24 +1,28 @@
 """Quad API benchmark: seed a big campus, serve it as `make run` does, load it over loopback.
 
-    .venv/bin/python benchmarks/api_bench.py                 # the issue's full size
+    .venv/bin/python benchmarks/api_bench.py                 # the issues' full size
     .venv/bin/python benchmarks/api_bench.py --scale 0.02    # 20k posts: a quick run
 
 1. Starts its own embedded PostgreSQL (pgserver) in benchmarks/.data, or uses
    --database-url; applies the migrations (`python -m api.cli migrate`); bulk-loads
    1 school, 20 boards, 10,000 users, 1,000,000 posts, 3,000,000 comments and 5,000,000
    likes with COPY (secondary indexes dropped during the load and rebuilt after, then
-   VACUUM ANALYZE). A database already seeded with the same sizes (and migrations) is
-   reused; what the benchmark itself wrote on an earlier run is removed first.
+   VACUUM ANALYZE); then, on its own signature, 50,000 courses with professors and slots,
+   timetables and friends (bench_courses.py). A database already seeded with the same
+   sizes is reused, each part on its own; what the benchmark itself wrote on an earlier
+   run is removed first.
 2. Sends each request type once through FastAPI's TestClient in this process against the
    same database, counting its SQL statements (and what pg8000 puts on the wire), and runs
-   EXPLAIN on every statement: ANALYZE for the reads, the board pages in full.
+   EXPLAIN on every statement: ANALYZE for the reads, their plans in full; and the catalog
+   search's statement for 60 of the load's terms.
 3. Starts the API like `make run` (`python -m api.cli serve --workers <cores>`) and times
    process start to the first `/readyz` 200.
 4. Drives it from a separate process (wrk, else a Python asyncio client) for a bounded
    time per request type: board page 1, a board page 10,000 posts deep, post detail, a
-   post's comments, create comment, like. Prints req/s, p50 and p99, and the CPU one
-   request costs in the server, in PostgreSQL and in the load generator; then a summary
-   against the issue's targets (PASS/MISS).
+   post's comments, create comment, like (issue 2); catalog search, the user's own
+   timetable, a friend's public one, adding a course with the clash check (issue 3).
+   Prints req/s, p50 and p99, and the CPU one request costs in the server, in PostgreSQL
+   and in the load generator; then a summary against the issues' targets (PASS/MISS).
 
 Everything it starts (the API server, PostgreSQL) is stopped on exit, Ctrl-C included.
 See benchmarks/README.md for how to read the output and the figures measured here.

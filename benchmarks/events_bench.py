@@ -455,7 +455,7 @@ def log_like_a_function(path: Path) -> None:
     """JSON log lines at INFO, as a deployed function writes them, but into a file."""
     from infra.logging import CloudLoggingFormatter
 
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = logging.FileHandler(path, encoding="utf-8")  # appends: emptied by run()
     handler.setFormatter(CloudLoggingFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -993,6 +993,7 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
             roots["postgres"] = psutil.Process(query(conn, "SELECT pg_backend_pid()")[0][0]).ppid()
         meter = CpuMeter(roots, 1)
         log_path = data_dir / "events-bench.log"
+        log_path.write_text("")  # this run's lines only
         log_like_a_function(log_path)
         say(f"  the handlers log as deployed (JSON lines, INFO) to {log_path}")
 
