@@ -160,7 +160,8 @@ resource "google_sql_database" "this" {
 # IAM database users: each workload's service account logs in with an IAM token; the user
 # name is the email without ".gserviceaccount.com". Their privileges are PostgreSQL roles
 # granted by Cloud SQL (database_roles): cloudsqlsuperuser for the schema owner,
-# pg_read_all_data / pg_write_all_data for the others (read-only: pg_read_all_data alone).
+# pg_read_all_data / pg_write_all_data for the others; the read-only analytics user gets a
+# role with column grants made by a migration (quad_analytics_reader).
 resource "google_sql_user" "iam" {
   for_each = var.iam_users
 

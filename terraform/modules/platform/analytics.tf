@@ -28,7 +28,7 @@ locals {
     ANALYTICS_STAGING_BUCKET = module.analytics_staging_bucket.name
     # Composer cannot set an environment variable from Secret Manager, and the key must
     # never be in Terraform state: the DAGs read this version of the secret themselves
-    # (infra/settings.py does not yet: see terraform/README.md, Analytics).
+    # (infra/settings.py reads it when ANALYTICS_PSEUDONYM_KEY is unset).
     ANALYTICS_PSEUDONYM_KEY_SECRET = "${module.secrets.ids["analytics-pseudonym-key"]}/versions/latest"
   }
 }
@@ -106,5 +106,7 @@ module "composer" {
   pypi_packages         = var.composer_pypi_packages
   labels                = local.labels
 
-  depends_on = [module.service_accounts, module.cloud_sql, module.secrets]
+  # Not on module.cloud_sql: its settings already wait for the instance's outputs, and the
+  # Composer database user fails on a first apply (its role comes from the migration).
+  depends_on = [module.service_accounts, module.secrets]
 }
