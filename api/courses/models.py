@@ -61,6 +61,7 @@ class Course(Base):
     search_terms: Mapped[list[str]] = mapped_column(
         ARRAY(Text),
         Computed("quad_search_terms(code || ' ' || name || ' ' || professor_name)", persisted=True),
+        deferred=True,  # only SQL reads it; parsing the array in Python is expensive
     )
 
 
