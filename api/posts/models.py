@@ -55,8 +55,11 @@ class Post(Base):
     updated_at: Mapped[datetime | None]
     # Character bigrams of title and body (see migration 0001): PostgreSQL's text search
     # configurations do not segment Korean, so "학교" must match "학교에서" by n-grams.
+    # Deferred: only SQL reads it, and parsing a long post's array in Python is expensive.
     search_terms: Mapped[list[str]] = mapped_column(
-        ARRAY(Text), Computed("quad_search_terms(title || ' ' || body)", persisted=True)
+        ARRAY(Text),
+        Computed("quad_search_terms(title || ' ' || body)", persisted=True),
+        deferred=True,
     )
 
 

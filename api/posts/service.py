@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, and_, exists, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from api.auth.tokens import Viewer
 from api.boards import service as boards_service
@@ -315,8 +315,9 @@ def delete_post(session: Session, viewer: Viewer, post_id: UUID) -> None:
 
 
 def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool = False) -> Post:
-    """A post the viewer may see (same school), or 404."""
-    stmt = select(Post).where(Post.id == post_id)
+    """A post the viewer may see (same school), or 404. Its title and body are loaded only
+    if used: callers (comments, likes, scraps) check who wrote it and whether it is hidden."""
+    stmt = select(Post).options(defer(Post.title), defer(Post.body)).where(Post.id == post_id)
     post = session.scalar(stmt.with_for_update() if lock else stmt)
     if post is None or post.school_id != viewer.school_id:
         raise NotFound("No such post.")
