@@ -17,7 +17,7 @@ from uuid import UUID
 
 from cloudevents.conversion import to_json
 from cloudevents.http import CloudEvent
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from api.core.ids import new_id
 from api.events.models import OutboxEvent, ProcessedEvent
 from api.events.types import TOPICS, EventType
 from infra import database
-from infra.events import get_bus
+from infra.events import Message, NotSent, Outcome, get_bus, publish_batch
 from infra.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -84,51 +84,77 @@ def publish_committed(events: Sequence[OutboxEvent]) -> int:
     """Publish events right after the commit that wrote them; returns how many went out.
 
     The rows are still in memory, so they are published from there and then marked in one
-    statement, without reading or locking them again (that cost a whole transaction per
+    transaction, without reading or locking them again (that cost a whole transaction per
     write). A sweep running at that very moment may publish one of them as well: delivery
     is at least once anyway, and consumers drop duplicates by event id.
     """
-    bus = get_bus()
-    published: list[UUID] = []
-    for event in events:
-        try:
-            _publish(bus, event)
-        except Exception as exc:
-            with database.get_engine().begin() as conn:
-                conn.execute(
-                    update(OutboxEvent)
-                    .where(OutboxEvent.id == event.id)
-                    .values(attempts=OutboxEvent.attempts + 1, last_error=_error_text(exc))
-                )
-            break
-        published.append(event.id)
-    if published:
-        with database.get_engine().begin() as conn:
-            conn.execute(
-                update(OutboxEvent)
-                .where(OutboxEvent.id.in_(published), OutboxEvent.published_at.is_(None))
-                .values(published_at=utcnow())
-            )
-    return len(published)
+    if not events:
+        return 0
+    outcomes = _publish(events)
+    with database.get_engine().begin() as conn:
+        return _mark(conn, events, outcomes)
 
 
-def _publish(bus: Any, event: OutboxEvent) -> None:
-    try:
-        bus.publish(
+def _publish(events: Sequence[OutboxEvent]) -> list[Outcome]:
+    """Publish a batch at once, in order; a failure holds back the later events of its
+    topic and ordering key (see infra.events.publish_batch)."""
+    messages = [
+        Message(
             event.topic,
             to_cloudevent(event),
             event.ordering_key,
             {"ce-type": event.type, "ce-id": str(event.id)},
         )
-    except Exception:
-        log.warning(
-            "publishing an event failed; the sweep will retry",
-            extra={"fields": {"event_id": str(event.id), "event_type": event.type}},
+        for event in events
+    ]
+    outcomes = publish_batch(get_bus(), messages)
+    for event, outcome in zip(events, outcomes, strict=True):
+        if outcome is not None and not isinstance(outcome, NotSent):
+            log.warning(
+                "publishing an event failed; the sweep will retry",
+                extra={
+                    "fields": {
+                        "event_id": str(event.id),
+                        "event_type": event.type,
+                        "error": _error_text(outcome),
+                    }
+                },
+            )
+    return outcomes
+
+
+# Built once: executed with a list of rows (executemany), so compiled once per process.
+_MARK_FAILED = (
+    update(OutboxEvent.__table__)
+    .where(OutboxEvent.__table__.c.id == bindparam("event_id"))
+    .values(attempts=OutboxEvent.__table__.c.attempts + 1, last_error=bindparam("error"))
+)
+
+
+def _mark(
+    conn: Connection | Session, events: Sequence[OutboxEvent], outcomes: list[Outcome]
+) -> int:
+    """Mark the published rows, and count an attempt with its error on each row that failed
+    (not on those held back behind it: they were not tried). Returns how many published."""
+    published = [e.id for e, outcome in zip(events, outcomes, strict=True) if outcome is None]
+    failures = [
+        {"event_id": e.id, "error": _error_text(outcome)}
+        for e, outcome in zip(events, outcomes, strict=True)
+        if outcome is not None and not isinstance(outcome, NotSent)
+    ]
+    if published:
+        table = OutboxEvent.__table__
+        conn.execute(
+            update(table)
+            .where(table.c.id.in_(published), table.c.published_at.is_(None))
+            .values(published_at=utcnow())
         )
-        raise
+    if failures:
+        conn.execute(_MARK_FAILED, failures)
+    return len(published)
 
 
-def _error_text(exc: Exception) -> str:
+def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
@@ -136,13 +162,12 @@ def relay(ids: Sequence[UUID] | None = None, limit: int = 500) -> int:
     """Publish unpublished events (these ids, or the oldest `limit`). Returns how many.
 
     Rows are claimed with FOR UPDATE SKIP LOCKED, so concurrent relays and sweeps never
-    publish the same row at once. A failure stops the batch (later events of the same
-    aggregate must not overtake it) and is recorded on the row.
+    publish the same row at once. The batch is published at once, oldest first; a failure
+    is recorded on its row and holds back the later events of its ordering key (they must
+    not overtake it), which stay for the next sweep.
     """
     if ids is not None and not ids:
         return 0
-    bus = get_bus()
-    published = 0
     with database.session_scope() as session:
         stmt = select(OutboxEvent).where(OutboxEvent.published_at.is_(None))
         if ids is not None:
@@ -152,16 +177,9 @@ def relay(ids: Sequence[UUID] | None = None, limit: int = 500) -> int:
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
-        for event in rows:
-            try:
-                _publish(bus, event)
-            except Exception as exc:
-                event.attempts += 1
-                event.last_error = _error_text(exc)
-                break
-            event.published_at = utcnow()
-            published += 1
-    return published
+        if not rows:
+            return 0
+        return _mark(session, rows, _publish(rows))
 
 
 def sweep(batch: int = 500, prune_after: timedelta = timedelta(days=7)) -> tuple[int, int]:

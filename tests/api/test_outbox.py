@@ -16,6 +16,7 @@ from api.events.types import EventType
 from infra import events as bus_module
 from infra.database import session_scope
 from tests.api.helpers import create_comment, create_post
+from tests.pubsub_emulator import emulator_script, pubsub_emulator
 
 
 class RecordingBus:
@@ -117,6 +118,74 @@ def test_the_sweep_keeps_order_and_stops_at_a_failure(database_url, campus, bus)
     bus.fail = False
     events.sweep()
     assert [m[1]["data"]["n"] for m in bus.messages] == [0, 1, 2]
+
+
+@pytest.fixture
+def pubsub(database_url, monkeypatch):
+    """The Pub/Sub bus against the real emulator, as the API uses it in the cloud."""
+    if emulator_script() is None:
+        pytest.skip("the gcloud SDK's Pub/Sub emulator is not installed")
+    with pubsub_emulator() as host:
+        monkeypatch.setenv("PUBSUB_EMULATOR_HOST", host)
+        bus = bus_module.PubSubBus("quad-outbox-test", "quad-")
+        bus_module.set_bus(bus)
+        yield bus
+        bus_module.set_bus(None)
+
+
+def _subscribe(bus: bus_module.PubSubBus, topic: str) -> str:
+    from google.cloud import pubsub_v1
+
+    topic_path = pubsub_v1.PublisherClient().create_topic(name=bus.topic_path(topic)).name
+    subscriber = pubsub_v1.SubscriberClient()
+    return subscriber.create_subscription(
+        request={
+            "name": subscriber.subscription_path("quad-outbox-test", f"{topic}-test"),
+            "topic": topic_path,
+            "enable_message_ordering": True,
+        }
+    ).name
+
+
+def _pull_data(subscription: str, count: int) -> list[dict]:
+    from google.cloud import pubsub_v1
+
+    subscriber = pubsub_v1.SubscriberClient()
+    received: list[dict] = []
+    while len(received) < count:
+        response = subscriber.pull(
+            request={"subscription": subscription, "max_messages": 10}, timeout=10
+        )
+        received += [json.loads(m.message.data)["data"] for m in response.received_messages]
+        if response.received_messages:
+            subscriber.acknowledge(
+                request={
+                    "subscription": subscription,
+                    "ack_ids": [m.ack_id for m in response.received_messages],
+                }
+            )
+    return received
+
+
+def test_a_batch_to_pubsub_marks_what_went_out_and_holds_back_a_failed_key(pubsub):
+    comments = _subscribe(pubsub, "comments")  # the posts topic does not exist yet
+    with session_scope() as s:  # published as one batch after this commit
+        events.record(s, EventType.post_created, "posts/a", {"n": 0})
+        events.record(s, EventType.comment_created, "posts/a/comments/1", {"n": 1})
+        events.record(s, EventType.post_created, "posts/a", {"n": 2}, ordering_key="posts/a")
+        events.record(s, EventType.comment_created, "posts/b/comments/2", {"n": 3})
+        events.record(s, EventType.comment_created, "posts/a/comments/4", {"n": 4})
+    rows = {row.data["n"]: row for row in _outbox()}
+    assert {n for n, row in rows.items() if row.published_at} == {1, 3, 4}
+    # The failure is recorded on its row; the one behind it in its key was not tried.
+    assert rows[0].attempts == 1 and "NotFound" in rows[0].last_error
+    assert rows[2].attempts == 0 and rows[2].last_error is None
+    assert sorted(_pull_data(comments, 3), key=lambda d: d["n"]) == [{"n": 1}, {"n": 3}, {"n": 4}]
+
+    posts = _subscribe(pubsub, "posts")
+    assert events.sweep() == (2, 0)
+    assert _pull_data(posts, 2) == [{"n": 0}, {"n": 2}]  # in their order
+    assert all(row.published_at for row in _outbox())
 
 
 def test_the_sweep_prunes_old_published_events(database_url, bus):

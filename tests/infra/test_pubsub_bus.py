@@ -12,6 +12,8 @@ pytestmark = pytest.mark.skipif(
     emulator_script() is None, reason="the gcloud SDK's Pub/Sub emulator is not installed"
 )
 
+PROJECT = "quad-test"
+
 
 @pytest.fixture(scope="module")
 def emulator():
@@ -25,41 +27,87 @@ def emulator():
             os.environ["PUBSUB_EMULATOR_HOST"] = old
 
 
-def test_published_messages_arrive_in_order_with_their_attributes(emulator):
+def _ordered_subscription(bus, topic: str) -> str:
     from google.cloud import pubsub_v1
 
-    from infra.events import PubSubBus
-
-    project = "quad-test"
-    bus = PubSubBus(project, "quad-")
     publisher = pubsub_v1.PublisherClient()
     subscriber = pubsub_v1.SubscriberClient()
-    topic = publisher.create_topic(name=bus.topic_path("comments")).name
-    sub = subscriber.create_subscription(
+    topic_path = publisher.create_topic(name=bus.topic_path(topic)).name
+    return subscriber.create_subscription(
         request={
-            "name": subscriber.subscription_path(project, "quad-comments-test"),
-            "topic": topic,
+            "name": subscriber.subscription_path(PROJECT, f"quad-{topic}-test"),
+            "topic": topic_path,
             "enable_message_ordering": True,
         }
     ).name
-    for i in range(5):
-        bus.publish("comments", f"event {i}".encode(), "posts/1", {"ce-type": "t", "n": str(i)})
 
+
+def _pull(subscription: str, count: int) -> list:
+    """The next `count` messages, acknowledged as they come (an ordered subscription
+    hands out a key's next message once the previous one is acknowledged)."""
+    from google.cloud import pubsub_v1
+
+    subscriber = pubsub_v1.SubscriberClient()
     received = []
-    while len(received) < 5:
-        response = subscriber.pull(request={"subscription": sub, "max_messages": 10}, timeout=10)
-        for m in response.received_messages:
-            received.append(m.message)
+    while len(received) < count:
+        response = subscriber.pull(
+            request={"subscription": subscription, "max_messages": 10}, timeout=10
+        )
+        received += [m.message for m in response.received_messages]
         if response.received_messages:
             subscriber.acknowledge(
                 request={
-                    "subscription": sub,
+                    "subscription": subscription,
                     "ack_ids": [m.ack_id for m in response.received_messages],
                 }
             )
+    return received
+
+
+def test_published_messages_arrive_in_order_with_their_attributes(emulator):
+    from infra.events import PubSubBus
+
+    bus = PubSubBus(PROJECT, "quad-")
+    sub = _ordered_subscription(bus, "comments")
+    for i in range(5):
+        bus.publish("comments", f"event {i}".encode(), "posts/1", {"ce-type": "t", "n": str(i)})
+
+    received = _pull(sub, 5)
     assert [m.data for m in received] == [f"event {i}".encode() for i in range(5)]
     assert all(m.ordering_key == "posts/1" for m in received)
     assert received[0].attributes["ce-type"] == "t"
+
+
+def test_a_batch_keeps_order_and_a_failure_holds_back_the_rest_of_its_key(emulator):
+    from google.api_core.exceptions import InvalidArgument
+
+    from infra.events import Message, NotSent, PubSubBus
+
+    bus = PubSubBus(PROJECT, "quad-")
+    sub = _ordered_subscription(bus, "batch")
+    bus.publish("batch", b"a0", "posts/a", {})
+    outcomes = bus.publish_batch(
+        [
+            Message("batch", b"", "posts/a"),  # no data, no attributes: Pub/Sub refuses it
+            Message("batch", b"b1", "posts/b", {"n": "1"}),
+            Message("batch", b"a2", "posts/a"),
+            Message("batch", b"b2", "posts/b", {"n": "2"}),
+            Message("batch", b"a3", "posts/a"),
+        ]
+    )
+    assert isinstance(outcomes[0], InvalidArgument)
+    assert outcomes[1] is None and outcomes[3] is None
+    assert isinstance(outcomes[2], NotSent) and isinstance(outcomes[4], NotSent)
+
+    # The failed key was resumed: its next message goes out, and, the subscription being
+    # ordered, would come after a2 and a3 had they been sent.
+    assert bus.publish_batch([Message("batch", b"a4", "posts/a")]) == [None]
+    received = _pull(sub, 4)
+    by_key: dict[str, list[bytes]] = {}
+    for m in received:
+        by_key.setdefault(m.ordering_key, []).append(m.data)
+    assert by_key == {"posts/a": [b"a0", b"a4"], "posts/b": [b"b1", b"b2"]}
+    assert [m.attributes["n"] for m in received if m.ordering_key == "posts/b"] == ["1", "2"]
 
 
 def test_publishing_to_a_missing_topic_raises(emulator):
