@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from cloudevents.http import CloudEvent
 from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from api.core.db import utcnow
 from api.core.ids import new_id
@@ -200,15 +202,14 @@ def sweep(batch: int = 500, prune_after: timedelta = timedelta(days=7)) -> tuple
     return published, len(pruned)
 
 
+@cache
+def _claim_insert() -> ReturningInsert[Any]:
+    table = ProcessedEvent.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+
+
 def claim(session: Session, event_id: UUID, handler: str) -> bool:
     """True the first time `handler` sees this event (in the caller's transaction, so the
     claim commits or rolls back with the handler's effect)."""
-    return (
-        session.execute(
-            insert(ProcessedEvent)
-            .values(event_id=event_id, handler=handler)
-            .on_conflict_do_nothing()
-            .returning(ProcessedEvent.event_id)
-        ).first()
-        is not None
-    )
+    row = session.execute(_claim_insert(), {"event_id": event_id, "handler": handler}).first()
+    return row is not None

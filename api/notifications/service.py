@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Select, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from api.auth.tokens import Viewer
 from api.comments.models import Comment
@@ -23,71 +26,90 @@ from api.users.models import User
 SNIPPET = 80
 
 
+@cache  # built once: statements are immutable, and building one costs more than running it
+def _comment_select() -> Select[Any]:
+    """The new comment, what the label needs, and the parent comment's author: one row.
+    Core tables rather than ORM entities: nothing here needs an object."""
+    comments, posts, users = Comment.__table__, Post.__table__, User.__table__
+    numbers = PostAnonymousAuthor.__table__
+    parent = comments.alias("parent")
+    return (
+        select(
+            comments.c.post_id,
+            comments.c.author_id,
+            comments.c.anonymous,
+            comments.c.body,
+            comments.c.deleted_at,
+            posts.c.author_id.label("post_author"),
+            posts.c.anonymous.label("post_anon"),
+            users.c.nickname,
+            users.c.deleted_at.label("author_deleted_at"),
+            numbers.c.number,
+            parent.c.author_id.label("parent_author"),
+        )
+        .join(posts, posts.c.id == comments.c.post_id)
+        .join(users, users.c.id == comments.c.author_id)
+        .outerjoin(
+            numbers,
+            (numbers.c.post_id == comments.c.post_id) & (numbers.c.user_id == comments.c.author_id),
+        )
+        .outerjoin(parent, parent.c.id == comments.c.parent_id)
+        .where(comments.c.id == bindparam("comment_id"))
+    )
+
+
+@cache
+def _notification_insert() -> ReturningInsert[Any]:
+    """Executed with the list of rows (one statement, "insertmanyvalues"): a multi-row
+    `.values([...])` would be a new statement to compile for every event."""
+    table = Notification.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["event_id", "user_id"])
+        .returning(table.c.id)
+    )
+
+
 def notify_comment(session: Session, event_id: UUID, comment_id: UUID) -> int:
     """Tell the post's author, and the parent comment's author for a reply, about a new
     comment; never the commenter themselves. Returns how many were written (0 for a
     redelivered event). The commenter is named only by the label others see."""
-    row = session.execute(
-        select(
-            Comment,
-            Post.author_id.label("post_author"),
-            Post.anonymous.label("post_anon"),
-            User.nickname,
-            User.deleted_at,
-            PostAnonymousAuthor.number,
-        )
-        .join(Post, Post.id == Comment.post_id)
-        .join(User, User.id == Comment.author_id)
-        .outerjoin(
-            PostAnonymousAuthor,
-            (PostAnonymousAuthor.post_id == Comment.post_id)
-            & (PostAnonymousAuthor.user_id == Comment.author_id),
-        )
-        .where(Comment.id == comment_id)
-    ).one_or_none()
-    if row is None or row.Comment.deleted_at is not None:
+    row = session.execute(_comment_select(), {"comment_id": comment_id}).one_or_none()
+    if row is None or row.deleted_at is not None:
         return 0  # gone before we got to it: nothing to say
-    comment: Comment = row.Comment
     actor = author_view(
-        author_id=comment.author_id,
+        author_id=row.author_id,
         nickname=row.nickname,
-        deleted_at=row.deleted_at,
-        anonymous=comment.anonymous,
-        number=row.number if comment.anonymous else None,
-        is_writer=comment.author_id == row.post_author and comment.anonymous == row.post_anon,
+        deleted_at=row.author_deleted_at,
+        anonymous=row.anonymous,
+        number=row.number if row.anonymous else None,
+        is_writer=row.author_id == row.post_author and row.anonymous == row.post_anon,
     ).label
-    snippet = comment.body if len(comment.body) <= SNIPPET else comment.body[: SNIPPET - 1] + "…"
+    body: str = row.body
+    snippet = body if len(body) <= SNIPPET else body[: SNIPPET - 1] + "…"
     recipients: dict[UUID, tuple[str, str]] = {}
-    if comment.parent_id is not None:
-        parent_author = session.scalar(
-            select(Comment.author_id).where(Comment.id == comment.parent_id)
-        )
-        if parent_author is not None:
-            recipients[parent_author] = ("reply", f"{actor} replied to your comment: {snippet}")
+    if row.parent_author is not None:
+        recipients[row.parent_author] = ("reply", f"{actor} replied to your comment: {snippet}")
     recipients.setdefault(
         row.post_author, ("comment", f"{actor} commented on your post: {snippet}")
     )
-    recipients.pop(comment.author_id, None)
+    recipients.pop(row.author_id, None)
     if not recipients:
         return 0
     written = session.execute(
-        insert(Notification)
-        .values(
-            [
-                {
-                    "user_id": user_id,
-                    "event_id": event_id,
-                    "kind": kind,
-                    "post_id": comment.post_id,
-                    "comment_id": comment.id,
-                    "actor_label": actor,
-                    "text": text,
-                }
-                for user_id, (kind, text) in recipients.items()
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["event_id", "user_id"])
-        .returning(Notification.id)
+        _notification_insert(),
+        [
+            {
+                "user_id": user_id,
+                "event_id": event_id,
+                "kind": kind,
+                "post_id": row.post_id,
+                "comment_id": comment_id,
+                "actor_label": actor,
+                "text": text,
+            }
+            for user_id, (kind, text) in recipients.items()
+        ],
     ).all()
     return len(written)
 
