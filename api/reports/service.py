@@ -8,11 +8,13 @@ only records the report and its event; the on_content_reported function applies 
 
 from __future__ import annotations
 
+from functools import cache
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from api.auth.tokens import Viewer
 from api.comments.models import Comment
@@ -71,23 +73,35 @@ def report(
         )
 
 
+@cache  # built once: statements are immutable, and building one costs more than running it
+def _count_reporters() -> Select[tuple[int]]:
+    reports = Report.__table__
+    return select(func.count(func.distinct(reports.c.reporter_id))).where(
+        reports.c.target_type == bindparam("target_type"),
+        reports.c.target_id == bindparam("target_id"),
+    )
+
+
+@cache
+def _hide(target_type: TargetType) -> ReturningUpdate[tuple[UUID]]:
+    table = _TABLES[target_type].__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("target_id"), table.c.hidden_at.is_(None))
+        .values(hidden_at=bindparam("now"))
+        .returning(table.c.id)
+    )
+
+
 def hide_if_reported_enough(session: Session, target_type: TargetType, target_id: UUID) -> bool:
     """Hide the target once enough distinct users reported it. True if it was hidden now."""
     threshold = get_settings().report_hide_threshold
     reporters = session.scalar(
-        select(func.count(func.distinct(Report.reporter_id))).where(
-            Report.target_type == target_type, Report.target_id == target_id
-        )
+        _count_reporters(), {"target_type": target_type, "target_id": target_id}
     )
     if reporters is None or reporters < threshold:
         return False
-    table = _TABLES[target_type]
-    hidden = session.execute(
-        update(table)
-        .where(table.id == target_id, table.hidden_at.is_(None))
-        .values(hidden_at=utcnow())
-        .returning(table.id)
-    ).first()
+    hidden = session.execute(_hide(target_type), {"target_id": target_id, "now": utcnow()}).first()
     if hidden is None:
         return False
     session.add(
