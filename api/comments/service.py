@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from api.comments.models import Comment
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
 from api.core.db import utcnow
 from api.core.errors import Forbidden, NotFound
+from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, encode_cursor
 from api.events import service as events
 from api.events.types import EventType
@@ -145,9 +146,16 @@ def _insert_number(post_id: UUID, user_id: UUID, number: Any) -> Any:
 
 
 def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: CommentIn) -> CommentOut:
-    # Lock the post: counters, numbering and the question-post rule all hinge on it.
-    post = posts_service.visible_post(session, viewer, post_id, lock=True)
-    if post.hidden_at is not None:
+    # Count the comment first: the UPDATE locks the post, which serialises numbering,
+    # counters and the question-post rule on it, and says whether the viewer may see it.
+    post = session.execute(
+        update(Post)
+        .where(Post.id == post_id, Post.school_id == viewer.school_id, Post.hidden_at.is_(None))
+        .values(comment_count=Post.comment_count + 1)
+        .returning(Post.school_id, Post.author_id, Post.anonymous)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if post is None:
         raise NotFound("No such post.")
     parent_id = None
     if data.parent_id is not None:
@@ -161,35 +169,78 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
             raise NotFound("That comment was deleted.")
         parent.reply_count += 1
         parent_id = parent.id
+    number = None
     if data.anonymous and not _is_writer(post, viewer.id, True):
-        session.execute(_insert_number(post.id, viewer.id, _next_number(post.id)))
-    comment = Comment(
-        post_id=post_id,
-        parent_id=parent_id,
-        author_id=viewer.id,
-        body=data.body,
-        anonymous=data.anonymous,
-        like_count=0,
-        reply_count=0,
-        created_at=utcnow(),
-    )
-    session.add(comment)
-    post.comment_count += 1
-    session.flush()
+        number = _anonymous_number(session, post_id, viewer.id)
+    comment_id, created_at = new_id(), utcnow()
+    nickname = session.execute(
+        insert(Comment)
+        .values(
+            id=comment_id,
+            post_id=post_id,
+            parent_id=parent_id,
+            author_id=viewer.id,
+            body=data.body,
+            anonymous=data.anonymous,
+            like_count=0,
+            reply_count=0,
+            created_at=created_at,
+        )
+        .returning(select(User.nickname).where(User.id == viewer.id).scalar_subquery())
+    ).scalar_one()
     events.record(
         session,
         EventType.comment_created,
-        f"posts/{post_id}/comments/{comment.id}",
+        f"posts/{post_id}/comments/{comment_id}",
         {
-            "comment_id": str(comment.id),
+            "comment_id": str(comment_id),
             "post_id": str(post_id),
             "parent_id": str(parent_id) if parent_id else None,
             "school_id": str(post.school_id),
             "author_id": str(viewer.id),
-            "anonymous": comment.anonymous,
+            "anonymous": data.anonymous,
         },
     )
-    return get_comment(session, viewer, comment.id, post)
+    # Built from what was just written (the viewer's account is active: ActiveViewer).
+    return CommentOut(
+        id=comment_id,
+        post_id=post_id,
+        parent_id=parent_id,
+        body=data.body,
+        anonymous=data.anonymous,
+        author=posts_service.author_view(
+            author_id=viewer.id,
+            nickname=nickname,
+            deleted_at=None,
+            anonymous=data.anonymous,
+            number=number,
+            is_writer=_is_writer(post, viewer.id, data.anonymous),
+        ),
+        like_count=0,
+        deleted=False,
+        hidden=False,
+        created_at=created_at,
+        updated_at=None,
+        is_mine=True,
+        liked=False,
+    )
+
+
+def _anonymous_number(session: Session, post_id: UUID, user_id: UUID) -> int:
+    """The viewer's number in this post: the next free one at their first anonymous
+    comment (the post is locked, so two first comments cannot take the same one)."""
+    number = session.execute(
+        _insert_number(post_id, user_id, _next_number(post_id)).returning(
+            PostAnonymousAuthor.number
+        )
+    ).scalar_one_or_none()
+    if number is None:  # they commented anonymously here before
+        number = session.execute(
+            select(PostAnonymousAuthor.number).where(
+                PostAnonymousAuthor.post_id == post_id, PostAnonymousAuthor.user_id == user_id
+            )
+        ).scalar_one()
+    return number
 
 
 def _next_number(post_id: UUID) -> Any:
