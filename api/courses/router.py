@@ -1,9 +1,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.core.db import in_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.courses import service
 from api.courses.models import SEMESTER_PATTERN
@@ -15,21 +16,23 @@ Semester = Annotated[str, Query(pattern=SEMESTER_PATTERN, description="e.g. 2026
 
 
 @router.get("/v1/schools/{school_id}/courses", response_model=Page[CourseOut])
-def search_courses(
+async def search_courses(
     school_id: UUID,
     semester: Semester,
     viewer: CurrentViewer,
-    session: DbSession,
     q: Annotated[
         str | None,
         Query(min_length=2, max_length=100, description="Words in the code, name or professor"),
     ] = None,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> Page[CourseOut]:
+) -> Response:
     """The school's catalog for a semester, by course code; `q` narrows it down
     (case-insensitive, also inside words)."""
-    return service.search_catalog(session, school_id, semester, q, cursor, limit)
+    page = await in_session(service.search_catalog, school_id, semester, q, cursor, limit)
+    # Serialised by pydantic in one pass; returned as a Response, FastAPI does not
+    # validate and serialise the page a second time (the schema still documents it).
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get("/v1/courses/{course_id}", response_model=CourseOut)

@@ -6,13 +6,29 @@ reviews are written and read by members of the course's school only.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert
+from pydantic import TypeAdapter
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.orm import Session
 
 from api.auth.tokens import Viewer
@@ -20,54 +36,103 @@ from api.boards.service import require_member
 from api.core import search
 from api.core.db import utcnow
 from api.core.errors import NotFound
-from api.core.pagination import Page, keyset_page
+from api.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
 from api.courses.models import Course, CourseSlot, Professor, Review
-from api.courses.schemas import CourseOut, ProfessorOut, ProfessorRef, ReviewIn, ReviewOut, SlotOut
+from api.courses.schemas import CourseOut, ProfessorOut, ReviewIn, ReviewOut
 from api.events import service as events
 from api.events.types import EventType
 
-
-def slots_by_course(session: Session, course_ids: Iterable[UUID]) -> dict[UUID, list[SlotOut]]:
-    """Every slot of these courses in one statement."""
-    ids = list(course_ids)
-    slots: dict[UUID, list[SlotOut]] = defaultdict(list)
-    if not ids:
-        return slots
-    rows = session.execute(
-        select(CourseSlot)
-        .where(CourseSlot.course_id.in_(ids))
-        .order_by(CourseSlot.weekday, CourseSlot.starts_at)
-    ).scalars()
-    for slot in rows:
-        slots[slot.course_id].append(SlotOut.model_validate(slot))
-    return slots
+# --- course views, built by PostgreSQL ----------------------------------------------
+#
+# A course view is one JSON object made in SQL (its slots aggregated in), so a page of
+# courses is one statement and Python only hands the text to pydantic (validated and
+# serialised in Rust) instead of building ORM entities and models row by row.
 
 
-def course_out(course: Course, slots: list[SlotOut]) -> CourseOut:
-    professor = (
-        ProfessorRef(id=course.professor_id, name=course.professor_name)
-        if course.professor_id
-        else None
+def json_object(**fields: Any) -> ColumnElement[Any]:
+    """json_build_object with its keys written into the SQL (as bound parameters, every
+    key would be sent and encoded again with each execution)."""
+    args: list[Any] = []
+    for key, value in fields.items():
+        args += (literal_column(f"'{key}'"), value)
+    return func.json_build_object(*args)
+
+
+def course_json(c: Any) -> ColumnElement[Any]:
+    """A course as CourseOut's JSON; `c` is `Course` or anything with its columns (a CTE's
+    `.c`). The average is rounded to 2 places half away from zero, as numeric does."""
+    slots = (
+        select(
+            func.coalesce(
+                func.json_agg(
+                    aggregate_order_by(
+                        json_object(
+                            weekday=CourseSlot.weekday,
+                            starts_at=CourseSlot.starts_at,
+                            ends_at=CourseSlot.ends_at,
+                            room=CourseSlot.room,
+                        ),
+                        CourseSlot.weekday,
+                        CourseSlot.starts_at,
+                    )
+                ),
+                _EMPTY_JSON_ARRAY,
+            )
+        )
+        .where(CourseSlot.course_id == c.id)
+        .scalar_subquery()
     )
-    return CourseOut(
-        id=course.id,
-        school_id=course.school_id,
-        semester=course.semester,
-        code=course.code,
-        name=course.name,
+    professor = case(
+        (
+            c.professor_id.is_not(None),
+            json_object(id=c.professor_id, name=c.professor_name),
+        )
+    )
+    average = case(
+        (c.review_count > _ZERO, func.round(cast(c.rating_sum, Numeric) / c.review_count, _TWO))
+    )
+    return json_object(
+        id=c.id,
+        school_id=c.school_id,
+        semester=c.semester,
+        code=c.code,
+        name=c.name,
         professor=professor,
-        credits=course.credits,
+        credits=c.credits,
         slots=slots,
-        review_count=course.review_count,
-        average_rating=(
-            round(course.rating_sum / course.review_count, 2) if course.review_count else None
-        ),
+        review_count=c.review_count,
+        average_rating=average,
     )
 
 
-def _courses_out(session: Session, courses: list[Course]) -> list[CourseOut]:
-    slots = slots_by_course(session, (c.id for c in courses))
-    return [course_out(c, slots[c.id]) for c in courses]
+_EMPTY_JSON_ARRAY = literal_column("'[]'::json")
+_ZERO, _TWO = literal_column("0"), literal_column("2")
+# CourseOut's columns, all a view needs (not the search terms, which are large).
+_VIEW_COLUMNS = (
+    Course.id,
+    Course.school_id,
+    Course.semester,
+    Course.code,
+    Course.name,
+    Course.professor_id,
+    Course.professor_name,
+    Course.credits,
+    Course.review_count,
+    Course.rating_sum,
+)
+_course_list = TypeAdapter(list[CourseOut])
+
+
+def courses_from_json(bodies: Iterable[str]) -> list[CourseOut]:
+    """CourseOut models from course_json texts, validated in one pass."""
+    return _course_list.validate_json("[" + ",".join(bodies) + "]")
+
+
+@cache  # statements are immutable; building one costs more than running it
+def _catalog_select() -> Select[Any]:
+    return select(cast(course_json(Course), Text).label("body"), Course.code, Course.id).where(
+        Course.school_id == bindparam("school_id"), Course.semester == bindparam("semester")
+    )
 
 
 def search_catalog(
@@ -79,41 +144,73 @@ def search_catalog(
     limit: int,
 ) -> Page[CourseOut]:
     """A school's catalog for a semester by code; with `query`, only courses whose code,
-    name or professor contains every word (case-insensitive). Two statements a page."""
-    stmt = select(Course).where(Course.school_id == school_id, Course.semester == semester)
+    name or professor contains every word (case-insensitive). One statement a page."""
+    params = {"school_id": school_id, "semester": semester}
     if query:
         haystack = func.lower(
             Course.code + literal(" ") + Course.name + literal(" ") + Course.professor_name
         )
-        stmt = stmt.where(*search.matches(Course.search_terms, haystack, query))
-    rows, next_cursor = keyset_page(
-        session, stmt, Course.code, Course.id, cursor, limit, newest_first=False, sort_type=str
+        # The matches first, then their order: asked for the first 21 by code, PostgreSQL
+        # would walk the (school, semester, code) index testing every course until 21
+        # match, most of the catalog when they all sort late (one department's courses).
+        matches = (
+            select(*_VIEW_COLUMNS)
+            .where(
+                Course.school_id == bindparam("school_id"),
+                Course.semester == bindparam("semester"),
+                *search.matches(Course.search_terms, haystack, query),
+            )
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+        stmt = select(
+            cast(course_json(matches.c), Text).label("body"), matches.c.code, matches.c.id
+        )
+        code, id_ = matches.c.code, matches.c.id
+    else:
+        stmt, code, id_ = _catalog_select(), Course.code, Course.id
+    after = decode_cursor(cursor, str)
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(code, id_) > tuple_(bindparam("after_code"), bindparam("after_id"))
+        )
+        params |= {"after_code": after[0], "after_id": after[1]}
+    # Keyset pagination as keyset_page does it (same cursors), with the values as
+    # parameters so that the statement without a query is built once.
+    rows = session.execute(stmt.order_by(code, id_).limit(limit + 1), params).all()
+    next_cursor = (
+        encode_cursor(rows[limit - 1].code, rows[limit - 1].id) if len(rows) > limit else None
     )
     return Page[CourseOut](
-        items=_courses_out(session, [r.Course for r in rows]), next_cursor=next_cursor
+        items=courses_from_json(r.body for r in rows[:limit]), next_cursor=next_cursor
     )
 
 
 def get_course(session: Session, course_id: UUID) -> CourseOut:
-    course = session.get(Course, course_id)
-    if course is None:
+    body = session.scalar(_course_by_id(), {"course_id": course_id})
+    if body is None:
         raise NotFound("No such course.")
-    return _courses_out(session, [course])[0]
+    return CourseOut.model_validate_json(body)
+
+
+@cache
+def _course_by_id() -> Select[Any]:
+    return select(cast(course_json(Course), Text)).where(Course.id == bindparam("course_id"))
 
 
 def get_professor(session: Session, professor_id: UUID, semester: str | None) -> ProfessorOut:
     professor = session.get(Professor, professor_id)
     if professor is None:
         raise NotFound("No such professor.")
-    stmt = select(Course).where(Course.professor_id == professor_id)
+    stmt = select(cast(course_json(Course), Text)).where(Course.professor_id == professor_id)
     if semester:
         stmt = stmt.where(Course.semester == semester)
-    courses = list(session.scalars(stmt.order_by(Course.semester.desc(), Course.code)))
+    bodies = session.scalars(stmt.order_by(Course.semester.desc(), Course.code))
     return ProfessorOut(
         id=professor.id,
         school_id=professor.school_id,
         name=professor.name,
-        courses=_courses_out(session, courses),
+        courses=courses_from_json(bodies),
     )
 
 

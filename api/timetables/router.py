@@ -1,9 +1,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.core.db import in_session
 from api.courses.models import SEMESTER_PATTERN
 from api.timetables import service
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
@@ -26,10 +27,16 @@ def create_timetable(body: TimetableIn, viewer: ActiveViewer, session: DbSession
     return service.create_timetable(session, viewer, body)
 
 
+def _json(body: TimetableOut) -> Response:
+    # Serialised by pydantic in one pass; returned as a Response, FastAPI does not
+    # validate and serialise the model a second time (the schema still documents it).
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
 @router.get("/v1/timetables/{timetable_id}", response_model=TimetableOut)
-def get_timetable(timetable_id: UUID, viewer: CurrentViewer, session: DbSession) -> TimetableOut:
+async def get_timetable(timetable_id: UUID, viewer: CurrentViewer) -> Response:
     """Yours, or a friend's primary timetable when it is public; otherwise 404."""
-    return service.get_timetable(session, viewer, timetable_id)
+    return _json(await in_session(service.get_timetable, viewer, timetable_id))
 
 
 @router.patch("/v1/timetables/{timetable_id}", response_model=TimetableOut)
@@ -45,11 +52,10 @@ def delete_timetable(timetable_id: UUID, viewer: ActiveViewer, session: DbSessio
 
 
 @router.put("/v1/timetables/{timetable_id}/courses/{course_id}", response_model=TimetableOut)
-def add_course(
-    timetable_id: UUID, course_id: UUID, viewer: ActiveViewer, session: DbSession
-) -> TimetableOut:
-    """409 naming the clashing course when meetings overlap; adding twice is a no-op."""
-    return service.add_course(session, viewer, timetable_id, course_id)
+async def add_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer) -> Response:
+    """409 naming the clashing course when meetings overlap; adding twice is a no-op.
+    (The service checks the account as `ActiveViewer` does, in its first statement.)"""
+    return _json(await in_session(service.add_course, viewer, timetable_id, course_id))
 
 
 @router.delete(
@@ -62,11 +68,10 @@ def remove_course(
 
 
 @router.get("/v1/users/{user_id}/timetable", response_model=TimetableOut)
-def friends_timetable(
+async def friends_timetable(
     user_id: UUID,
     viewer: CurrentViewer,
-    session: DbSession,
     semester: Annotated[str, Query(pattern=SEMESTER_PATTERN)],
-) -> TimetableOut:
+) -> Response:
     """A friend's primary timetable for the semester, when they made it public."""
-    return service.get_primary(session, viewer, user_id, semester)
+    return _json(await in_session(service.get_primary, viewer, user_id, semester))

@@ -8,19 +8,38 @@ private timetable exists.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.orm import Session, aliased
 
+from api.auth.dependencies import active_viewer
 from api.auth.tokens import Viewer
-from api.core.errors import Conflict, InvalidInput, NotFound
-from api.courses import service as courses_service
+from api.core.db import utcnow
+from api.core.errors import Conflict, InvalidInput, InvalidToken, NotFound
 from api.courses.models import Course, CourseSlot
+from api.courses.service import course_json, json_object
 from api.events import service as events
 from api.events.types import EventType
-from api.social.service import are_friends
+from api.social.models import Friendship
 from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
 from api.users.models import User
@@ -37,22 +56,69 @@ def _summary(t: Timetable) -> TimetableSummary:
     )
 
 
-def _view(session: Session, t: Timetable) -> TimetableOut:
-    courses = list(
-        session.scalars(
-            select(Course)
-            .join(TimetableCourse, TimetableCourse.course_id == Course.id)
-            .where(TimetableCourse.timetable_id == t.id)
-            .order_by(Course.code)
+# --- the view: one statement, made into JSON by PostgreSQL ------------------------------
+
+
+@cache  # statements are immutable; building one costs more than running it
+def _view_select() -> Select[Any]:
+    """A timetable as TimetableOut's JSON text: its courses (with their slots) and total
+    credits aggregated in, so a view is one statement and pydantic reads it in Rust."""
+    courses = (
+        select(
+            func.json_agg(aggregate_order_by(course_json(Course), Course.code)).label("courses"),
+            func.sum(Course.credits).label("credits"),
         )
+        .join(TimetableCourse, TimetableCourse.course_id == Course.id)
+        .where(TimetableCourse.timetable_id == Timetable.id)
+        .lateral("agg")
     )
-    slots = courses_service.slots_by_course(session, (c.id for c in courses))
-    return TimetableOut(
-        **_summary(t).model_dump(),
-        owner_id=t.user_id,
-        total_credits=sum(c.credits for c in courses),
-        courses=[courses_service.course_out(c, slots[c.id]) for c in courses],
+    body = json_object(
+        id=Timetable.id,
+        semester=Timetable.semester,
+        name=Timetable.name,
+        public=Timetable.is_public,
+        primary=Timetable.is_primary,
+        created_at=Timetable.created_at,
+        owner_id=Timetable.user_id,
+        total_credits=func.coalesce(courses.c.credits, literal_column("0")),
+        courses=func.coalesce(courses.c.courses, literal_column("'[]'::json")),
     )
+    return select(cast(body, Text)).select_from(Timetable).join(courses, true())
+
+
+def _visible_to_viewer() -> ColumnElement[bool]:
+    """The visibility rule as SQL: the owner sees every one of theirs; a friend sees the
+    owner's primary when it is public. Anything else is no row (404, never 403)."""
+    viewer_id = bindparam("viewer_id")
+    friends = exists().where(
+        Friendship.user_id == viewer_id, Friendship.friend_id == Timetable.user_id
+    )
+    return or_(
+        Timetable.user_id == viewer_id,
+        and_(Timetable.is_primary, Timetable.is_public, friends),
+    )
+
+
+@cache
+def _view_by_id() -> Select[Any]:
+    return _view_select().where(Timetable.id == bindparam("timetable_id"), _visible_to_viewer())
+
+
+@cache
+def _view_of_primary() -> Select[Any]:
+    return _view_select().where(
+        Timetable.user_id == bindparam("owner_id"),
+        Timetable.semester == bindparam("semester"),
+        Timetable.is_primary,
+        _visible_to_viewer(),
+    )
+
+
+def _view(session: Session, viewer: Viewer, timetable_id: UUID) -> TimetableOut:
+    body = session.scalar(_view_by_id(), {"timetable_id": timetable_id, "viewer_id": viewer.id})
+    if body is None:
+        raise NotFound("No such timetable.")
+    return TimetableOut.model_validate_json(body)
 
 
 def _owned(session: Session, viewer: Viewer, timetable_id: UUID, lock: bool = False) -> Timetable:
@@ -61,15 +127,6 @@ def _owned(session: Session, viewer: Viewer, timetable_id: UUID, lock: bool = Fa
     if t is None or t.user_id != viewer.id:
         raise NotFound("No such timetable.")
     return t
-
-
-def _visible(session: Session, viewer: Viewer, t: Timetable | None) -> Timetable:
-    if t is not None and (
-        t.user_id == viewer.id
-        or (t.is_primary and t.is_public and are_friends(session, viewer.id, t.user_id))
-    ):
-        return t
-    raise NotFound("No such timetable.")
 
 
 def _lock_owner(session: Session, user_id: UUID) -> None:
@@ -109,20 +166,21 @@ def create_timetable(session: Session, viewer: Viewer, data: TimetableIn) -> Tim
     )
     session.add(t)
     session.flush()
-    return _view(session, t)
+    return _view(session, viewer, t.id)
 
 
 def get_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> TimetableOut:
-    return _view(session, _visible(session, viewer, session.get(Timetable, timetable_id)))
+    """Yours, or a friend's public primary; one statement (the visibility in its WHERE)."""
+    return _view(session, viewer, timetable_id)
 
 
 def get_primary(session: Session, viewer: Viewer, user_id: UUID, semester: str) -> TimetableOut:
-    t = session.scalar(
-        select(Timetable).where(
-            Timetable.user_id == user_id, Timetable.semester == semester, Timetable.is_primary
-        )
+    body = session.scalar(
+        _view_of_primary(), {"owner_id": user_id, "semester": semester, "viewer_id": viewer.id}
     )
-    return _view(session, _visible(session, viewer, t))
+    if body is None:
+        raise NotFound("No such timetable.")
+    return TimetableOut.model_validate_json(body)
 
 
 def update_timetable(
@@ -149,7 +207,7 @@ def update_timetable(
         session.flush()
         t.is_primary = True
     session.flush()
-    return _view(session, t)
+    return _view(session, viewer, t.id)
 
 
 def delete_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> None:
@@ -178,23 +236,43 @@ def delete_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> No
             heir.is_primary = True
 
 
-def add_course(
-    session: Session, viewer: Viewer, timetable_id: UUID, course_id: UUID
-) -> TimetableOut:
-    """Add a course unless one of its meetings overlaps a course already there (409).
-    Meetings that only touch (10:00-11:00 and 11:00-12:00) do not clash. Adding a course
-    twice is a no-op. The timetable is locked so concurrent adds are checked in turn."""
-    t = _owned(session, viewer, timetable_id, lock=True)
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFound("No such course.")
-    if course.semester != t.semester or course.school_id != viewer.school_id:
-        raise InvalidInput(
-            "The course must be from your school and this timetable's semester.",
-            field="course_id",
+@cache
+def _lock_for_add() -> Select[Any]:
+    """The viewer's timetable, locked, with its owner's account state and the course."""
+    return (
+        select(
+            Timetable.id,
+            Timetable.user_id,
+            Timetable.semester,
+            User.deleted_at,
+            Course.code,
+            Course.school_id,
+            Course.semester.label("course_semester"),
         )
+        .join(User, User.id == Timetable.user_id)
+        .outerjoin(Course, Course.id == bindparam("course_id"))
+        .where(
+            Timetable.id == bindparam("timetable_id"),
+            Timetable.user_id == bindparam("viewer_id"),
+        )
+        .with_for_update(of=Timetable)
+    )
+
+
+@cache
+def _insert_unless_clash() -> Select[Any]:
+    """Insert the course unless one of its meetings overlaps a course already in the
+    timetable; the first clashing course (if any) and whether a row went in.
+
+    It must run after the timetable's lock is taken, in a statement of its own: a
+    statement sees what was committed when it started, and the clash check must see
+    every add that committed while this one waited for the lock.
+    """
+    timetable_id = bindparam("timetable_id", type_=TimetableCourse.timetable_id.type)
+    course_id = bindparam("course_id", type_=TimetableCourse.course_id.type)
+    added_at = bindparam("added_at", type_=TimetableCourse.added_at.type)
     new, old = aliased(CourseSlot), aliased(CourseSlot)
-    clash = session.execute(
+    clash = (
         select(Course.id, Course.code, Course.name)
         .join(TimetableCourse, TimetableCourse.course_id == Course.id)
         .join(old, old.course_id == Course.id)
@@ -207,26 +285,64 @@ def add_course(
                 old.starts_at < new.ends_at,
             ),
         )
-        .where(TimetableCourse.timetable_id == t.id, Course.id != course_id)
+        .where(TimetableCourse.timetable_id == timetable_id, Course.id != course_id)
         .limit(1)
-    ).first()
-    if clash is not None:
-        raise Conflict(
-            f"{course.code} clashes with {clash.code} {clash.name}.",
-            clashing_course={"id": str(clash.id), "code": clash.code, "name": clash.name},
-        )
-    added = session.execute(
+        .cte("clash")
+    )
+    added = (
         insert(TimetableCourse)
-        .values(timetable_id=t.id, course_id=course_id)
+        .from_select(
+            ["timetable_id", "course_id", "added_at"],
+            select(timetable_id, course_id, added_at).where(~exists(select(clash.c.id))),
+            include_defaults=False,
+        )
         .on_conflict_do_nothing()
         .returning(TimetableCourse.course_id)
-    ).first()
-    if added:
+        .cte("added")
+    )
+    added_count = select(func.count().label("added")).select_from(added).subquery("added_count")
+    return select(added_count.c.added, clash.c.id, clash.c.code, clash.c.name).select_from(
+        added_count.outerjoin(clash, true())
+    )
+
+
+def add_course(
+    session: Session, viewer: Viewer, timetable_id: UUID, course_id: UUID
+) -> TimetableOut:
+    """Add a course unless one of its meetings overlaps a course already there (409).
+    Meetings that only touch (10:00-11:00 and 11:00-12:00) do not clash. Adding a course
+    twice is a no-op. The timetable is locked so concurrent adds are checked in turn.
+
+    Three statements when it fits (lock and look up; check and insert; the view) plus the
+    event's outbox row; two for a clash. The account check of `ActiveViewer` is part of
+    the first."""
+    ids = {"timetable_id": timetable_id, "course_id": course_id}
+    t = session.execute(_lock_for_add(), ids | {"viewer_id": viewer.id}).first()
+    if t is None:
+        active_viewer(viewer, session)  # 401 for a deleted account, as for other writes
+        raise NotFound("No such timetable.")
+    if t.deleted_at is not None:
+        raise InvalidToken("The account no longer exists.")
+    if t.code is None:
+        raise NotFound("No such course.")
+    if t.course_semester != t.semester or t.school_id != viewer.school_id:
+        raise InvalidInput(
+            "The course must be from your school and this timetable's semester.",
+            field="course_id",
+        )
+    result = session.execute(_insert_unless_clash(), ids | {"added_at": utcnow()}).one()
+    if result.id is not None:
+        raise Conflict(
+            f"{t.code} clashes with {result.code} {result.name}.",
+            clashing_course={"id": str(result.id), "code": result.code, "name": result.name},
+        )
+    if result.added:
         _record_change(session, t, course_id, "added")
-    return _view(session, t)
+    return _view(session, viewer, timetable_id)
 
 
-def _record_change(session: Session, t: Timetable, course_id: UUID, change: str) -> None:
+def _record_change(session: Session, t: Any, course_id: UUID, change: str) -> None:
+    """`t`: the timetable or a row with its id, user_id and semester."""
     events.record(
         session,
         EventType.timetable_changed,

@@ -796,3 +796,64 @@ def test_concurrent_removals_of_one_course_log_it_once(live_server, campus, cour
     responses = burst(live_server, [("DELETE", path, campus.alice, None)] * 6)
     assert [r.status_code for r in responses] == [204] * 6, [r.text for r in responses][:3]
     assert removals() == [(t["id"], courses["A100"], str(campus.alice.id))]
+
+
+# --- statements per request (the views are hot: one statement each) ----------------------
+
+
+def _counted(count_statements, call) -> tuple[int, httpx.Response]:
+    with count_statements as counter:
+        r = call()
+    return counter.count, r
+
+
+def test_every_timetable_view_is_one_statement_allowed_or_not(
+    client, count_statements, campus, plans
+):
+    """The visibility rule is in the view's WHERE: a refusal costs no extra lookup either."""
+    cases = [
+        (lambda: view(client, campus.alice, plans["spring"]), 200),
+        (lambda: view(client, campus.bob, plans["main"]), 200),
+        (lambda: primary_of(client, campus.bob, campus.alice), 200),
+        (lambda: view(client, campus.bob, plans["spare"]), 404),
+        (lambda: view(client, campus.carol, plans["main"]), 404),
+        (lambda: primary_of(client, campus.outsider, campus.alice), 404),
+    ]
+    for call, status in cases:
+        count, r = _counted(count_statements, call)
+        assert r.status_code == status, r.text
+        assert count == 1, count_statements.statements
+
+
+def test_adding_a_course_checks_clashes_and_inserts_in_one_statement(
+    client, count_statements, campus, courses
+):
+    def timetable_statements() -> list[str]:
+        # The outbox's own statements (recording the event, the relay after commit) are
+        # the events package's business: counted apart.
+        return [s for s in count_statements.statements if "outbox" not in s]
+
+    t = create(client, campus.alice)
+    added(client, campus.alice, t, courses["A100"])
+    # Fits: lock and look up; check and insert; the view.
+    _, r = _counted(count_statements, lambda: add(client, campus.alice, t, courses["A600"]))
+    assert r.status_code == 200 and codes_in(r.json()) == ["A100", "A600"], r.text
+    assert len(timetable_statements()) == 3, count_statements.statements
+    assert any("INSERT INTO outbox" in s for s in count_statements.statements)
+    # A clash: the lock and the check, nothing written.
+    count, r = _counted(count_statements, lambda: add(client, campus.alice, t, courses["A400"]))
+    assert r.status_code == 409 and r.json()["clashing_course"]["code"] == "A100", r.text
+    assert count == 2, count_statements.statements
+    # Adding again: no second row and no event.
+    count, r = _counted(count_statements, lambda: add(client, campus.alice, t, courses["A600"]))
+    assert r.status_code == 200 and codes_in(r.json()) == ["A100", "A600"], r.text
+    assert count == 3, count_statements.statements
+
+
+def test_a_deleted_account_cannot_add_courses(client, campus, courses):
+    t = create(client, campus.alice)
+    assert client.delete("/v1/users/me", headers=campus.alice.headers).status_code == 204
+    r = add(client, campus.alice, t, courses["A100"])
+    assert r.status_code == 401, r.text
+    r = add(client, campus.alice, "0190a6d1-0000-7000-8000-000000000000", courses["A100"])
+    assert r.status_code == 401, r.text
