@@ -129,10 +129,48 @@ def courses_from_json(bodies: Iterable[str]) -> list[CourseOut]:
 
 
 @cache  # statements are immutable; building one costs more than running it
-def _catalog_select() -> Select[Any]:
-    return select(cast(course_json(Course), Text).label("body"), Course.code, Course.id).where(
-        Course.school_id == bindparam("school_id"), Course.semester == bindparam("semester")
+def _catalog_page(with_query: bool, after_cursor: bool) -> Select[Any]:
+    """A page of the catalog by (code, id), every value a parameter: school_id,
+    semester, limit, with_query: q, after_cursor: after_code and after_id."""
+    courses: Any = Course
+    if with_query:
+        # The matches first, then their order: asked for the first 21 by code, PostgreSQL
+        # would walk the (school, semester, code) index testing every course until 21
+        # match, most of the catalog when they all sort late (one department's courses).
+        courses = (
+            select(*_VIEW_COLUMNS)
+            .where(
+                Course.school_id == bindparam("school_id"),
+                Course.semester == bindparam("semester"),
+                *_matches_query(),
+            )
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+            .c
+        )
+    stmt = select(cast(course_json(courses), Text).label("body"), courses.code, courses.id)
+    if not with_query:
+        stmt = stmt.where(
+            Course.school_id == bindparam("school_id"), Course.semester == bindparam("semester")
+        )
+    if after_cursor:
+        key = tuple_(courses.code, courses.id)
+        stmt = stmt.where(key > tuple_(bindparam("after_code"), bindparam("after_id")))
+    return stmt.order_by(courses.code, courses.id).limit(bindparam("limit"))
+
+
+def _matches_query() -> list[ColumnElement[bool]]:
+    """api.core.search.matches with the query as the parameter `q` (so the statement is
+    built once; search.check_query validates the query first)."""
+    q = bindparam("q", type_=Text)
+    haystack = func.lower(
+        Course.code + literal(" ") + Course.name + literal(" ") + Course.professor_name
     )
+    word = func.unnest(func.quad_search_words(q)).column_valued("w")
+    return [
+        Course.search_terms.contains(func.quad_search_query_terms(q)),
+        ~select(1).where(func.strpos(haystack, word) == 0).exists(),
+    ]
 
 
 def search_catalog(
@@ -144,40 +182,16 @@ def search_catalog(
     limit: int,
 ) -> Page[CourseOut]:
     """A school's catalog for a semester by code; with `query`, only courses whose code,
-    name or professor contains every word (case-insensitive). One statement a page."""
-    params = {"school_id": school_id, "semester": semester}
+    name or professor contains every word (case-insensitive). One statement a page, with
+    the keyset cursors of api.core.pagination."""
+    params: dict[str, Any] = {"school_id": school_id, "semester": semester, "limit": limit + 1}
     if query:
-        haystack = func.lower(
-            Course.code + literal(" ") + Course.name + literal(" ") + Course.professor_name
-        )
-        # The matches first, then their order: asked for the first 21 by code, PostgreSQL
-        # would walk the (school, semester, code) index testing every course until 21
-        # match, most of the catalog when they all sort late (one department's courses).
-        matches = (
-            select(*_VIEW_COLUMNS)
-            .where(
-                Course.school_id == bindparam("school_id"),
-                Course.semester == bindparam("semester"),
-                *search.matches(Course.search_terms, haystack, query),
-            )
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
-        )
-        stmt = select(
-            cast(course_json(matches.c), Text).label("body"), matches.c.code, matches.c.id
-        )
-        code, id_ = matches.c.code, matches.c.id
-    else:
-        stmt, code, id_ = _catalog_select(), Course.code, Course.id
+        search.check_query(query)
+        params["q"] = query
     after = decode_cursor(cursor, str)
     if after is not None:
-        stmt = stmt.where(
-            tuple_(code, id_) > tuple_(bindparam("after_code"), bindparam("after_id"))
-        )
         params |= {"after_code": after[0], "after_id": after[1]}
-    # Keyset pagination as keyset_page does it (same cursors), with the values as
-    # parameters so that the statement without a query is built once.
-    rows = session.execute(stmt.order_by(code, id_).limit(limit + 1), params).all()
+    rows = session.execute(_catalog_page(bool(query), after is not None), params).all()
     next_cursor = (
         encode_cursor(rows[limit - 1].code, rows[limit - 1].id) if len(rows) > limit else None
     )

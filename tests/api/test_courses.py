@@ -510,6 +510,24 @@ def test_search_pages_through_everything_once(client, campus):
     assert len(page["items"]) == 50 and page["next_cursor"] is None
 
 
+def test_a_search_page_is_one_statement_with_its_courses_slots(client, campus, count_statements):
+    rows = [
+        f"GEN{i:03d},교양 과목 {i},교수 {i % 7},3,Mon 09:00-10:00; Wed 09:00-10:00"
+        for i in range(30)
+    ]
+    load_rows(campus.school, "2026-2", *rows)
+    for params in ({}, {"q": "교양"}, {"q": "gen 교수"}):
+        with count_statements as counter:
+            first = search(client, campus.alice, campus.school, limit=10, **params)
+        assert first.status_code == 200 and counter.count == 1, counter.statements
+        assert all(len(c["slots"]) == 2 for c in first.json()["items"])
+        with count_statements as counter:
+            cursor = first.json()["next_cursor"]
+            second = search(client, campus.alice, campus.school, limit=10, cursor=cursor, **params)
+        assert second.status_code == 200 and counter.count == 1, counter.statements
+        assert [c["code"] for c in second.json()["items"]] == [f"GEN{i:03d}" for i in range(10, 20)]
+
+
 @pytest.mark.parametrize("q", ["a", "가", " "])
 def test_a_query_shorter_than_two_characters_is_422(client, catalog, q):
     r = search(client, catalog.alice, catalog.school, q=q)
