@@ -68,6 +68,7 @@ from bench_common import (
     connect,
     free_port,
     interrupt,
+    lock_data_dir,
     machine,
     normalise_url,
     query,
@@ -1572,6 +1573,7 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
     rng = random.Random(args.seed + 1)
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_lock = lock_data_dir(data_dir)  # noqa: F841 (held until exit)
     say(HEADER.format("Quad API benchmark") + f"  {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     say(f"  machine: {machine()}")
 

@@ -69,6 +69,22 @@ def interrupt(_signum: int, _frame: Any) -> None:
 # --- database --------------------------------------------------------------------------
 
 
+def lock_data_dir(data_dir: Path) -> Any:
+    """Hold the data folder for this run: benchmarks sharing a seeded database undo each
+    other's writes at start and exit, so a second run waits here instead of colliding.
+    The lock goes with the process (keep the returned file open)."""
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / "bench.lock", "w")  # noqa: SIM115 (held for the whole run)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        say(f"  another benchmark is using {data_dir}; waiting for it to finish")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 def start_embedded(data_dir: Path, cleanup: Cleanup, database: str = DB_NAME) -> str:
     """Start (or attach to) a pgserver in DATA_DIR/pg; return its pg8000 URL."""
     with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR in containers

@@ -61,6 +61,7 @@ from bench_common import (
     TimestampText,
     connect,
     interrupt,
+    lock_data_dir,
     machine,
     normalise_url,
     query,
@@ -940,6 +941,7 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
     WAIT_QUIET[0] = args.wait_quiet
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_lock = lock_data_dir(data_dir)  # noqa: F841 (held until exit)
     say(HEADER.format("Quad events benchmark") + f"  {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     say(f"  machine: {machine()}")
     results: dict[str, Any] = {
