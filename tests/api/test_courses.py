@@ -485,7 +485,13 @@ def test_without_q_the_whole_catalog_is_listed_by_code(client, catalog):
     assert slot_view(first) == [(0, "09:00", "10:15", "")]
 
 
-def test_search_pages_through_everything_once(client, campus):
+@pytest.mark.parametrize("probe_rows", [2000, 3, 30])
+def test_search_pages_through_everything_once(client, campus, monkeypatch, probe_rows):
+    # A search first tests the first `probe_rows` courses in code order, then falls back
+    # to all matches: a small probe makes pages come from either way, and from both.
+    from api.courses import service
+
+    monkeypatch.setattr(service, "SEARCH_PROBE_ROWS", probe_rows)
     rows = [f"GEN{i:03d},교양 과목 {i},교수 {i % 7},3,Mon 09:00-10:00" for i in range(45)]
     rows += [f"ABC{i:03d},Other {i},Someone,3," for i in range(5)]
     load_rows(campus.school, "2026-2", *rows)
@@ -504,6 +510,14 @@ def test_search_pages_through_everything_once(client, campus):
 
     assert pages(7) == sorted(r.split(",")[0] for r in rows)
     assert pages(4, q="교양") == [f"GEN{i:03d}" for i in range(45)]
+
+    # Matches spread among the probe's courses and past them.
+    def matching(q: str) -> list[str]:
+        texts = {r.split(",")[0]: " ".join(r.split(",")[:3]).lower() for r in rows}
+        return sorted(c for c, t in texts.items() if all(w in t for w in q.lower().split()))
+
+    assert pages(4, q="교수 3") == matching("교수 3") != []
+    assert pages(3, q="other") == [f"ABC{i:03d}" for i in range(5)]
 
     # A page of exactly `limit` at the end has no next cursor leading to an empty page.
     page = search(client, campus.alice, campus.school, limit=50).json()
