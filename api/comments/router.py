@@ -1,25 +1,27 @@
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
+from api.core.db import in_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.core.schemas import json_response
 
 router = APIRouter(tags=["comments"])
 
 
 @router.get("/v1/posts/{post_id}/comments", response_model=Page[CommentThread])
-def list_comments(
+async def list_comments(
     post_id: UUID,
     viewer: CurrentViewer,
-    session: DbSession,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> Page[CommentThread]:
+) -> Response:
     """Comments oldest first, each with its replies under it."""
-    return service.list_comments(session, viewer, post_id, cursor, limit)
+    page = await in_session(service.list_comments, viewer, post_id, cursor, limit)
+    return json_response(page)
 
 
 @router.post(

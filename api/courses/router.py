@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
 from api.core.db import in_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.core.schemas import json_response
 from api.courses import service
 from api.courses.models import SEMESTER_PATTERN
 from api.courses.schemas import CourseOut, ProfessorOut, ReviewIn, ReviewOut
@@ -30,9 +31,7 @@ async def search_courses(
     """The school's catalog for a semester, by course code; `q` narrows it down
     (case-insensitive, also inside words)."""
     page = await in_session(service.search_catalog, school_id, semester, q, cursor, limit)
-    # Serialised by pydantic in one pass; returned as a Response, FastAPI does not
-    # validate and serialise the page a second time (the schema still documents it).
-    return Response(page.model_dump_json(), media_type="application/json")
+    return json_response(page)
 
 
 @router.get("/v1/courses/{course_id}", response_model=CourseOut)

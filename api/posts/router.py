@@ -1,11 +1,12 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
 from api.core.db import in_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.core.schemas import json_response
 from api.posts import service
 from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
 
@@ -18,9 +19,9 @@ async def list_board_posts(
     viewer: CurrentViewer,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> Page[PostSummary]:
+) -> Response:
     """The board's posts, newest first. Hidden posts are left out."""
-    return await in_session(service.list_board, viewer, board_id, cursor, limit)
+    return json_response(await in_session(service.list_board, viewer, board_id, cursor, limit))
 
 
 @router.post(
@@ -57,8 +58,8 @@ def hot_posts(
 
 
 @router.get("/v1/posts/{post_id}", response_model=PostOut)
-async def get_post(post_id: UUID, viewer: CurrentViewer) -> PostOut:
-    return await in_session(service.get_post, viewer, post_id)
+async def get_post(post_id: UUID, viewer: CurrentViewer) -> Response:
+    return json_response(await in_session(service.get_post, viewer, post_id))
 
 
 @router.patch("/v1/posts/{post_id}", response_model=PostOut)

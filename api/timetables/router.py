@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
 from api.core.db import in_session
+from api.core.schemas import json_response
 from api.courses.models import SEMESTER_PATTERN
 from api.timetables import service
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
@@ -27,16 +28,10 @@ def create_timetable(body: TimetableIn, viewer: ActiveViewer, session: DbSession
     return service.create_timetable(session, viewer, body)
 
 
-def _json(body: TimetableOut) -> Response:
-    # Serialised by pydantic in one pass; returned as a Response, FastAPI does not
-    # validate and serialise the model a second time (the schema still documents it).
-    return Response(body.model_dump_json(), media_type="application/json")
-
-
 @router.get("/v1/timetables/{timetable_id}", response_model=TimetableOut)
 async def get_timetable(timetable_id: UUID, viewer: CurrentViewer) -> Response:
     """Yours, or a friend's primary timetable when it is public; otherwise 404."""
-    return _json(await in_session(service.get_timetable, viewer, timetable_id))
+    return json_response(await in_session(service.get_timetable, viewer, timetable_id))
 
 
 @router.patch("/v1/timetables/{timetable_id}", response_model=TimetableOut)
@@ -55,7 +50,7 @@ def delete_timetable(timetable_id: UUID, viewer: ActiveViewer, session: DbSessio
 async def add_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer) -> Response:
     """409 naming the clashing course when meetings overlap; adding twice is a no-op.
     (The service checks the account as `ActiveViewer` does, in its first statement.)"""
-    return _json(await in_session(service.add_course, viewer, timetable_id, course_id))
+    return json_response(await in_session(service.add_course, viewer, timetable_id, course_id))
 
 
 @router.delete(
@@ -74,4 +69,4 @@ async def friends_timetable(
     semester: Annotated[str, Query(pattern=SEMESTER_PATTERN)],
 ) -> Response:
     """A friend's primary timetable for the semester, when they made it public."""
-    return _json(await in_session(service.get_primary, viewer, user_id, semester))
+    return json_response(await in_session(service.get_primary, viewer, user_id, semester))
