@@ -29,8 +29,12 @@ UPLOAD_FINALIZED = "on_upload_finalized"
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
 
+def _data(event: CloudEvent) -> dict:
+    return event.data if isinstance(event.data, dict) else {}
+
+
 def _apply_report(session: Session, event: CloudEvent) -> None:
-    data = event.data if isinstance(event.data, dict) else {}
+    data = _data(event)
     try:
         target_type = TargetType(data.get("target_type"))
     except ValueError as exc:
@@ -39,14 +43,15 @@ def _apply_report(session: Session, event: CloudEvent) -> None:
 
 
 def _apply_comment(session: Session, event: CloudEvent) -> None:
-    data = event.data if isinstance(event.data, dict) else {}
-    notifications.notify_comment(session, uuid_field(event, "id"), uuid_field(data, "comment_id"))
+    notifications.notify_comment(
+        session, uuid_field(event, "id"), uuid_field(_data(event), "comment_id")
+    )
 
 
 def _is_upload(event: CloudEvent) -> bool:
     """Only uploads to our bucket's incoming/ prefix. The bucket also notifies the
     function's own writes (images/...) wherever a trigger cannot filter by prefix."""
-    data = event.data if isinstance(event.data, dict) else {}
+    data = _data(event)
     name = data.get("name")
     if not isinstance(name, str) or not name:
         raise MalformedEvent("data.name (the object) is missing")
@@ -54,7 +59,7 @@ def _is_upload(event: CloudEvent) -> bool:
 
 
 def _apply_upload(session: Session, event: CloudEvent) -> str | None:
-    data = event.data if isinstance(event.data, dict) else {}
+    data = _data(event)
     name: str = data["name"]
     fields = {"object": name}
     attachment = uploads.attachment_for_object(session, name)
@@ -87,11 +92,15 @@ def _apply_upload(session: Session, event: CloudEvent) -> str | None:
         log.info(f"upload rejected: {exc.reason}", extra={"fields": fields})
         database.after_commit(session, lambda: storage.delete(name))
         return "rejected"
-    _store(attachment, image.content_type, image.data, image.thumbnail)
+    image_object = _image_name(attachment, image.content_type, "image")
+    thumbnail_object = _image_name(attachment, image.content_type, "thumb")
+    # Written before the commit: a retry after a failed commit overwrites the same names.
+    storage.write(image_object, image.data, image.content_type)
+    storage.write(thumbnail_object, image.thumbnail, image.content_type)
     uploads.mark_ready(
         attachment,
-        image_object=_image_name(attachment, image.content_type, "image"),
-        thumbnail_object=_image_name(attachment, image.content_type, "thumb"),
+        image_object=image_object,
+        thumbnail_object=thumbnail_object,
         width=image.width,
         height=image.height,
     )
@@ -103,13 +112,6 @@ def _apply_upload(session: Session, event: CloudEvent) -> str | None:
 
 def _image_name(attachment: Attachment, content_type: str, kind: str) -> str:
     return f"{IMAGES_PREFIX}{attachment.id}/{kind}.{_EXTENSIONS[content_type]}"
-
-
-def _store(attachment: Attachment, content_type: str, data: bytes, thumbnail: bytes) -> None:
-    # Written before the commit: a retry after a failed commit overwrites the same names.
-    storage = get_storage()
-    storage.write(_image_name(attachment, content_type, "image"), data, content_type)
-    storage.write(_image_name(attachment, content_type, "thumb"), thumbnail, content_type)
 
 
 def content_reported(event: CloudEvent | bytes) -> str:
