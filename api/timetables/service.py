@@ -115,7 +115,12 @@ def _view_of_primary() -> Select[Any]:
 
 
 def _view(session: Session, viewer: Viewer, timetable_id: UUID) -> TimetableOut:
-    body = session.scalar(_view_by_id(), {"timetable_id": timetable_id, "viewer_id": viewer.id})
+    return _one_view(session, _view_by_id(), timetable_id=timetable_id, viewer_id=viewer.id)
+
+
+def _one_view(session: Session, stmt: Select[Any], **params: Any) -> TimetableOut:
+    """The timetable a view statement found, or 404 when it is not there or not visible."""
+    body = session.scalar(stmt, params)
     if body is None:
         raise NotFound("No such timetable.")
     return TimetableOut.model_validate_json(body)
@@ -175,12 +180,9 @@ def get_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> Timet
 
 
 def get_primary(session: Session, viewer: Viewer, user_id: UUID, semester: str) -> TimetableOut:
-    body = session.scalar(
-        _view_of_primary(), {"owner_id": user_id, "semester": semester, "viewer_id": viewer.id}
+    return _one_view(
+        session, _view_of_primary(), owner_id=user_id, semester=semester, viewer_id=viewer.id
     )
-    if body is None:
-        raise NotFound("No such timetable.")
-    return TimetableOut.model_validate_json(body)
 
 
 def update_timetable(
