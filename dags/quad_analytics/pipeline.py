@@ -69,10 +69,9 @@ def load_activity(manifest: Manifest, warehouse: Warehouse | None = None) -> Non
     warehouse = warehouse or get_warehouse()
     events = table(ACTIVITY_EVENTS)
     for entry in manifest:
-        warehouse.load_partition(events, date.fromisoformat(entry["day"]), entry["uris"])
-        log.info(
-            "%s: loaded %s", entry["day"], events.partition_id(date.fromisoformat(entry["day"]))
-        )
+        day = date.fromisoformat(entry["day"])
+        warehouse.load_partition(events, day, entry["uris"])
+        log.info("%s: loaded %s", day, events.partition_id(day))
 
 
 def check_activity(manifest: Manifest, warehouse: Warehouse | None = None) -> None:
@@ -95,7 +94,12 @@ def refresh_dimensions(warehouse: Warehouse | None = None) -> None:
 
 def build_marts(manifest: Manifest, warehouse: Warehouse | None = None) -> None:
     warehouse = warehouse or get_warehouse()
-    for day in sorted(date.fromisoformat(e["day"]) for e in manifest):
-        for mart in MARTS:
+    days = sorted(date.fromisoformat(e["day"]) for e in manifest)
+    for mart in MARTS:
+        # A partition's rebuild from a later day replaces one from an earlier day (the
+        # lookback days of a weekly mart share its week): build each partition once, from
+        # the run's last day in it.
+        last_day_in = {mart.partition_of(day): day for day in days}
+        for day in last_day_in.values():
             mart.build(warehouse, day)
-        log.info("%s: rebuilt %s", day, ", ".join(m.name for m in MARTS))
+        log.info("%s: rebuilt from %s", mart.name, ", ".join(map(str, last_day_in.values())))

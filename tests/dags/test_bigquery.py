@@ -154,6 +154,22 @@ def test_every_mart_is_a_query_job_into_its_partition(bigquery, google):
         }, mart.name
 
 
+def test_each_mart_partition_is_rebuilt_once_from_the_runs_last_day_in_it(bigquery, google):
+    # Sunday 22 ends the week of Monday 16; Monday 23 and Tuesday 24 open the next one.
+    days = ["2026-11-22", "2026-11-23", "2026-11-24"]
+    pipeline.build_marts([{"day": d} for d in reversed(days)], bigquery)
+    built: dict[str, list[tuple[str, str]]] = {}
+    for query in google.job_configs("query"):
+        mart, partition = query["destinationTable"]["tableId"].split("$")
+        (parameter,) = query["queryParameters"]
+        built.setdefault(mart, []).append((partition, parameter["parameterValue"]["value"]))
+    daily = [(d.replace("-", ""), d) for d in days]
+    assert built == {
+        **{m.name: daily for m in MARTS if m.name != "weekly_cohort_retention"},
+        "weekly_cohort_retention": [("20261116", "2026-11-22"), ("20261123", "2026-11-24")],
+    }
+
+
 def test_dimensions_replace_whole_tables(source, analytics_env, bigquery, google):
     small_day(source)
     pipeline.refresh_dimensions(bigquery)
