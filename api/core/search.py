@@ -31,6 +31,13 @@ def check_query(query: str) -> None:
 def matches(search_terms: Any, haystack: Any, query: str) -> list[Any]:
     """WHERE clauses: every word of `query` occurs in `haystack` (lower-cased text)."""
     check_query(query)
+    return match_clauses(search_terms, haystack, query)
+
+
+def match_clauses(search_terms: Any, haystack: Any, query: Any) -> list[Any]:
+    """The clauses of `matches` for a query given as text or as a bound parameter (a
+    statement built once per process, run with many queries; the caller runs
+    `check_query` on each)."""
     word = func.unnest(func.quad_search_words(query)).column_valued("w")
     return [
         search_terms.contains(func.quad_search_query_terms(query)),

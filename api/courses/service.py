@@ -167,16 +167,10 @@ def _search_page(in_catalog: list[ColumnElement[bool]]) -> Select[Any]:
 
 
 def _matches_query(c: Any) -> list[ColumnElement[bool]]:
-    """api.core.search.matches with the query as the parameter `q` (so the statement is
-    built once; search.check_query validates the query first). `c`: Course or a
-    subquery's columns."""
-    q = bindparam("q", type_=Text)
+    """The search's clauses with the query as the parameter `q` (search.check_query
+    validates it first). `c`: Course or a subquery's columns."""
     haystack = func.lower(c.code + literal(" ") + c.name + literal(" ") + c.professor_name)
-    word = func.unnest(func.quad_search_words(q)).column_valued("w")
-    return [
-        c.search_terms.contains(func.quad_search_query_terms(q)),
-        ~select(1).where(func.strpos(haystack, word) == 0).exists(),
-    ]
+    return search.match_clauses(c.search_terms, haystack, bindparam("q", type_=Text))
 
 
 def search_catalog(
