@@ -75,6 +75,21 @@ def object_name(upload_slot: dict) -> str:
     return f"incoming/{upload_slot['id']}"
 
 
+def move_storage_clock(settings, seconds: float) -> None:
+    """The same local storage (same folder, same key), its clock `seconds` ahead."""
+    storage_module.set_storage(
+        storage_module.LocalStorage(
+            settings.data_dir.resolve() / "uploads",
+            settings.upload_bucket,
+            settings.local_storage_key(),
+            settings.local_storage_url(),
+            settings.upload_url_ttl_seconds,
+            settings.image_url_ttl_seconds,
+            clock=lambda: time.time() + seconds,
+        )
+    )
+
+
 # --- slots and status ----------------------------------------------------------------
 
 
@@ -217,17 +232,7 @@ def test_an_expired_url_is_refused(client, campus, settings):
     data = jpeg_with_gps()
     s = slot(client, campus.alice, data)
     # The same storage (same folder, same key) sixteen minutes later.
-    storage_module.set_storage(
-        storage_module.LocalStorage(
-            settings.data_dir.resolve() / "uploads",
-            settings.upload_bucket,
-            settings.local_storage_key(),
-            settings.local_storage_url(),
-            settings.upload_url_ttl_seconds,
-            settings.image_url_ttl_seconds,
-            clock=lambda: time.time() + 16 * 60,
-        )
-    )
+    move_storage_clock(settings, 16 * 60)
     r = put(client, s["upload"], data)
     _assert_refused(r, 403, "signed-url-rejected")
     assert "expired" in r.json()["detail"]
@@ -263,17 +268,7 @@ def test_image_urls_are_signed_too(client, campus, settings):
     _assert_refused(client.get(forged), 403, "signed-url-rejected")
     unsigned = urlunsplit(urlsplit(url)._replace(query=""))
     _assert_refused(client.get(unsigned), 403, "signed-url-rejected")
-    storage_module.set_storage(
-        storage_module.LocalStorage(
-            settings.data_dir.resolve() / "uploads",
-            settings.upload_bucket,
-            settings.local_storage_key(),
-            settings.local_storage_url(),
-            settings.upload_url_ttl_seconds,
-            settings.image_url_ttl_seconds,
-            clock=lambda: time.time() + settings.image_url_ttl_seconds + 60,
-        )
-    )
+    move_storage_clock(settings, settings.image_url_ttl_seconds + 60)
     _assert_refused(client.get(url), 403, "signed-url-rejected")
 
 
