@@ -6,8 +6,8 @@
     on_comment_created    Pub/Sub topic quad-comments  -> notifications
     sweep_outbox          Cloud Scheduler (HTTP)       -> publish left-behind events
 
-Deployed from this repository with `--source=.` and `--entry-point=<name>`; see
-functions/README.md.
+Deployed from the tree `terraform/scripts/stage-functions.sh` stages (its root `main.py`
+re-exports this module) with `--entry-point=<name>`; see functions/README.md.
 """
 
 from __future__ import annotations
