@@ -306,19 +306,31 @@ class DuckDBWarehouse:
         )
         return f"read_json($files, format = 'newline_delimited', columns = {{{columns}}})"
 
-    def load_partition(self, table: TableSpec, partition: date, uris: Sequence[str]) -> None:
-        column = _ident(table.partition_field or "")
+    def _replace_partition(
+        self, table: TableSpec, partition: date, select: str | None, params: Mapping[str, Any]
+    ) -> None:
+        """In one transaction, empty the partition and insert `select`'s rows (none when
+        `select` is None); a row outside the partition fails it, as BigQuery's partition
+        decorator does."""
         table.partition_id(partition)  # refuses an unpartitioned table
+        if "_partition" in params:
+            raise ValueError("_partition is reserved")
+        name, column = _ident(table.name), _ident(table.partition_field or "")
         with self._transaction() as con:
-            con.execute(f"DELETE FROM {_ident(table.name)} WHERE {column} = $p", {"p": partition})
-            if uris:
+            con.execute(
+                f"DELETE FROM {name} WHERE {column} = $_partition", {"_partition": partition}
+            )
+            if select is not None:
                 con.execute(
-                    f"INSERT INTO {_ident(table.name)} BY NAME "
-                    f"SELECT * FROM {self._read_json(table)} "
-                    f"WHERE CASE WHEN {column} = $p THEN true "
-                    f"ELSE error('a staged row lies outside partition ' || $p::VARCHAR) END",
-                    {"files": list(uris), "p": partition},
+                    f"INSERT INTO {name} BY NAME SELECT * FROM ({select}) AS q "
+                    f"WHERE CASE WHEN q.{column} = $_partition THEN true "
+                    f"ELSE error('a row lies outside partition ' || $_partition::VARCHAR) END",
+                    {**params, "_partition": partition},
                 )
+
+    def load_partition(self, table: TableSpec, partition: date, uris: Sequence[str]) -> None:
+        select = f"SELECT * FROM {self._read_json(table)}" if uris else None
+        self._replace_partition(table, partition, select, {"files": list(uris)})
 
     def replace_table(self, table: TableSpec, uris: Sequence[str]) -> None:
         with self._transaction() as con:
@@ -333,24 +345,8 @@ class DuckDBWarehouse:
     def replace_partition_from_query(
         self, table: TableSpec, partition: date, sql: str, params: Mapping[str, Any]
     ) -> None:
-        table.partition_id(partition)
-        column = _ident(table.partition_field or "")
         select, names = to_duckdb(sql)
-        bound = _bind(names, params)
-        if "_partition" in bound:
-            raise ValueError("_partition is reserved")
-        bound["_partition"] = partition
-        with self._transaction() as con:
-            con.execute(
-                f"DELETE FROM {_ident(table.name)} WHERE {column} = $_partition",
-                {"_partition": partition},
-            )
-            con.execute(
-                f"INSERT INTO {_ident(table.name)} BY NAME SELECT * FROM ({select}) AS q "
-                f"WHERE CASE WHEN q.{column} = $_partition THEN true "
-                f"ELSE error('a row lies outside partition ' || $_partition::VARCHAR) END",
-                bound,
-            )
+        self._replace_partition(table, partition, select, _bind(names, params))
 
     def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         select, names = to_duckdb(sql)
