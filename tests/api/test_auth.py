@@ -493,6 +493,17 @@ def test_bad_access_tokens_get_401(client, campus, settings, kind):
     assert page.json()["items"] == []
 
 
+def test_an_access_token_stops_working_when_it_expires(client, campus, settings):
+    # Verified tokens are remembered; the memory must not outlive the token.
+    exp = int(time.time()) + 1
+    token = jwt.encode(_claims(campus.alice, exp=exp), settings.signing_key(), algorithm="HS256")
+    assert client.get("/v1/users/me", headers=bearer(token)).status_code == 200
+    time.sleep(max(0.0, exp - time.time()) + 0.05)
+    r = client.get("/v1/users/me", headers=bearer(token))
+    assert_problem(r, 401, "invalid-token")
+    assert "expired" in r.json()["detail"]
+
+
 def test_refresh_token_is_not_an_access_token(client, campus):
     pair = login_ok(client, campus.alice.email)
     r = client.get("/v1/users/me", headers=bearer(pair["refresh_token"]))
