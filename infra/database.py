@@ -8,7 +8,12 @@ In this order:
 3. Neither: an embedded PostgreSQL from PyPI (pgserver) with its data in `DATA_DIR/pg`.
 
 The pool is explicit: `DB_POOL_SIZE` connections kept open, `DB_MAX_OVERFLOW` more under
-bursts, recycled after `DB_POOL_RECYCLE` seconds, checked with a ping before use.
+bursts, recycled after `DB_POOL_RECYCLE` seconds. A connection that sat idle in the pool
+for more than `DB_POOL_PING_AFTER_SECONDS` is pinged before use and replaced if dead (one
+round trip); one back from a request a moment ago is not: under load that ping was a
+quarter of a one-statement read's round trips. If the server drops connections anyway
+(restart, failover), the requests using them fail once and SQLAlchemy then replaces every
+connection of the pool that is older than the failure.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -121,7 +127,9 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout,
         "pool_recycle": settings.db_pool_recycle,
-        "pool_pre_ping": settings.db_pool_pre_ping,
+        # Pinging every checkout is SQLAlchemy's pool_pre_ping; otherwise _install_pool_hooks
+        # pings only connections that were idle.
+        "pool_pre_ping": settings.db_pool_pre_ping and settings.db_pool_ping_after_seconds == 0,
     }
     if settings.cloud_sql_instance:
         engine = create_engine(
@@ -146,7 +154,47 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         cur.close()
         dbapi_conn.commit()
 
+    _install_pool_hooks(engine, settings)
     return engine
+
+
+def _install_pool_hooks(engine: Engine, settings: Settings) -> None:
+    ping_after = settings.db_pool_ping_after_seconds
+    ping_idle = settings.db_pool_pre_ping and ping_after > 0
+
+    @event.listens_for(engine, "handle_error")
+    def _socket_errors_are_disconnects(context):
+        # pg8000 wraps most socket failures as InterfaceError("network error"), which
+        # SQLAlchemy knows to mean a dead connection, but lets a reset that arrives on the
+        # first read of a reply escape as a bare OSError: that connection would go back to
+        # the pool and fail the next request too.
+        if isinstance(context.original_exception, OSError):
+            context.is_disconnect = True
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):
+        # Every checkout starts transactional, whatever a read scope left behind.
+        dbapi_conn.autocommit = False
+        idle_since = record.info.pop("idle_since", None)
+        if ping_idle and idle_since is not None and time.monotonic() - idle_since > ping_after:
+            try:
+                _ping(engine, dbapi_conn)
+            except Exception as error:
+                # The pool discards this connection and checks out another.
+                raise exc.DisconnectionError(f"pooled connection is dead: {error}") from error
+
+
+def _ping(engine: Engine, dbapi_conn) -> None:
+    # In autocommit, so the ping does not open a transaction (pg8000 would send BEGIN first).
+    dbapi_conn.autocommit = True
+    try:
+        engine.dialect.do_ping(dbapi_conn)
+    finally:
+        dbapi_conn.autocommit = False
 
 
 def get_engine() -> Engine:
@@ -184,6 +232,34 @@ def _run_after_commit(session: Session) -> None:
             callback()
         except Exception:
             log.exception("after-commit callback failed")
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A session for reads only, in autocommit: no BEGIN and no COMMIT around the reads.
+
+    At READ COMMITTED each statement sees its own snapshot inside a transaction too, so a
+    read loses nothing by running outside one; a one-statement read saves two of its three
+    round trips. Never write in it: each statement would commit on its own.
+    """
+    engine = get_engine()
+    with engine.connect() as connection:
+        dbapi_conn = connection.connection.dbapi_connection
+        dbapi_conn.autocommit = True
+        try:
+            with Session(bind=connection) as session:
+                session.info["read_only"] = True
+                yield session
+        finally:
+            # Also reset on every checkout; this keeps a connection that goes back to the
+            # pool from being handed on in autocommit in between.
+            dbapi_conn.autocommit = False
+
+
+@event.listens_for(Session, "before_flush")
+def _no_writes_in_read_scope(session: Session, _flush_context, _instances) -> None:
+    if session.info.get("read_only"):
+        raise RuntimeError("read_scope is for reads; use session_scope to write")
 
 
 @contextmanager

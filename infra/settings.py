@@ -54,7 +54,13 @@ class Settings(BaseSettings):
     db_pool_timeout: float = 10.0
     db_pool_recycle: int = 1800
     db_pool_pre_ping: bool = Field(
-        True, description="Test each connection on checkout (one round trip) to survive drops"
+        True, description="Test pooled connections before use (one round trip) to survive drops"
+    )
+    db_pool_ping_after_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="With DB_POOL_PRE_PING, test only connections idle in the pool for longer "
+        "than this; 0 tests every checkout",
     )
     db_statement_timeout_ms: int = 15_000
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response, status
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
-from api.core.db import in_session
+from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
 
@@ -20,7 +20,7 @@ async def list_comments(
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Response:
     """Comments oldest first, each with its replies under it."""
-    page = await in_session(service.list_comments, viewer, post_id, cursor, limit)
+    page = await in_read_session(service.list_comments, viewer, post_id, cursor, limit)
     return json_response(page)
 
 

@@ -63,8 +63,18 @@ async def in_session(work: Callable[..., T], *args: Any) -> T:
     return await run_in_threadpool(_call_in_session, work, *args)
 
 
+async def in_read_session(work: Callable[..., T], *args: Any) -> T:
+    """`in_session` for work that only reads: no transaction around it (`read_scope`)."""
+    return await run_in_threadpool(_call_in_read_session, work, *args)
+
+
 def _call_in_session(work: Callable[..., T], *args: Any) -> T:
     with database.session_scope() as session:
+        return work(session, *args)
+
+
+def _call_in_read_session(work: Callable[..., T], *args: Any) -> T:
+    with database.read_scope() as session:
         return work(session, *args)
 
 

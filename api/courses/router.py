@@ -4,7 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
-from api.core.db import in_session
+from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
 from api.courses import service
@@ -30,7 +30,7 @@ async def search_courses(
 ) -> Response:
     """The school's catalog for a semester, by course code; `q` narrows it down
     (case-insensitive, also inside words)."""
-    page = await in_session(service.search_catalog, school_id, semester, q, cursor, limit)
+    page = await in_read_session(service.search_catalog, school_id, semester, q, cursor, limit)
     return json_response(page)
 
 

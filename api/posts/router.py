@@ -4,7 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
-from api.core.db import in_session
+from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
 from api.posts import service
@@ -21,7 +21,7 @@ async def list_board_posts(
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Response:
     """The board's posts, newest first. Hidden posts are left out."""
-    return json_response(await in_session(service.list_board, viewer, board_id, cursor, limit))
+    return json_response(await in_read_session(service.list_board, viewer, board_id, cursor, limit))
 
 
 @router.post(
@@ -59,7 +59,7 @@ def hot_posts(
 
 @router.get("/v1/posts/{post_id}", response_model=PostOut)
 async def get_post(post_id: UUID, viewer: CurrentViewer) -> Response:
-    return json_response(await in_session(service.get_post, viewer, post_id))
+    return json_response(await in_read_session(service.get_post, viewer, post_id))
 
 
 @router.patch("/v1/posts/{post_id}", response_model=PostOut)

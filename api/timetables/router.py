@@ -4,7 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
-from api.core.db import in_session
+from api.core.db import in_read_session, in_session
 from api.core.schemas import json_response
 from api.courses.models import SEMESTER_PATTERN
 from api.timetables import service
@@ -31,7 +31,7 @@ def create_timetable(body: TimetableIn, viewer: ActiveViewer, session: DbSession
 @router.get("/v1/timetables/{timetable_id}", response_model=TimetableOut)
 async def get_timetable(timetable_id: UUID, viewer: CurrentViewer) -> Response:
     """Yours, or a friend's primary timetable when it is public; otherwise 404."""
-    return json_response(await in_session(service.get_timetable, viewer, timetable_id))
+    return json_response(await in_read_session(service.get_timetable, viewer, timetable_id))
 
 
 @router.patch("/v1/timetables/{timetable_id}", response_model=TimetableOut)
@@ -69,4 +69,4 @@ async def friends_timetable(
     semester: Annotated[str, Query(pattern=SEMESTER_PATTERN)],
 ) -> Response:
     """A friend's primary timetable for the semester, when they made it public."""
-    return json_response(await in_session(service.get_primary, viewer, user_id, semester))
+    return json_response(await in_read_session(service.get_primary, viewer, user_id, semester))

@@ -11,6 +11,8 @@ import atexit
 import os
 import shutil
 import tempfile
+import time
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,6 +20,8 @@ import pg8000.dbapi
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from infra import database
 from infra.settings import Settings
@@ -274,3 +278,111 @@ def test_embedded_server_when_nothing_is_configured(fresh_globals, data_dir):
             engine.dispose()
         if database._embedded is not None:
             database._embedded.cleanup()
+
+
+# --- the pool's ping and the read scope --------------------------------------------
+
+
+@pytest.fixture
+def one_connection_engine(monkeypatch, database_url):
+    """The process's engine replaced by one with a single pooled connection."""
+
+    def use(**values):
+        engine = database.create_db_engine(
+            settings(database_url=database_url, db_pool_size=1, db_max_overflow=0, **values)
+        )
+        monkeypatch.setattr(database, "_engine", engine)
+        monkeypatch.setattr(database, "_sessionmaker", sessionmaker(engine))
+        engines.append(engine)
+        return engine
+
+    engines: list = []
+    yield use
+    for engine in engines:
+        engine.dispose()
+
+
+def _backend_pid(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+def _terminate(database_url, pid: int) -> None:
+    killer = create_engine(database_url)
+    try:
+        with killer.begin() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+    finally:
+        killer.dispose()
+
+
+def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    one_connection_engine, database_url
+):
+    engine = one_connection_engine(db_pool_ping_after_seconds=0.05)
+    first = _backend_pid(engine)
+    _terminate(database_url, first)
+    time.sleep(0.1)
+    assert _backend_pid(engine) not in (first, None)  # no error reached the caller
+
+
+def test_a_connection_back_a_moment_ago_is_not_pinged_and_recovers_after_one_failure(
+    one_connection_engine, database_url
+):
+    # The trade-off DB_POOL_PING_AFTER_SECONDS makes: no ping under load, so a connection
+    # killed between two requests fails the next one; the pool then replaces it.
+    engine = one_connection_engine(db_pool_ping_after_seconds=60)
+    first = _backend_pid(engine)
+    _terminate(database_url, first)
+    # pg8000 reports the dead socket as InterfaceError, or as the bare ConnectionResetError
+    # when the reset arrives while it reads.
+    with pytest.raises((DBAPIError, ConnectionError)):
+        _backend_pid(engine)
+    assert _backend_pid(engine) not in (first, None)
+
+
+def _transaction_started_at(session: Session) -> datetime:
+    return session.execute(text("SELECT now()")).scalar()
+
+
+def test_read_scope_reads_outside_a_transaction_and_leaves_none_behind(one_connection_engine):
+    one_connection_engine()
+    with database.read_scope() as session:
+        first = _transaction_started_at(session)
+        time.sleep(0.01)
+        assert _transaction_started_at(session) > first  # each statement on its own
+    # The same (only) connection is transactional again for the next unit of work.
+    with database.session_scope() as session:
+        first = _transaction_started_at(session)
+        time.sleep(0.01)
+        assert _transaction_started_at(session) == first
+        session.execute(text("CREATE TEMP TABLE probe (n int)"))
+        session.execute(text("INSERT INTO probe VALUES (1)"))
+        session.rollback()
+        missing = session.execute(text("SELECT to_regclass('pg_temp.probe')")).scalar()
+        assert missing is None  # the rollback undid it: it was one transaction
+
+
+class _ProbeBase(DeclarativeBase):
+    pass
+
+
+class _Probe(_ProbeBase):
+    __tablename__ = "read_scope_probe"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def test_read_scope_refuses_orm_writes(one_connection_engine):
+    engine = one_connection_engine()
+    _ProbeBase.metadata.create_all(engine)
+    try:
+        with (
+            pytest.raises(RuntimeError, match="read_scope is for reads"),
+            database.read_scope() as session,
+        ):
+            session.add(_Probe(id=1))
+            session.flush()
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM read_scope_probe")).scalar() == 0
+    finally:
+        _ProbeBase.metadata.drop_all(engine)
