@@ -18,6 +18,14 @@ from api.core.errors import InvalidInput
 
 # Must split words exactly as the SQL functions do ([[:space:][:punct:]] in the C locale).
 _WORD_SPLIT = re.compile(f"[\\s{re.escape(string.punctuation)}]+")
+# index_is_exact: separators both Python and PostgreSQL split on (ASCII spaces and
+# punctuation), and characters both lower-case alike and never split on (ASCII letters and
+# digits once lower-cased, Hangul, CJK ideographs).
+_ASCII_SEPARATORS = f"[\\t\\n\\v\\f\\r {re.escape(string.punctuation)}]"
+_PLAIN_CHARACTER = "[0-9a-z\\u1100-\\u11ff\\u3131-\\u318e\\uac00-\\ud7a3\\u4e00-\\u9fff]"
+_TWO_CHARACTER_WORDS = re.compile(
+    f"{_ASCII_SEPARATORS}*(?:{_PLAIN_CHARACTER}{{2}}(?:{_ASCII_SEPARATORS}+|$))+"
+)
 
 
 def check_query(query: str) -> None:
@@ -28,18 +36,32 @@ def check_query(query: str) -> None:
         raise InvalidInput("Search for at least one word of two or more characters.", field="q")
 
 
+def index_is_exact(query: str) -> bool:
+    """Whether the bigram index alone answers `query`, with no substring check.
+
+    It does when every word has two characters: the index holds the two-character pieces
+    of each word of the lower-cased text, so a text it finds holds the word. The check
+    could remove nothing, and on a common word it was half the statement (3,000 candidate
+    courses: 5 ms of SQL, 2.5 ms without it). Only for characters Python and PostgreSQL
+    lower-case and split alike; any other query keeps the check.
+    """
+    return _TWO_CHARACTER_WORDS.fullmatch(query.lower()) is not None
+
+
 def matches(search_terms: Any, haystack: Any, query: str) -> list[Any]:
     """WHERE clauses: every word of `query` occurs in `haystack` (lower-cased text)."""
     check_query(query)
-    return match_clauses(search_terms, haystack, query)
+    return match_clauses(search_terms, haystack, query, substring_check=not index_is_exact(query))
 
 
-def match_clauses(search_terms: Any, haystack: Any, query: Any) -> list[Any]:
+def match_clauses(
+    search_terms: Any, haystack: Any, query: Any, *, substring_check: bool = True
+) -> list[Any]:
     """The clauses of `matches` for a query given as text or as a bound parameter (a
     statement built once per process, run with many queries; the caller runs
-    `check_query` on each)."""
-    word = func.unnest(func.quad_search_words(query)).column_valued("w")
-    return [
-        search_terms.contains(func.quad_search_query_terms(query)),
-        ~select(1).where(func.strpos(haystack, word) == 0).exists(),
-    ]
+    `check_query` on each, and may leave the substring check out where `index_is_exact`)."""
+    clauses = [search_terms.contains(func.quad_search_query_terms(query))]
+    if substring_check:
+        word = func.unnest(func.quad_search_words(query)).column_valued("w")
+        clauses.append(~select(1).where(func.strpos(haystack, word) == 0).exists())
+    return clauses

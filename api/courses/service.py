@@ -116,10 +116,12 @@ def courses_from_json(bodies: Iterable[str]) -> list[CourseOut]:
 
 
 @cache  # statements are immutable; building one costs more than running it
-def _catalog_page(with_query: bool, after_cursor: bool) -> Select[Any]:
+def _catalog_page(
+    with_query: bool, after_cursor: bool, substring_check: bool = True
+) -> Select[Any]:
     """A page of the catalog by (code, id), every value a parameter: school_id,
     semester, limit (the page size + 1), with_query: q, after_cursor: after_code and
-    after_id."""
+    after_id. `substring_check`: see search.index_is_exact."""
     in_catalog = [
         Course.school_id == bindparam("school_id"),
         Course.semester == bindparam("semester"),
@@ -128,7 +130,7 @@ def _catalog_page(with_query: bool, after_cursor: bool) -> Select[Any]:
         key = tuple_(Course.code, Course.id)
         in_catalog.append(key > tuple_(bindparam("after_code"), bindparam("after_id")))
     if with_query:
-        return _search_page(in_catalog)
+        return _search_page(in_catalog, substring_check)
     return (
         select(cast(course_json(Course), Text).label("body"), Course.code, Course.id)
         .where(*in_catalog)
@@ -137,7 +139,7 @@ def _catalog_page(with_query: bool, after_cursor: bool) -> Select[Any]:
     )
 
 
-def _search_page(in_catalog: list[ColumnElement[bool]]) -> Select[Any]:
+def _search_page(in_catalog: list[ColumnElement[bool]], substring_check: bool) -> Select[Any]:
     """The page of matches: all of them first (a MATERIALIZED CTE, so the search index
     finds them), then their order. Asked for the first 21 by code, PostgreSQL would walk
     the (school, semester, code) index testing every course until 21 match: most of the
@@ -148,7 +150,7 @@ def _search_page(in_catalog: list[ColumnElement[bool]]) -> Select[Any]:
     did not change the p99 under load beyond the run-to-run noise."""
     matches = (
         select(Course.id, Course.code)
-        .where(*in_catalog, *_matches_query(Course))
+        .where(*in_catalog, *_matches_query(Course, substring_check))
         .cte("matches")
         .prefix_with("MATERIALIZED")
     )
@@ -166,11 +168,12 @@ def _search_page(in_catalog: list[ColumnElement[bool]]) -> Select[Any]:
     )
 
 
-def _matches_query(c: Any) -> list[ColumnElement[bool]]:
+def _matches_query(c: Any, substring_check: bool) -> list[ColumnElement[bool]]:
     """The search's clauses with the query as the parameter `q` (search.check_query
     validates it first). `c`: Course or a subquery's columns."""
     haystack = func.lower(c.code + literal(" ") + c.name + literal(" ") + c.professor_name)
-    return search.match_clauses(c.search_terms, haystack, bindparam("q", type_=Text))
+    q = bindparam("q", type_=Text)
+    return search.match_clauses(c.search_terms, haystack, q, substring_check=substring_check)
 
 
 def search_catalog(
@@ -185,13 +188,16 @@ def search_catalog(
     name or professor contains every word (case-insensitive). One statement a page, with
     the keyset cursors of api.core.pagination."""
     params: dict[str, Any] = {"school_id": school_id, "semester": semester, "limit": limit + 1}
+    substring_check = True
     if query:
         search.check_query(query)
         params["q"] = query
+        substring_check = not search.index_is_exact(query)
     after = decode_cursor(cursor, str)
     if after is not None:
         params |= {"after_code": after[0], "after_id": after[1]}
-    rows = session.execute(_catalog_page(bool(query), after is not None), params).all()
+    statement = _catalog_page(bool(query), after is not None, substring_check)
+    rows = session.execute(statement, params).all()
     next_cursor = (
         encode_cursor(rows[limit - 1].code, rows[limit - 1].id) if len(rows) > limit else None
     )

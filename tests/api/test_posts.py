@@ -1,5 +1,9 @@
+import random
+
+import pytest
 from sqlalchemy import func, select
 
+from api.core.search import index_is_exact
 from api.posts.models import Post
 from tests.api.helpers import all_pages, create_comment, create_post
 
@@ -159,6 +163,60 @@ def test_search_does_not_match_across_words(client, campus):
         f"/v1/schools/{campus.school}/posts/search", params={"q": "bc"}, headers=campus.bob.headers
     )
     assert r.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "exact"),
+    [
+        ("이해", True),
+        ("ab", True),
+        ("AB", True),
+        ("이해 실습", True),
+        (" ab-cd. ", True),
+        ("a1", True),
+        ("abc", False),  # three characters: all its pairs can sit in a text without it
+        ("이해 a", False),  # a one-character word is only checked by the substring test
+        ("이해하다", False),
+        ("İs", False),  # Python and PostgreSQL lower-case it differently
+        ("ßa", False),
+        ("이해\u00a0실습", False),  # a space only one of them may split on
+        ("이해\u3000실습", False),
+        ("é1", False),
+    ],
+)
+def test_which_queries_the_index_answers_alone(query, exact):
+    assert index_is_exact(query) is exact
+
+
+def test_search_finds_exactly_the_posts_holding_every_word(client, campus):
+    # Short texts over a small alphabet make every near miss happen: the letters of a word
+    # split by a space or punctuation, in another order, across title and body, in
+    # another case. The index alone answers two-character words; longer ones also take
+    # the substring check: both must agree with a plain substring test.
+    rng = random.Random(7)
+    alphabet = "aAbB이해 -."
+
+    def text(size):
+        return "".join(rng.choice(alphabet) for _ in range(size)).strip(" -.") or "a"
+
+    posts = []
+    for _ in range(40):
+        title, body = text(rng.randint(1, 6)), text(rng.randint(1, 8))
+        post = create_post(client, campus.alice, campus.board, title=title, body=body)
+        posts.append((post["id"], f"{title} {body}".lower()))
+    letters = "ab이해"
+    queries = [x + y for x in letters for y in letters]
+    queries += [q + z for q in queries[:8] for z in letters] + ["ab 이해", "ba-해이", "Ab BA"]
+    for q in queries:
+        r = client.get(
+            f"/v1/schools/{campus.school}/posts/search",
+            params={"q": q, "limit": 50},
+            headers=campus.bob.headers,
+        )
+        assert r.status_code == 200, r.text
+        words = [w for w in q.lower().replace("-", " ").split() if w]
+        expected = {pid for pid, haystack in posts if all(w in haystack for w in words)}
+        assert {p["id"] for p in r.json()["items"]} == expected, q
 
 
 def test_hot_lists_posts_with_ten_likes(client, campus, world):
