@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -42,9 +43,25 @@ Errors are `application/problem+json` (RFC 9457) with a stable `type`. Lists tak
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    _freeze_startup_objects()
     yield
     # SIGTERM (Cloud Run scale-in, deploys): uvicorn drains requests, then we close the pool.
     database.dispose_engine()
+
+
+_startup_objects_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Move what import and start-up built (modules, routes, schemas: ~140,000 objects,
+    alive as long as the process) out of the cyclic garbage collector's way, once per
+    process. Left in, every full collection walked them all: a 70-90 ms pause of the
+    whole worker every few seconds under load, most of the catalog search's p99."""
+    global _startup_objects_frozen
+    if not _startup_objects_frozen:
+        _startup_objects_frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def create_app() -> FastAPI:
