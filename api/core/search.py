@@ -12,7 +12,7 @@ import re
 import string
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Text, all_, cast, func, literal, select
 
 from api.core.errors import InvalidInput
 
@@ -62,6 +62,11 @@ def match_clauses(
     `check_query` on each, and may leave the substring check out where `index_is_exact`)."""
     clauses = [search_terms.contains(func.quad_search_query_terms(query))]
     if substring_check:
+        # haystack LIKE ALL ('%word%', ...): one array built once per statement, not a
+        # subquery run for every candidate. Words never hold %, _ or \: they are
+        # punctuation, which quad_search_words splits on.
         word = func.unnest(func.quad_search_words(query)).column_valued("w")
-        clauses.append(~select(1).where(func.strpos(haystack, word) == 0).exists())
+        patterns = select(func.array_agg(literal("%") + word + literal("%"))).scalar_subquery()
+        # The cast makes ALL take the array, not the rows of a subquery.
+        clauses.append(haystack.like(all_(cast(patterns, ARRAY(Text)))))
     return clauses

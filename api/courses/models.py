@@ -63,6 +63,13 @@ class Course(Base):
         Computed("quad_search_terms(code || ' ' || name || ' ' || professor_name)", persisted=True),
         deferred=True,  # only SQL reads it; parsing the array in Python is expensive
     )
+    # What a search checks each candidate for the query's words (stored: computing it per
+    # candidate was most of a search for a common word; migration 0007).
+    search_text: Mapped[str] = mapped_column(
+        Text,
+        Computed("lower(code || ' ' || name || ' ' || professor_name)", persisted=True),
+        deferred=True,
+    )
 
 
 class CourseSlot(Base):

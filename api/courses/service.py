@@ -22,7 +22,6 @@ from sqlalchemy import (
     cast,
     delete,
     func,
-    literal,
     literal_column,
     select,
     tuple_,
@@ -171,9 +170,8 @@ def _search_page(in_catalog: list[ColumnElement[bool]], substring_check: bool) -
 def _matches_query(c: Any, substring_check: bool) -> list[ColumnElement[bool]]:
     """The search's clauses with the query as the parameter `q` (search.check_query
     validates it first). `c`: Course or a subquery's columns."""
-    haystack = func.lower(c.code + literal(" ") + c.name + literal(" ") + c.professor_name)
     q = bindparam("q", type_=Text)
-    return search.match_clauses(c.search_terms, haystack, q, substring_check=substring_check)
+    return search.match_clauses(c.search_terms, c.search_text, q, substring_check=substring_check)
 
 
 def search_catalog(

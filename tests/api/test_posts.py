@@ -1,4 +1,5 @@
 import random
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -194,7 +195,7 @@ def test_search_finds_exactly_the_posts_holding_every_word(client, campus):
     # another case. The index alone answers two-character words; longer ones also take
     # the substring check: both must agree with a plain substring test.
     rng = random.Random(7)
-    alphabet = "aAbB이해 -."
+    alphabet = "aAbB이해 -.%_"  # % and _ are LIKE's wildcards: plain separators here
 
     def text(size):
         return "".join(rng.choice(alphabet) for _ in range(size)).strip(" -.") or "a"
@@ -206,7 +207,8 @@ def test_search_finds_exactly_the_posts_holding_every_word(client, campus):
         posts.append((post["id"], f"{title} {body}".lower()))
     letters = "ab이해"
     queries = [x + y for x in letters for y in letters]
-    queries += [q + z for q in queries[:8] for z in letters] + ["ab 이해", "ba-해이", "Ab BA"]
+    queries += [q + z for q in queries[:8] for z in letters]
+    queries += ["ab 이해", "ba-해이", "Ab BA", "ab_ba", "a%ba", "%ab_", "ab%이해"]
     for q in queries:
         r = client.get(
             f"/v1/schools/{campus.school}/posts/search",
@@ -214,7 +216,7 @@ def test_search_finds_exactly_the_posts_holding_every_word(client, campus):
             headers=campus.bob.headers,
         )
         assert r.status_code == 200, r.text
-        words = [w for w in q.lower().replace("-", " ").split() if w]
+        words = [w for w in re.split(r"[ .%_-]+", q.lower()) if w]
         expected = {pid for pid, haystack in posts if all(w in haystack for w in words)}
         assert {p["id"] for p in r.json()["items"]} == expected, q
 
