@@ -78,18 +78,20 @@ def create_app() -> FastAPI:
         ConcurrencyLimitMiddleware, limit=settings.db_pool_size + settings.db_max_overflow
     )
     app.add_middleware(RequestContextMiddleware)
+    # The most requested first: a request is matched against the routes in order (no two
+    # routes of different routers match the same path, so order changes nothing else).
     for router in (
+        posts_router,
+        comments_router,
+        timetables_router,
+        courses_router,
+        reactions_router,
+        boards_router,
         auth_router,
         users_router,
         schools_router,
-        boards_router,
-        posts_router,
-        comments_router,
-        reactions_router,
         reports_router,
         social_router,
-        courses_router,
-        timetables_router,
         notifications_router,
         uploads_router,
     ):
