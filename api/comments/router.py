@@ -2,10 +2,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession, as_active_viewer
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
-from api.core.db import in_read_session
+from api.core.db import in_read_session, in_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
 
@@ -27,10 +27,12 @@ async def list_comments(
 @router.post(
     "/v1/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut
 )
-def create_comment(
-    post_id: UUID, body: CommentIn, viewer: ActiveViewer, session: DbSession
-) -> CommentOut:
-    return service.create_comment(session, viewer, post_id, body)
+async def create_comment(post_id: UUID, body: CommentIn, viewer: CurrentViewer) -> Response:
+    comment = await in_session(_create_comment, viewer, post_id, body)
+    return json_response(comment, status_code=status.HTTP_201_CREATED)
+
+
+_create_comment = as_active_viewer(service.create_comment)
 
 
 @router.patch("/v1/comments/{comment_id}", response_model=CommentOut)

@@ -23,8 +23,8 @@ class OutputModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def json_response(body: BaseModel) -> Response:
+def json_response(body: BaseModel, status_code: int = 200) -> Response:
     """The model serialised by pydantic in one pass. Returned as a Response, FastAPI does
     not validate and serialise it a second time (the route's `response_model` still
     documents it): on a 20-item page that second pass is a good part of the request."""
-    return Response(body.model_dump_json(), media_type="application/json")
+    return Response(body.model_dump_json(), status_code=status_code, media_type="application/json")

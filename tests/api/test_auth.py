@@ -493,6 +493,26 @@ def test_bad_access_tokens_get_401(client, campus, settings, kind):
     assert page.json()["items"] == []
 
 
+def test_a_deleted_accounts_token_cannot_write(client, campus):
+    # The access token itself is still valid for minutes; every write checks the account.
+    post = client.post(
+        f"/v1/boards/{campus.board}/posts",
+        json={"title": "t", "body": "b"},
+        headers=campus.bob.headers,
+    ).json()
+    assert client.delete("/v1/users/me", headers=campus.alice.headers).status_code == 204
+    writes = [
+        ("PUT", f"/v1/posts/{post['id']}/like", None),
+        ("PUT", f"/v1/posts/{post['id']}/scrap", None),
+        ("POST", f"/v1/posts/{post['id']}/comments", {"body": "from beyond"}),
+    ]
+    for method, path, body in writes:
+        r = client.request(method, path, json=body, headers=campus.alice.headers)
+        assert_problem(r, 401, "invalid-token")
+    r = client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).json()
+    assert (r["like_count"], r["comment_count"]) == (0, 0)
+
+
 def test_an_access_token_stops_working_when_it_expires(client, campus, settings):
     # Verified tokens are remembered; the memory must not outlive the token.
     exp = int(time.time()) + 1
