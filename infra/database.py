@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -235,25 +235,32 @@ def _run_after_commit(session: Session) -> None:
 
 
 @contextmanager
+def autocommit_connection() -> Iterator[Connection]:
+    """A pooled connection outside any transaction: each statement commits on its own,
+    with no BEGIN and no COMMIT round trip around it. For reads, and for a write that is one
+    statement with nothing to be atomic with."""
+    with get_engine().connect() as connection:
+        dbapi_conn = connection.connection.dbapi_connection
+        dbapi_conn.autocommit = True
+        try:
+            yield connection
+        finally:
+            # Also reset on every checkout; this keeps a connection that goes back to the
+            # pool from being handed on in autocommit in between.
+            dbapi_conn.autocommit = False
+
+
+@contextmanager
 def read_scope() -> Iterator[Session]:
-    """A session for reads only, in autocommit: no BEGIN and no COMMIT around the reads.
+    """A session for reads only, in autocommit (`autocommit_connection`).
 
     At READ COMMITTED each statement sees its own snapshot inside a transaction too, so a
     read loses nothing by running outside one; a one-statement read saves two of its three
     round trips. Never write in it: each statement would commit on its own.
     """
-    engine = get_engine()
-    with engine.connect() as connection:
-        dbapi_conn = connection.connection.dbapi_connection
-        dbapi_conn.autocommit = True
-        try:
-            with Session(bind=connection) as session:
-                session.info["read_only"] = True
-                yield session
-        finally:
-            # Also reset on every checkout; this keeps a connection that goes back to the
-            # pool from being handed on in autocommit in between.
-            dbapi_conn.autocommit = False
+    with autocommit_connection() as connection, Session(bind=connection) as session:
+        session.info["read_only"] = True
+        yield session
 
 
 @event.listens_for(Session, "before_flush")

@@ -85,15 +85,17 @@ def to_cloudevent(event: OutboxEvent) -> bytes:
 def publish_committed(events: Sequence[OutboxEvent]) -> int:
     """Publish events right after the commit that wrote them; returns how many went out.
 
-    The rows are still in memory, so they are published from there and then marked in one
-    transaction, without reading or locking them again (that cost a whole transaction per
-    write). A sweep running at that very moment may publish one of them as well: delivery
+    The rows are still in memory, so they are published from there and then marked,
+    without reading or locking them again (that cost a whole transaction per write). Each
+    marking statement stands alone (a row marked or not is right either way: an unmarked
+    one is published again by the sweep), so they run in autocommit, without BEGIN and
+    COMMIT. A sweep running at that very moment may publish one of them as well: delivery
     is at least once anyway, and consumers drop duplicates by event id.
     """
     if not events:
         return 0
     outcomes = _publish(events)
-    with database.get_engine().begin() as conn:
+    with database.autocommit_connection() as conn:
         return _mark(conn, events, outcomes)
 
 
