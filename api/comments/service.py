@@ -31,7 +31,12 @@ from api.users.models import User
 
 
 def _is_writer(post: Any, author_id: UUID, anonymous: bool) -> bool:
-    return author_id == post.author_id and anonymous == post.anonymous
+    return posts_service.is_post_writer(
+        post_author_id=post.author_id,
+        post_anonymous=post.anonymous,
+        author_id=author_id,
+        anonymous=anonymous,
+    )
 
 
 def _out(row: Any, post: Any, viewer: Viewer) -> CommentOut:
@@ -201,7 +206,7 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
             "anonymous": data.anonymous,
         },
     )
-    # Built from what was just written (the viewer's account is active: ActiveViewer).
+    # Built from what was just written (the router checked the account is active).
     return CommentOut(
         id=comment_id,
         post_id=post_id,

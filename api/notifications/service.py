@@ -20,7 +20,7 @@ from api.core.pagination import Page, decode_key, encode_key
 from api.notifications.models import Notification
 from api.notifications.schemas import NotificationOut, ReadAllOut
 from api.posts.models import Post, PostAnonymousAuthor
-from api.posts.service import author_view
+from api.posts.service import author_view, is_post_writer
 from api.users.models import User
 
 SNIPPET = 80
@@ -83,7 +83,12 @@ def notify_comment(session: Session, event_id: UUID, comment_id: UUID) -> int:
         deleted_at=row.author_deleted_at,
         anonymous=row.anonymous,
         number=row.number if row.anonymous else None,
-        is_writer=row.author_id == row.post_author and row.anonymous == row.post_anon,
+        is_writer=is_post_writer(
+            post_author_id=row.post_author,
+            post_anonymous=row.post_anon,
+            author_id=row.author_id,
+            anonymous=row.anonymous,
+        ),
     ).label
     body: str = row.body
     snippet = body if len(body) <= SNIPPET else body[: SNIPPET - 1] + "…"

@@ -31,6 +31,15 @@ from api.users.models import User
 EXCERPT_CHARS = 200
 
 
+def is_post_writer(
+    *, post_author_id: UUID, post_anonymous: bool, author_id: UUID, anonymous: bool
+) -> bool:
+    """Whether content on a post is its writer's, as others may know it: the post's author,
+    anonymous exactly when the post is (an anonymous post's author commenting under their
+    name, or the reverse, is not shown as the writer)."""
+    return author_id == post_author_id and anonymous == post_anonymous
+
+
 def author_view(
     *,
     author_id: UUID,
