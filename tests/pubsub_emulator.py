@@ -62,3 +62,40 @@ def pubsub_emulator() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def ordered_subscription(topic_path: str, project: str, name: str) -> str:
+    """Create the topic and an ordered subscription `name` to it; returns its path."""
+    from google.cloud import pubsub_v1
+
+    topic = pubsub_v1.PublisherClient().create_topic(name=topic_path).name
+    subscriber = pubsub_v1.SubscriberClient()
+    return subscriber.create_subscription(
+        request={
+            "name": subscriber.subscription_path(project, name),
+            "topic": topic,
+            "enable_message_ordering": True,
+        }
+    ).name
+
+
+def pull(subscription: str, count: int) -> list:
+    """The next `count` messages, acknowledged as they come (an ordered subscription
+    hands out a key's next message once the previous one is acknowledged)."""
+    from google.cloud import pubsub_v1
+
+    subscriber = pubsub_v1.SubscriberClient()
+    received = []
+    while len(received) < count:
+        response = subscriber.pull(
+            request={"subscription": subscription, "max_messages": 10}, timeout=10
+        )
+        received += [m.message for m in response.received_messages]
+        if response.received_messages:
+            subscriber.acknowledge(
+                request={
+                    "subscription": subscription,
+                    "ack_ids": [m.ack_id for m in response.received_messages],
+                }
+            )
+    return received

@@ -16,7 +16,7 @@ from api.events.types import EventType
 from infra import events as bus_module
 from infra.database import session_scope
 from tests.api.helpers import create_comment, create_post
-from tests.pubsub_emulator import emulator_script, pubsub_emulator
+from tests.pubsub_emulator import emulator_script, ordered_subscription, pubsub_emulator, pull
 
 
 class RecordingBus:
@@ -134,37 +134,11 @@ def pubsub(database_url, monkeypatch):
 
 
 def _subscribe(bus: bus_module.PubSubBus, topic: str) -> str:
-    from google.cloud import pubsub_v1
-
-    topic_path = pubsub_v1.PublisherClient().create_topic(name=bus.topic_path(topic)).name
-    subscriber = pubsub_v1.SubscriberClient()
-    return subscriber.create_subscription(
-        request={
-            "name": subscriber.subscription_path("quad-outbox-test", f"{topic}-test"),
-            "topic": topic_path,
-            "enable_message_ordering": True,
-        }
-    ).name
+    return ordered_subscription(bus.topic_path(topic), "quad-outbox-test", f"{topic}-test")
 
 
 def _pull_data(subscription: str, count: int) -> list[dict]:
-    from google.cloud import pubsub_v1
-
-    subscriber = pubsub_v1.SubscriberClient()
-    received: list[dict] = []
-    while len(received) < count:
-        response = subscriber.pull(
-            request={"subscription": subscription, "max_messages": 10}, timeout=10
-        )
-        received += [json.loads(m.message.data)["data"] for m in response.received_messages]
-        if response.received_messages:
-            subscriber.acknowledge(
-                request={
-                    "subscription": subscription,
-                    "ack_ids": [m.ack_id for m in response.received_messages],
-                }
-            )
-    return received
+    return [json.loads(m.data)["data"] for m in pull(subscription, count)]
 
 
 def test_a_batch_to_pubsub_marks_what_went_out_and_holds_back_a_failed_key(pubsub):

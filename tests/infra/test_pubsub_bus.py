@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.pubsub_emulator import emulator_script, pubsub_emulator
+from tests.pubsub_emulator import emulator_script, ordered_subscription, pubsub_emulator, pull
 
 pytestmark = pytest.mark.skipif(
     emulator_script() is None, reason="the gcloud SDK's Pub/Sub emulator is not installed"
@@ -28,40 +28,7 @@ def emulator():
 
 
 def _ordered_subscription(bus, topic: str) -> str:
-    from google.cloud import pubsub_v1
-
-    publisher = pubsub_v1.PublisherClient()
-    subscriber = pubsub_v1.SubscriberClient()
-    topic_path = publisher.create_topic(name=bus.topic_path(topic)).name
-    return subscriber.create_subscription(
-        request={
-            "name": subscriber.subscription_path(PROJECT, f"quad-{topic}-test"),
-            "topic": topic_path,
-            "enable_message_ordering": True,
-        }
-    ).name
-
-
-def _pull(subscription: str, count: int) -> list:
-    """The next `count` messages, acknowledged as they come (an ordered subscription
-    hands out a key's next message once the previous one is acknowledged)."""
-    from google.cloud import pubsub_v1
-
-    subscriber = pubsub_v1.SubscriberClient()
-    received = []
-    while len(received) < count:
-        response = subscriber.pull(
-            request={"subscription": subscription, "max_messages": 10}, timeout=10
-        )
-        received += [m.message for m in response.received_messages]
-        if response.received_messages:
-            subscriber.acknowledge(
-                request={
-                    "subscription": subscription,
-                    "ack_ids": [m.ack_id for m in response.received_messages],
-                }
-            )
-    return received
+    return ordered_subscription(bus.topic_path(topic), PROJECT, f"quad-{topic}-test")
 
 
 def test_published_messages_arrive_in_order_with_their_attributes(emulator):
@@ -72,7 +39,7 @@ def test_published_messages_arrive_in_order_with_their_attributes(emulator):
     for i in range(5):
         bus.publish("comments", f"event {i}".encode(), "posts/1", {"ce-type": "t", "n": str(i)})
 
-    received = _pull(sub, 5)
+    received = pull(sub, 5)
     assert [m.data for m in received] == [f"event {i}".encode() for i in range(5)]
     assert all(m.ordering_key == "posts/1" for m in received)
     assert received[0].attributes["ce-type"] == "t"
@@ -102,7 +69,7 @@ def test_a_batch_keeps_order_and_a_failure_holds_back_the_rest_of_its_key(emulat
     # The failed key was resumed: its next message goes out, and, the subscription being
     # ordered, would come after a2 and a3 had they been sent.
     assert bus.publish_batch([Message("batch", b"a4", "posts/a")]) == [None]
-    received = _pull(sub, 4)
+    received = pull(sub, 4)
     by_key: dict[str, list[bytes]] = {}
     for m in received:
         by_key.setdefault(m.ordering_key, []).append(m.data)
