@@ -99,6 +99,19 @@ def _clean_database(request) -> Iterator[None]:
 
 
 @pytest.fixture
+def fresh_adapters(database_url) -> Iterator[None]:
+    """The event bus and object storage the settings give (in-process bus, local folder),
+    made anew for the test and dropped after it."""
+    from infra import events, storage
+
+    events.set_bus(None)
+    storage.set_storage(None)
+    yield
+    events.set_bus(None)
+    storage.set_storage(None)
+
+
+@pytest.fixture
 def settings(database_url):
     from infra.settings import get_settings
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from typing import Any
 
 import httpx
@@ -51,3 +54,17 @@ def burst(base: str, requests: list[tuple[str, str, Any, Any]]) -> list[httpx.Re
             )
 
     return asyncio.run(run())
+
+
+def quad(*args: str) -> subprocess.CompletedProcess:
+    """The operators' CLI (`python -m api.cli ...`), run as a separate process."""
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, "LOG_LEVEL": "WARNING"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -1,27 +1,14 @@
 """Operator commands, run as a user would (in a subprocess, against the test database)."""
 
-import os
 import signal
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import func, select
 
 from api.posts.models import Post
 from api.schools.models import Department, School
-from tests.conftest import ROOT, running_server
-
-
-def quad(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "WARNING"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.api.helpers import quad
+from tests.conftest import running_server
 
 
 def test_operators_add_schools_and_departments_idempotently(database_url, db):

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -17,8 +14,7 @@ from sqlalchemy import func, select
 
 from api.courses.importer import CatalogError, import_catalog, parse_catalog
 from api.courses.models import Course, CourseSlot, Professor, Review
-from tests.api.helpers import all_pages, burst
-from tests.conftest import ROOT
+from tests.api.helpers import all_pages, burst, quad
 
 DATA = Path(__file__).parent / "data"
 GOOD_CSV = DATA / "catalog_2026-2.csv"
@@ -40,17 +36,6 @@ def load(school_id: UUID, semester: str, csv_text: str):
 
 def load_rows(school_id: UUID, semester: str, *rows: str):
     return load(school_id, semester, HEADER + "\n".join(rows) + "\n")
-
-
-def quad(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "WARNING"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def counts() -> dict[str, int]:

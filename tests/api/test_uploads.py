@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 
 from api.uploads.models import Attachment
-from infra import events as bus_module
 from infra import storage as storage_module
 from tests.api.helpers import burst, create_post
 from tests.functions.images import exif_gps, jpeg_with_gps, opened, png
@@ -21,14 +20,7 @@ from tests.functions.images import exif_gps, jpeg_with_gps, opened, png
 MIB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def _fresh_adapters(database_url):
-    """The bus and storage the settings give (in-process bus, local folder)."""
-    bus_module.set_bus(None)
-    storage_module.set_storage(None)
-    yield
-    bus_module.set_bus(None)
-    storage_module.set_storage(None)
+pytestmark = pytest.mark.usefixtures("fresh_adapters")
 
 
 def slot(client, user, data: bytes | None = None, **fields) -> dict:

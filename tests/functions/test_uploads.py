@@ -28,13 +28,7 @@ from tests.functions.images import (
 MIB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def _fresh_adapters(database_url):
-    bus_module.set_bus(None)
-    storage_module.set_storage(None)
-    yield
-    bus_module.set_bus(None)
-    storage_module.set_storage(None)
+pytestmark = pytest.mark.usefixtures("fresh_adapters")
 
 
 @pytest.fixture
