@@ -470,6 +470,11 @@ def create_storage(settings: Settings) -> ObjectStorage:
             settings.image_url_ttl_seconds,
             emulator_host=settings.storage_emulator_host,
         )
+    return local_storage(settings)
+
+
+def local_storage(settings: Settings, clock: Callable[[], float] = time.time) -> LocalStorage:
+    """The embedded default: a folder under DATA_DIR behind URLs the API signs."""
     return LocalStorage(
         settings.data_dir.resolve() / "uploads",
         settings.upload_bucket,
@@ -477,6 +482,7 @@ def create_storage(settings: Settings) -> ObjectStorage:
         settings.local_storage_url(),
         settings.upload_url_ttl_seconds,
         settings.image_url_ttl_seconds,
+        clock=clock,
     )
 
 

@@ -70,15 +70,7 @@ def object_name(upload_slot: dict) -> str:
 def move_storage_clock(settings, seconds: float) -> None:
     """The same local storage (same folder, same key), its clock `seconds` ahead."""
     storage_module.set_storage(
-        storage_module.LocalStorage(
-            settings.data_dir.resolve() / "uploads",
-            settings.upload_bucket,
-            settings.local_storage_key(),
-            settings.local_storage_url(),
-            settings.upload_url_ttl_seconds,
-            settings.image_url_ttl_seconds,
-            clock=lambda: time.time() + seconds,
-        )
+        storage_module.local_storage(settings, clock=lambda: time.time() + seconds)
     )
 
 
