@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Numeric,
     Select,
@@ -169,10 +170,17 @@ def _search_page(in_catalog: list[ColumnElement[bool]], substring_check: bool) -
 
 
 def _matches_query(c: Any, substring_check: bool) -> list[ColumnElement[bool]]:
-    """The search's clauses with the query as the parameter `q` (search.check_query
-    validates it first). `c`: Course or a subquery's columns."""
-    q = bindparam("q", type_=Text)
-    return search.match_clauses(c.search_terms, c.search_text, q, substring_check=substring_check)
+    """The search's clauses with the query as the parameters `q`, `bigrams` and
+    `like_patterns` (search.check_query validates it first; the others are its
+    search.query_terms, or NULL). `c`: Course or a subquery's columns."""
+    return search.match_clauses(
+        c.search_terms,
+        c.search_text,
+        bindparam("q", type_=Text),
+        substring_check=substring_check,
+        bigrams=bindparam("bigrams", type_=ARRAY(Text)),
+        like_patterns=bindparam("like_patterns", type_=ARRAY(Text)),
+    )
 
 
 def search_catalog(
@@ -190,7 +198,12 @@ def search_catalog(
     substring_check = True
     if query:
         search.check_query(query)
-        params["q"] = query
+        terms = search.query_terms(query)
+        params |= {
+            "q": query,
+            "bigrams": None if terms is None else terms.bigrams,
+            "like_patterns": None if terms is None else terms.like_patterns,
+        }
         substring_check = not search.index_is_exact(query)
     after = decode_cursor(cursor, str)
     if after is not None:

@@ -416,6 +416,7 @@ SEARCH_ROWS = (
     "CSE3090,고급데이터베이스설계,Lee Jiwon,3,Thu 13:30-14:45",
     "GEB1001,글쓰기와 소통,,2,Fri 10:00-11:50",
     "MAT1001,Calculus I,Park Sora,3,",
+    "FRE2001,Français pratique,Dubois,2,",
 )
 
 
@@ -445,6 +446,10 @@ def catalog(campus):
         ("데이터베이스", ["CSE3090"]),  # inside a word
         ("베이스설", ["CSE3090"]),
         ("소통", ["GEB1001"]),
+        # Characters only PostgreSQL lower-cases and splits: it makes the query's terms.
+        ("FRANçAIS", ["FRE2001"]),  # ç: not plain
+        ("ançais prat", ["FRE2001"]),
+        ("çx", []),
         ("zzz", []),
         ("화학", []),
     ],

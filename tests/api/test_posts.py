@@ -1,10 +1,8 @@
 import random
 import re
 
-import pytest
 from sqlalchemy import func, select
 
-from api.core.search import index_is_exact
 from api.posts.models import Post
 from tests.api.helpers import all_pages, create_comment, create_post
 
@@ -164,29 +162,6 @@ def test_search_does_not_match_across_words(client, campus):
         f"/v1/schools/{campus.school}/posts/search", params={"q": "bc"}, headers=campus.bob.headers
     )
     assert r.json()["items"] == []
-
-
-@pytest.mark.parametrize(
-    ("query", "exact"),
-    [
-        ("이해", True),
-        ("ab", True),
-        ("AB", True),
-        ("이해 실습", True),
-        (" ab-cd. ", True),
-        ("a1", True),
-        ("abc", False),  # three characters: all its pairs can sit in a text without it
-        ("이해 a", False),  # a one-character word is only checked by the substring test
-        ("이해하다", False),
-        ("İs", False),  # Python and PostgreSQL lower-case it differently
-        ("ßa", False),
-        ("이해\u00a0실습", False),  # a space only one of them may split on
-        ("이해\u3000실습", False),
-        ("é1", False),
-    ],
-)
-def test_which_queries_the_index_answers_alone(query, exact):
-    assert index_is_exact(query) is exact
 
 
 def test_search_finds_exactly_the_posts_holding_every_word(client, campus):
