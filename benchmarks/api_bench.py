@@ -72,6 +72,7 @@ from bench_common import (
     machine,
     normalise_url,
     query,
+    reference_loop_ms,
     run_parallel,
     say,
     start_embedded,
@@ -1209,6 +1210,7 @@ class LoadResult:
     attempts: int = 1  # measurements needed until the workers shared the connections
     statuses: dict[str, int] = field(default_factory=dict)  # when asked for: responses by status
     sent: int = 0  # requests in the measured file (more answered: the file went round)
+    reference_loop_ms: float = 0.0  # the machine's speed just before (bench_common)
 
     def expect(self, statuses: Iterable[int]) -> None:
         """These answers are part of the scenario (409 for a clash), not errors."""
@@ -1717,10 +1719,12 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
                     waited = meter.wait_quiet(args.wait_quiet)
                     if waited > 5:
                         say(f"  {TITLES[key]:<17} waited {waited:.0f} s for a quiet machine")
+                speed = reference_loop_ms()
                 if args.warmup > 0:
                     go(warm, args.warmup)
                 meter.start()
                 r = go(measured, args.duration)
+                r.reference_loop_ms = speed
                 r.cpu = meter.stop()
                 r.attempts = attempt
                 r.sent = len(requests) - cut
@@ -1751,7 +1755,8 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
             say(
                 f"  {TITLES[key]:<17} {r.rps:>8,.0f} req/s  p50 {r.p50_ms:6.1f} ms  "
                 f"p99 {r.p99_ms:6.1f} ms  errors {r.errors}  busiest/idlest worker "
-                f"{r.cpu.get('worker_max', 0):.2f}/{r.cpu.get('worker_min', 0):.2f} cores{note}"
+                f"{r.cpu.get('worker_max', 0):.2f}/{r.cpu.get('worker_min', 0):.2f} cores  "
+                f"reference loop {r.reference_loop_ms:.0f} ms{note}"
             )
     server.stop()
     cleanup.remove("the API server")

@@ -402,6 +402,21 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
 
 
+def reference_loop_ms(rounds: int = 5) -> float:
+    """How fast this machine runs Python just now: the best of `rounds` timings of a fixed
+    pure-Python loop, in ms (lower is faster). A shared VM's speed drifts, here by a third
+    between runs minutes apart with nothing else running; req/s of two runs compare only
+    when this figure does."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i & 7
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def text_table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
