@@ -120,6 +120,12 @@ def _cloud_sql_creator(settings: Settings):
     return creator
 
 
+# `select(...).prefix_with(CUSTOM_PLAN)`: planned anew for its values on every execution
+# (run unnamed, never prepared). For statements where one plan cannot serve every value:
+# a generic plan of a search would pick one way to find matches for every word.
+CUSTOM_PLAN = pg8000_tuning.CUSTOM_PLAN_MARK
+
+
 def create_db_engine(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     pool_args: dict[str, Any] = {
@@ -146,10 +152,11 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         pg8000_tuning.tune_connection(dbapi_conn)
         cur = dbapi_conn.cursor()
         cur.execute(f"SET statement_timeout = {int(timeout_ms)}")
-        # Statements are prepared once per connection (pg8000_tuning); keep planning each
-        # execution for its values, as unnamed statements did, so plans stay what EXPLAIN
-        # shows (a generic plan could serve a search term badly).
-        cur.execute("SET plan_cache_mode = force_custom_plan")
+        # Statements are prepared once per connection (pg8000_tuning), so PostgreSQL may
+        # keep a generic plan of one: after five executions, when its estimated cost is no
+        # higher than the custom plans'. Planning was half of a timetable view's database
+        # time. Statements whose plan must follow their values carry CUSTOM_PLAN.
+        cur.execute("SET plan_cache_mode = auto")
         cur.execute("SET TIME ZONE 'UTC'")
         cur.close()
         dbapi_conn.commit()

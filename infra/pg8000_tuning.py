@@ -10,7 +10,7 @@ Measured on a 20-post board page (2 statements, 43 timestamps), per request:
 - Every parameterised statement went out as an unnamed statement in three round trips
   (parse, describe + bind, execute), parsed again each time. Like psycopg 3 and asyncpg,
   we prepare each distinct statement once per connection and then execute it by name in
-  one round trip.
+  one round trip (and PostgreSQL may then keep a generic plan of it: see infra.database).
 """
 
 from __future__ import annotations
@@ -67,9 +67,17 @@ def install_paramstyle_cache() -> None:
     pg8000.legacy.convert_paramstyle = convert_paramstyle
 
 
+# Marks a statement whose best plan depends on its values (a search: a rare word wants the
+# index of words, a common one the feed's order). It is not prepared: PostgreSQL plans an
+# unnamed statement for the values it is given, every time. See CUSTOM_PLAN in
+# infra.database for how statements carry it.
+CUSTOM_PLAN_MARK = "/* custom plan */"
+
+
 class PreparedStatements:
     """Stands in for a connection's `execute_unnamed`: each distinct statement is prepared
     on first use and run by name after that, the least recently used closed past `size`.
+    Statements holding CUSTOM_PLAN_MARK keep pg8000's unnamed path.
     """
 
     def __init__(self, conn: Any, size: int) -> None:
@@ -85,6 +93,8 @@ class PreparedStatements:
         key = (statement, tuple(oids or ()))
         entry = self._prepared.get(key)
         if entry is None:
+            if CUSTOM_PLAN_MARK in statement:
+                return self._run_unnamed(statement, vals=vals, oids=oids)
             entry = self._prepared[key] = conn.prepare_statement(statement, oids)
             if len(self._prepared) > self._size:
                 _, (oldest, _, _) = self._prepared.popitem(last=False)

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, exists, func, literal, select
+from sqlalchemy import Select, and_, exists, func, literal, literal_column, select
 from sqlalchemy.orm import Session, defer
 
 from api.auth.tokens import Viewer
@@ -27,6 +27,7 @@ from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
 from api.reactions.models import PostLike, Scrap
 from api.uploads import service as uploads_service
 from api.users.models import User
+from infra.database import CUSTOM_PLAN
 
 EXCERPT_CHARS = 200
 
@@ -146,7 +147,9 @@ def list_hot(
     stmt = _summary_select().where(
         Post.school_id == school_id,
         Post.hidden_at.is_(None),
-        Post.like_count >= HOT_LIKE_THRESHOLD,
+        # Written into the SQL, not bound: a generic plan can use the partial index
+        # ix_posts_school_hot only when it sees the threshold of the index's condition.
+        Post.like_count >= literal_column(str(HOT_LIKE_THRESHOLD)),
     )
     return _page(session, viewer, stmt, cursor, limit)
 
@@ -157,10 +160,14 @@ def search_posts(
     """Posts whose title or body contains every word of the query, newest first."""
     boards_service.require_member(viewer, school_id)
     haystack = func.lower(Post.title + literal(" ") + Post.body)
-    stmt = _summary_select().where(
-        Post.school_id == school_id,
-        Post.hidden_at.is_(None),
-        *search.matches(Post.search_terms, haystack, query),
+    stmt = (
+        _summary_select()
+        .where(
+            Post.school_id == school_id,
+            Post.hidden_at.is_(None),
+            *search.matches(Post.search_terms, haystack, query),
+        )
+        .prefix_with(CUSTOM_PLAN)  # a rare word and a common one want different plans
     )
     return _page(session, viewer, stmt, cursor, limit)
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from infra import pg8000_tuning
-from infra.database import create_db_engine
+from infra.database import CUSTOM_PLAN, create_db_engine
 from infra.settings import Settings
 
 
@@ -94,3 +94,37 @@ def test_copy_still_streams(engine):
     finally:
         raw.rollback()
         raw.close()
+
+
+def _plans(conn, marker: str) -> list[tuple[int, int]]:
+    rows = conn.execute(
+        text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE strpos(statement, CAST(:marker AS text)) > 0"
+        ),
+        {"marker": marker},
+    ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_a_repeated_statement_may_keep_a_generic_plan(engine):
+    # PostgreSQL's choice (plan_cache_mode = auto): custom plans for the first five runs,
+    # then the generic plan, whose cost is no higher for a lookup by key; planning stops.
+    query = text("SELECT count(*) AS generic_lookup FROM pg_class WHERE oid = CAST(:oid AS oid)")
+    with engine.connect() as conn:
+        for _ in range(8):
+            assert conn.execute(query, {"oid": 1259}).scalar() == 1
+        [(generic, custom)] = _plans(conn, "generic_lookup")
+    assert custom == 5 and generic == 3
+
+
+def test_a_custom_plan_statement_is_planned_for_its_values_every_time(engine):
+    query = text(
+        f"SELECT {CUSTOM_PLAN} count(*) AS planned_each_time FROM pg_class"
+        " WHERE oid = CAST(:oid AS oid)"
+    )
+    with engine.connect() as conn:
+        for oid in (1259, 0, 1259, 1259, 0, 1259, 1259):
+            assert conn.execute(query, {"oid": oid}).scalar() == (1 if oid else 0)
+        # Never prepared, so never a generic plan: each run is an unnamed statement.
+        assert _plans(conn, "planned_each_time") == []
