@@ -21,7 +21,7 @@ from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUp
 from api.core.db import utcnow
 from api.core.errors import Forbidden, NotFound
 from api.core.ids import new_id
-from api.core.pagination import Page, decode_cursor, encode_cursor
+from api.core.pagination import Page, decode_cursor, encode_cursor, page_limit
 from api.events import service as events
 from api.events.types import EventType
 from api.posts import service as posts_service
@@ -105,7 +105,7 @@ def list_comments(
     top = select(Comment.id).where(Comment.post_id == post_id, Comment.parent_id.is_(None))
     if after is not None:
         top = top.where(func.row(Comment.created_at, Comment.id) > func.row(*after))
-    top_ids = top.order_by(Comment.created_at, Comment.id).limit(limit + 1).cte("top_ids")
+    top_ids = top.order_by(Comment.created_at, Comment.id).limit(page_limit(limit)).cte("top_ids")
     rows = session.execute(
         _comment_select(viewer)
         .where(

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, literal, tuple_
 from sqlalchemy.orm import Session
 
 from api.core.errors import InvalidCursor
@@ -91,6 +91,14 @@ def decode_cursor(
     return sort_value, row_id
 
 
+def page_limit(limit: int) -> ColumnElement[int]:
+    """LIMIT for a page: its `limit` rows and one more (is there a next page?), written into
+    the SQL. PostgreSQL costs a LIMIT it cannot see as a tenth of the rows, so a generic
+    plan of the page would never be chosen (plan_cache_mode in infra.database) and every
+    page would be planned anew."""
+    return literal(limit + 1, Integer, literal_execute=True)
+
+
 def keyset_page(
     session: Session,
     stmt: Select[Any],
@@ -116,7 +124,7 @@ def keyset_page(
     if after is not None:
         stmt = stmt.where(key < tuple_(*after) if newest_first else key > tuple_(*after))
     order = (sort_col.desc(), id_col.desc()) if newest_first else (sort_col, id_col)
-    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    rows = session.execute(stmt.order_by(*order).limit(page_limit(limit))).all()
     if len(rows) <= limit:
         return rows, None
     return rows[:limit], encode_cursor(*cursor_of(rows[limit - 1]))

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Integer,
     Numeric,
     Select,
     Text,
@@ -120,7 +121,8 @@ def _catalog_page(
     with_query: bool, after_cursor: bool, substring_check: bool = True
 ) -> Select[Any]:
     """A page of the catalog by (code, id), every value a parameter: school_id,
-    semester, limit (the page size + 1), with_query: q, after_cursor: after_code and
+    semester, limit (the page size + 1; written into the SQL, see pagination.page_limit),
+    with_query: q, bigrams and like_patterns, after_cursor: after_code and
     after_id. `substring_check`: see search.index_is_exact."""
     in_catalog = [
         Course.school_id == bindparam("school_id"),
@@ -135,7 +137,7 @@ def _catalog_page(
         select(cast(course_json(Course), Text).label("body"), Course.code, Course.id)
         .where(*in_catalog)
         .order_by(Course.code, Course.id)
-        .limit(bindparam("limit"))
+        .limit(bindparam("limit", type_=Integer, literal_execute=True))
     )
 
 
@@ -158,7 +160,7 @@ def _search_page(in_catalog: list[ColumnElement[bool]], substring_check: bool) -
     page = (
         select(matches.c.id, matches.c.code)
         .order_by(matches.c.code, matches.c.id)
-        .limit(bindparam("limit"))
+        .limit(bindparam("limit", type_=Integer, literal_execute=True))
         .subquery("page")
     )
     # Only the page's courses are read again (by primary key) and made into JSON.

@@ -16,7 +16,7 @@ from api.auth.tokens import Viewer
 from api.comments.models import Comment
 from api.core.db import utcnow
 from api.core.errors import NotFound
-from api.core.pagination import Page, decode_key, encode_key
+from api.core.pagination import Page, decode_key, encode_key, page_limit
 from api.notifications.models import Notification
 from api.notifications.schemas import NotificationOut, ReadAllOut
 from api.posts.models import Post, PostAnonymousAuthor
@@ -143,7 +143,7 @@ def list_notifications(
         stmt = stmt.where(tuple_(unread, Notification.created_at, Notification.id) < tuple_(*after))
     rows = session.scalars(
         stmt.order_by(unread.desc(), Notification.created_at.desc(), Notification.id.desc()).limit(
-            limit + 1
+            page_limit(limit)
         )
     ).all()
     last = rows[limit - 1] if len(rows) > limit else None
