@@ -13,8 +13,8 @@
    run is removed first.
 2. Sends each request type once through FastAPI's TestClient in this process against the
    same database, counting its SQL statements (and what pg8000 puts on the wire), and runs
-   EXPLAIN on every statement: ANALYZE for the reads, their plans in full; and the catalog
-   search's statement for 60 of the load's terms.
+   EXPLAIN on every statement: ANALYZE for the reads, their plans in full, and their
+   generic plans; and the catalog search's statement for 60 of the load's terms.
 3. Starts the API like `make run` (`python -m api.cli serve --workers <cores>`) and times
    process start to the first `/readyz` 200.
 4. Drives it from a separate process (wrk, else a Python asyncio client) for a bounded
