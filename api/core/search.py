@@ -18,16 +18,13 @@ from api.core.errors import InvalidInput
 
 # Must split words exactly as the SQL functions do ([[:space:][:punct:]] in the C locale).
 _WORD_SPLIT = re.compile(f"[\\s{re.escape(string.punctuation)}]+")
-# index_is_exact: separators both Python and PostgreSQL split on (ASCII spaces and
-# punctuation), and characters both lower-case alike and never split on (ASCII letters and
-# digits once lower-cased, Hangul, CJK ideographs).
-_ASCII_SEPARATORS = f"[\\t\\n\\v\\f\\r {re.escape(string.punctuation)}]"
-_PLAIN_CHARACTER = "[0-9a-z\\u1100-\\u11ff\\u3131-\\u318e\\uac00-\\ud7a3\\u4e00-\\u9fff]"
-_TWO_CHARACTER_WORDS = re.compile(
-    f"{_ASCII_SEPARATORS}*(?:{_PLAIN_CHARACTER}{{2}}(?:{_ASCII_SEPARATORS}+|$))+"
+# A plain query: only separators both Python and PostgreSQL split on (ASCII spaces and
+# punctuation) and characters both lower-case alike and never split on (ASCII letters and
+# digits, Hangul, CJK ideographs). Python can stand in for the SQL functions on it.
+_PLAIN_QUERY = re.compile(
+    f"[\\t\\n\\v\\f\\r {re.escape(string.punctuation)}"
+    "0-9A-Za-z\\u1100-\\u11ff\\u3131-\\u318e\\uac00-\\ud7a3\\u4e00-\\u9fff]*"
 )
-# Upper-case ASCII too: both lower-case it to the same letters.
-_PLAIN_QUERY = re.compile(f"(?:{_ASCII_SEPARATORS}|{_PLAIN_CHARACTER}|[A-Z])*")
 
 
 def check_query(query: str) -> None:
@@ -44,18 +41,28 @@ def index_is_exact(query: str) -> bool:
     It does when every word has two characters: the index holds the two-character pieces
     of each word of the lower-cased text, so a text it finds holds the word. The check
     could remove nothing, and on a common word it was half the statement (3,000 candidate
-    courses: 5 ms of SQL, 2.5 ms without it). Only for characters Python and PostgreSQL
-    lower-case and split alike; any other query keeps the check.
+    courses: 5 ms of SQL, 2.5 ms without it). Only for plain queries (see query_terms);
+    any other query keeps the check.
     """
-    return _TWO_CHARACTER_WORDS.fullmatch(query.lower()) is not None
+    terms = query_terms(query)
+    return terms is not None and terms.index_is_exact
 
 
 class QueryTerms(NamedTuple):
-    """What the SQL functions make of a query: the bigrams the index is asked for
-    (quad_search_query_terms) and a LIKE pattern per word (from quad_search_words)."""
+    """What the SQL functions make of a query: its lower-cased words (quad_search_words)
+    and the bigrams the index is asked for (quad_search_query_terms)."""
 
+    words: list[str]
     bigrams: list[str]
-    like_patterns: list[str]
+
+    @property
+    def like_patterns(self) -> list[str]:
+        """A LIKE pattern per word, for the substring check."""
+        return [f"%{w}%" for w in self.words]
+
+    @property
+    def index_is_exact(self) -> bool:
+        return all(len(w) == 2 for w in self.words)
 
 
 def query_terms(query: str) -> QueryTerms | None:
@@ -63,14 +70,12 @@ def query_terms(query: str) -> QueryTerms | None:
 
     The SQL functions cost a search about 0.3 ms of database CPU (a regexp split, a window
     and a DISTINCT each call), a quarter of a catalog search's. Python makes the same terms
-    when the query holds only characters that both lower-case and split alike (as
-    index_is_exact).
+    when the query is plain: it holds only characters both lower-case and split alike.
     """
     if _PLAIN_QUERY.fullmatch(query) is None:
         return None
     words = [w for w in _WORD_SPLIT.split(query.lower()) if w]
-    bigrams = sorted({w[i : i + 2] for w in words for i in range(len(w) - 1)})
-    return QueryTerms(bigrams, [f"%{w}%" for w in words])
+    return QueryTerms(words, sorted({w[i : i + 2] for w in words for i in range(len(w) - 1)}))
 
 
 def matches(search_terms: Any, haystack: Any, query: str) -> list[Any]:
@@ -81,7 +86,7 @@ def matches(search_terms: Any, haystack: Any, query: str) -> list[Any]:
         search_terms,
         haystack,
         query,
-        substring_check=not index_is_exact(query),
+        substring_check=terms is None or not terms.index_is_exact,
         bigrams=None if terms is None else literal(terms.bigrams, ARRAY(Text)),
         like_patterns=None if terms is None else literal(terms.like_patterns, ARRAY(Text)),
     )

@@ -206,7 +206,7 @@ def search_catalog(
             "bigrams": None if terms is None else terms.bigrams,
             "like_patterns": None if terms is None else terms.like_patterns,
         }
-        substring_check = not search.index_is_exact(query)
+        substring_check = terms is None or not terms.index_is_exact
     after = decode_cursor(cursor, str)
     if after is not None:
         params |= {"after_code": after[0], "after_id": after[1]}
