@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pg8000.exceptions
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -170,13 +171,19 @@ def _install_pool_hooks(engine: Engine, settings: Settings) -> None:
     ping_idle = settings.db_pool_pre_ping and ping_after > 0
 
     @event.listens_for(engine, "handle_error")
-    def _socket_errors_are_disconnects(context):
-        # pg8000 wraps most socket failures as InterfaceError("network error"), which
-        # SQLAlchemy knows to mean a dead connection, but lets a reset that arrives on the
-        # first read of a reply escape as a bare OSError: that connection would go back to
-        # the pool and fail the next request too.
-        if isinstance(context.original_exception, OSError):
-            context.is_disconnect = True
+    def _never_pool_a_connection_out_of_step(context):
+        # Only an error the server itself reported leaves the connection in step: pg8000
+        # reads the whole reply, up to ReadyForQuery, before raising it. Anything else
+        # raised while a statement was in flight (a parameter that fails to convert after
+        # part of the statement was sent, a result that fails to parse, a bare socket error)
+        # may leave replies unread, and the next statement on that connection would read
+        # the reply of this one: another user's rows. Such a connection is discarded.
+        if context.is_disconnect or is_server_reported(context.original_exception):
+            return
+        context.is_disconnect = True
+        # A dead socket may mean a restarted server: then every pooled connection is stale.
+        # A client-side failure concerns this connection alone.
+        context.invalidate_pool_on_disconnect = isinstance(context.original_exception, OSError)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):
@@ -193,6 +200,16 @@ def _install_pool_hooks(engine: Engine, settings: Settings) -> None:
             except Exception as error:
                 # The pool discards this connection and checks out another.
                 raise exc.DisconnectionError(f"pooled connection is dead: {error}") from error
+
+
+def is_server_reported(error: BaseException) -> bool:
+    """True for an error PostgreSQL sent as an ErrorResponse (pg8000 puts its fields, a
+    dict, in args[0]), after which the connection is in step with its server."""
+    return (
+        isinstance(error, pg8000.exceptions.Error)
+        and bool(error.args)
+        and isinstance(error.args[0], dict)
+    )
 
 
 def _ping(engine: Engine, dbapi_conn) -> None:

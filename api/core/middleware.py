@@ -27,6 +27,30 @@ _INTERNAL = json.dumps(
 ).encode()
 
 
+_NUL_IN_URL = json.dumps(
+    {
+        "type": TYPE_PREFIX + "bad-request",
+        "title": "Bad request",
+        "status": 400,
+        "detail": "The URL must not contain the NUL character (%00).",
+    }
+).encode()
+
+
+async def _send_bytes(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -41,6 +65,10 @@ class RequestContextMiddleware:
                 traceparent = value.decode("latin-1")
             elif name == b"x-cloud-trace-context":
                 cloud_trace = value.decode("latin-1")
+        if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
+            # PostgreSQL text cannot hold U+0000: no path or query value may carry one.
+            await _send_bytes(send, 400, _NUL_IN_URL)
+            return
         token = trace_id_var.set(trace_id_from_headers(traceparent, cloud_trace))
         started = False
 
@@ -58,17 +86,7 @@ class RequestContextMiddleware:
                 extra={"fields": {"http_method": scope["method"], "path": scope["path"]}},
             )
             if not started:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 500,
-                        "headers": [
-                            (b"content-type", PROBLEM_JSON.encode()),
-                            (b"content-length", str(len(_INTERNAL)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": _INTERNAL})
+                await _send_bytes(send, 500, _INTERNAL)
         finally:
             trace_id_var.reset(token)
 

@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
@@ -20,14 +20,19 @@ from sqlalchemy import ColumnElement, Integer, Select, literal, tuple_
 from sqlalchemy.orm import Session
 
 from api.core.errors import InvalidCursor
+from api.core.schemas import is_storable_text
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
 
+# Our cursors are well under this; a longer one is not ours.
+MAX_CURSOR_LENGTH = 200
+
 CursorParam = Annotated[
-    str | None, Query(max_length=200, description="`next_cursor` of the previous page")
+    str | None,
+    Query(max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page"),
 ]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]
 
@@ -51,14 +56,22 @@ def encode_key(*values: bool | datetime | str | UUID) -> str:
 
 def decode_key(cursor: str, *types: type) -> tuple[Any, ...]:
     """The sort key a cursor holds, each part checked against `types`; 422 for anything
-    that is not one of ours."""
+    that is not one of ours.
+
+    A cursor comes from the client, so every part is checked to be a value the driver can
+    send as it is: a timestamp that does not convert to UTC, a string PostgreSQL cannot
+    hold, or a part of the wrong type must fail here, not half-way through a statement.
+    """
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidCursor()
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        parts = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        parts = json.loads(base64.b64decode(padded, altchars=b"-_", validate=True))
         if not isinstance(parts, list) or len(parts) != len(types):
             raise InvalidCursor()
         return tuple(_key_part(part, type_) for part, type_ in zip(parts, types, strict=True))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error) as exc:
+        # ValueError covers malformed JSON, UTF-8, dates and UUIDs.
         raise InvalidCursor() from exc
 
 
@@ -67,14 +80,20 @@ def _key_part(part: Any, type_: type) -> Any:
         if not isinstance(part, bool):
             raise InvalidCursor()
         return part
-    if not isinstance(part, str):
+    if not isinstance(part, str) or not is_storable_text(part):
         raise InvalidCursor()
     if type_ is datetime:
         value = datetime.fromisoformat(part)
         if value.tzinfo is None:
             raise InvalidCursor()
-        return value
-    return UUID(part) if type_ is UUID else part
+        # The driver sends timestamps in UTC: one whose offset takes it past year 1 or
+        # 9999 must be refused here (OverflowError), not in the middle of a statement.
+        return value.astimezone(UTC)
+    if type_ is UUID:
+        return UUID(part)
+    if type_ is str:
+        return part
+    raise TypeError(f"no cursor part of type {type_!r}")
 
 
 def encode_cursor(sort_value: datetime | str, row_id: UUID) -> str:

@@ -11,12 +11,25 @@ class InputModel(BaseModel):
 
     @field_validator("*")
     @classmethod
-    def _no_nul(cls, value):
-        # PostgreSQL text cannot hold U+0000: refuse it here (422) instead of failing in
-        # the database (500).
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain the NUL character")
+    def _storable_text(cls, value):
+        # Refused here (422) rather than failing in the driver or the database (500).
+        if isinstance(value, str) and not is_storable_text(value):
+            raise ValueError("must be UTF-8 text without the NUL character")
         return value
+
+
+def is_storable_text(value: str) -> bool:
+    """Text PostgreSQL can store: no U+0000, and no lone surrogate (JSON may carry one,
+    UTF-8 cannot encode it)."""
+    if "\x00" in value:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class OutputModel(BaseModel):

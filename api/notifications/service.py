@@ -138,7 +138,7 @@ def list_notifications(
     """Unread first, then newest first: one statement a page."""
     unread = Notification.read_at.is_(None)
     stmt = select(Notification).where(Notification.user_id == viewer.id)
-    if cursor:
+    if cursor is not None:
         after = decode_key(cursor, bool, datetime, UUID)
         stmt = stmt.where(tuple_(unread, Notification.created_at, Notification.id) < tuple_(*after))
     rows = session.scalars(
