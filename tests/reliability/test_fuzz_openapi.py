@@ -1,0 +1,125 @@
+"""Hostile input for every operation of the OpenAPI document (schemathesis), as a
+signed-in user, against a real server: no answer may be a 5xx.
+
+Schemathesis generates valid and invalid requests (wrong types, missing and extra fields,
+out-of-range numbers, odd strings) from the document. A generated id that is a valid UUID
+is swapped for a real object of that kind, so requests get past their 404s and reach the
+rules and the database; invalid ids stay as generated, to test validation. A fixed seed
+and a bounded number of examples per operation keep the run repeatable and short.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from uuid import UUID
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+
+from api.main import create_app
+from tests.api.helpers import create_comment, create_post
+
+pytestmark = pytest.mark.live
+
+EXAMPLES_PER_OPERATION = 25
+CATALOG = (
+    "code,name,professor,credits,schedule\n"
+    "CS101,Intro,Kim,3,Mon 09:00-10:15\n"
+    "CS102,Data,Lee,3,Tue 09:00-10:15\n"
+)
+FIGURES: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_figures():
+    yield
+    statuses = ", ".join(f"{s}: {n}" for s, n in sorted(FIGURES.items()) if s.isdigit())
+    print(
+        f"\nOpenAPI fuzz: {FIGURES['requests']} requests over {FIGURES['operations']} "
+        f"operations, {FIGURES['5xx']} answered 5xx ({statuses})"
+    )
+
+
+@pytest.fixture
+def real_objects(client, campus) -> dict[str, str]:
+    """One object of each kind a path can name, visible to alice (the caller)."""
+    from api.courses.importer import import_catalog, parse_catalog
+    from infra.database import session_scope
+
+    alice, bob, carol = campus.alice, campus.bob, campus.carol
+    with session_scope() as session:
+        import_catalog(session, campus.school, "2026-2", parse_catalog(io.StringIO(CATALOG)))
+    course = client.get(
+        f"/v1/schools/{campus.school}/courses", params={"semester": "2026-2"}, headers=alice.headers
+    ).json()["items"][0]
+    own_post = create_post(client, alice, campus.board)
+    bobs_post = create_post(client, bob, campus.board)
+    create_comment(client, bob, own_post["id"])  # a notification for alice
+    comment = create_comment(client, bob, bobs_post["id"])
+    timetable = client.post(
+        "/v1/timetables", json={"semester": "2026-2", "name": "Mine"}, headers=alice.headers
+    ).json()
+    request = client.post(
+        "/v1/friends/requests", json={"user_id": str(alice.id)}, headers=carol.headers
+    ).json()
+    upload = client.post(
+        "/v1/uploads",
+        json={"content_type": "image/jpeg", "size": 1000, "file_name": "a.jpg"},
+        headers=alice.headers,
+    ).json()
+    notification = client.get("/v1/notifications", headers=alice.headers).json()["items"][0]
+    return {
+        "school_id": str(campus.school),
+        "board_id": str(campus.board),
+        "post_id": bobs_post["id"],
+        "comment_id": comment["id"],
+        "course_id": course["id"],
+        "professor_id": course["professor"]["id"],
+        "timetable_id": timetable["id"],
+        "request_id": request["id"],
+        "upload_id": upload["id"],
+        "notification_id": notification["id"],
+        "user_id": str(bob.id),
+    }
+
+
+# The document the server serves, made at collection (as tests/api/test_routes.py does):
+# every operation is a test of its own.
+schema = schemathesis.openapi.from_dict(create_app().openapi())
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_operation_answers_a_server_error(case, live_server, campus, real_objects):
+    for name, value in (case.path_parameters or {}).items():
+        if name in real_objects and _is_uuid(value):
+            case.path_parameters[name] = real_objects[name]
+    response = case.call(
+        base_url=live_server, headers={"Authorization": f"Bearer {campus.alice.token}"}, timeout=30
+    )
+    if FIGURES["_last"] != id(case.operation):
+        FIGURES["_last"] = id(case.operation)
+        FIGURES["operations"] += 1
+    FIGURES["requests"] += 1
+    FIGURES[str(response.status_code)] += 1
+    FIGURES["5xx"] += response.status_code >= 500
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path} answered {response.status_code}: "
+        f"{response.text[:500]}\n{case.as_curl_command()}"
+    )
