@@ -85,12 +85,23 @@ def _verify_access_token(token: str, key: str) -> tuple[Viewer, int]:
         )
         if claims["typ"] != ACCESS:
             raise InvalidToken("Not an access token.")
-        viewer = Viewer(id=UUID(claims["sub"]), school_id=UUID(claims["sch"]))
-        return viewer, int(claims["exp"])
+        viewer = Viewer(id=_uuid_claim(claims, "sub"), school_id=_uuid_claim(claims, "sch"))
+        expires = int(claims["exp"])
+        if expires - int(claims["iat"]) > get_settings().access_token_ttl_seconds:
+            raise InvalidToken("The token lives longer than any token we issue.")
+        return viewer, expires
     except jwt.ExpiredSignatureError as exc:
         raise InvalidToken("The access token has expired.") from exc
     except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
         raise InvalidToken() from exc
+
+
+def _uuid_claim(claims: dict, name: str) -> UUID:
+    # A valid signature says who minted the token, not that each claim has its type.
+    value = claims.get(name)
+    if not isinstance(value, str):
+        raise InvalidToken()
+    return UUID(value)
 
 
 def new_refresh_token() -> tuple[str, bytes]:
