@@ -23,7 +23,7 @@ pytestmark = pytest.mark.live
 ONE_CONNECTION = {"WEB_CONCURRENCY": "1", "DB_POOL_SIZE": "1", "DB_MAX_OVERFLOW": "0"}
 
 
-def test_every_user_only_ever_receives_their_own_data(database_url, world):
+def test_every_user_only_ever_receives_their_own_data(database_url, world, figures):
     hanbit, other = world.school("한빛대학교"), world.school("Riverside College")
     board = world.board(other, "Free")
     victims = [world.user(hanbit, name) for name in ("junho", "minji", "seoyeon")]
@@ -32,14 +32,22 @@ def test_every_user_only_ever_receives_their_own_data(database_url, world):
     poisoned = [
         f"/v1/schools/{other}/posts/search?q=ab&cursor={h.cursor}" for h in HOSTILE_CURSORS
     ] + [f"/v1/boards/{board}/posts?cursor={h.cursor}" for h in HOSTILE_CURSORS]
-    figures = {"requests": 0, "5xx": 0, "foreign": 0}
+    counts = {"requests": 0, "5xx": 0, "foreign": 0}
+    worst = 0.0
     lock = threading.Lock()
 
-    def me(client: httpx.Client, user) -> None:
-        r = client.get("/v1/users/me", headers=user.headers)
+    def timed_get(client: httpx.Client, url: str, user) -> httpx.Response:
+        nonlocal worst
+        started = time.monotonic()
+        r = client.get(url, headers=user.headers)
         with lock:
-            figures["requests"] += 1
-            figures["5xx"] += r.status_code >= 500
+            worst = max(worst, time.monotonic() - started)
+            counts["requests"] += 1
+            counts["5xx"] += r.status_code >= 500
+        return r
+
+    def me(client: httpx.Client, user) -> None:
+        r = timed_get(client, "/v1/users/me", user)
         assert r.status_code == 200, (user.nickname, r.status_code, r.text)
         body = r.json()
         if (body["id"], body["email"], body["nickname"]) != (
@@ -48,14 +56,11 @@ def test_every_user_only_ever_receives_their_own_data(database_url, world):
             user.nickname,
         ):
             with lock:
-                figures["foreign"] += 1
+                counts["foreign"] += 1
             raise AssertionError(f"{user.nickname} was answered with {body}")
 
     def poison(client: httpx.Client, url: str) -> None:
-        r = client.get(url, headers=attacker.headers)
-        with lock:
-            figures["requests"] += 1
-            figures["5xx"] += r.status_code >= 500
+        r = timed_get(client, url, attacker)
         assert r.status_code == 422, (url, r.status_code, r.text)
 
     with running_server(workers=1, env=ONE_CONNECTION) as (_proc, base):
@@ -95,5 +100,7 @@ def test_every_user_only_ever_receives_their_own_data(database_url, world):
             futures.append(pool.submit(attacker_loop))
             for future in futures:
                 future.result()
-    print(f"\ncross-user leak: {figures}")
-    assert figures["5xx"] == 0 and figures["foreign"] == 0
+    for name, value in counts.items():
+        figures.add(name, value)
+    figures.max("worst latency s", worst)
+    assert counts["5xx"] == 0 and counts["foreign"] == 0

@@ -11,7 +11,6 @@ and a bounded number of examples per operation keep the run repeatable and short
 from __future__ import annotations
 
 import io
-from collections import Counter
 from uuid import UUID
 
 import pytest
@@ -29,17 +28,6 @@ CATALOG = (
     "CS101,Intro,Kim,3,Mon 09:00-10:15\n"
     "CS102,Data,Lee,3,Tue 09:00-10:15\n"
 )
-FIGURES: Counter[str] = Counter()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _print_figures():
-    yield
-    statuses = ", ".join(f"{s}: {n}" for s, n in sorted(FIGURES.items()) if s.isdigit())
-    print(
-        f"\nOpenAPI fuzz: {FIGURES['requests']} requests over {FIGURES['operations']} "
-        f"operations, {FIGURES['5xx']} answered 5xx ({statuses})"
-    )
 
 
 @pytest.fixture
@@ -106,19 +94,20 @@ def _is_uuid(value: object) -> bool:
     phases=[Phase.explicit, Phase.generate, Phase.shrink],
     suppress_health_check=list(HealthCheck),
 )
-def test_no_operation_answers_a_server_error(case, live_server, campus, real_objects):
+def test_no_operation_answers_a_server_error(case, live_server, campus, real_objects, figures):
     for name, value in (case.path_parameters or {}).items():
         if name in real_objects and _is_uuid(value):
             case.path_parameters[name] = real_objects[name]
     response = case.call(
         base_url=live_server, headers={"Authorization": f"Bearer {campus.alice.token}"}, timeout=30
     )
-    if FIGURES["_last"] != id(case.operation):
-        FIGURES["_last"] = id(case.operation)
-        FIGURES["operations"] += 1
-    FIGURES["requests"] += 1
-    FIGURES[str(response.status_code)] += 1
-    FIGURES["5xx"] += response.status_code >= 500
+    operation = f"{case.method} {case.path}"
+    if figures.get("_operation", None) != operation:
+        figures.set("_operation", operation)
+        figures.add("operations")
+    figures.add("requests")
+    figures.add("5xx", response.status_code >= 500)
+    figures.max("worst latency s", response.elapsed.total_seconds())
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} answered {response.status_code}: "
         f"{response.text[:500]}\n{case.as_curl_command()}"
