@@ -6,9 +6,13 @@ PYTHON ?= python3
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
-# Use this machine's Python; never download one.
+# Use this machine's Python; never download one. The interpreter itself, not the command
+# that starts it: a pyenv shim is a script, and an environment made by another path to
+# the same Python is replaced by uv on every sync.
 export UV_PYTHON_DOWNLOADS := never
-export UV_PYTHON := $(shell command -v $(PYTHON))
+export UV_PYTHON := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
+# e.g. UV_SYNC_FLAGS=--dry-run: what an install would change (tests/deploy/test_makefile.py)
+UV_SYNC_FLAGS ?=
 
 # The DAGs live in their own environment (Airflow pins an older FastAPI than the API's).
 DAGS_ENV := UV_PROJECT_ENVIRONMENT=.venv-dags
@@ -20,10 +24,10 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 install: $(UV)
-	$(UV) sync --locked  # the default groups: api, functions, local, dev
+	$(UV) sync --locked $(UV_SYNC_FLAGS)  # the default groups: api, functions, local, dev
 
 install-dags: $(UV)
-	$(DAGS_ENV) $(UV) sync --locked --no-default-groups --group dags
+	$(DAGS_ENV) $(UV) sync --locked --no-default-groups --group dags $(UV_SYNC_FLAGS)
 
 run: install
 	$(UV) run --no-sync quad migrate
@@ -33,7 +37,8 @@ run: install
 migrate: install
 	$(UV) run --no-sync quad migrate
 
-test: lint test-api test-dags
+# Both environments first: the tests check that installing again would change neither.
+test: install install-dags lint test-api test-dags
 
 test-api: install
 	$(UV) run --no-sync pytest --ignore=tests/dags
