@@ -146,11 +146,14 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         engine = create_engine(resolve_url(settings), **pool_args)
 
     timeout_ms = settings.db_statement_timeout_ms
-    pg8000_tuning.install_paramstyle_cache()
+    tuned = settings.db_driver_tuning
+    if tuned:
+        pg8000_tuning.install_paramstyle_cache()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # a runaway query must not hold a connection forever
-        pg8000_tuning.tune_connection(dbapi_conn)
+        if tuned:
+            pg8000_tuning.tune_connection(dbapi_conn)
         cur = dbapi_conn.cursor()
         cur.execute(f"SET statement_timeout = {int(timeout_ms)}")
         # Statements are prepared once per connection (pg8000_tuning), so PostgreSQL may

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import datetime
 from functools import lru_cache
+from importlib.metadata import version
 from typing import Any
 
 import pg8000.converters
@@ -25,6 +26,24 @@ import pg8000.dbapi
 import pg8000.legacy
 from pg8000.converters import make_params
 from pg8000.exceptions import DatabaseError
+
+# The pg8000 release whose internals (execute_unnamed, prepare_statement, execute_named,
+# make_params, convert_paramstyle) this module replaces or calls, and that
+# tests/infra/test_pg8000_tuning.py checks against pg8000's own behaviour. Another release
+# may have changed them: refuse it until the tests have been run against it and this widened.
+SUPPORTED_MINOR = (1, 31)
+
+
+def check_supported_version() -> None:
+    installed = version("pg8000")
+    if tuple(int(part) for part in installed.split(".")[:2]) != SUPPORTED_MINOR:
+        raise RuntimeError(
+            f"pg8000 {installed} is not the release infra/pg8000_tuning.py was checked "
+            f"against ({'.'.join(map(str, SUPPORTED_MINOR))}.x). Run tests/infra/"
+            "test_pg8000_tuning.py against it and widen SUPPORTED_MINOR, or set "
+            "DB_DRIVER_TUNING=false to run pg8000 as it ships."
+        )
+
 
 TIMESTAMPTZ_OID = 1184
 TIMESTAMP_OID = 1114
@@ -63,6 +82,7 @@ def install_paramstyle_cache() -> None:
     SQLAlchemy's dialect uses the `pg8000.legacy` cursor (what `pg8000.connect` returns),
     which imported the function from `pg8000.dbapi`: both names are replaced.
     """
+    check_supported_version()
     pg8000.dbapi.convert_paramstyle = convert_paramstyle
     pg8000.legacy.convert_paramstyle = convert_paramstyle
 

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         "than this; 0 tests every checkout",
     )
     db_statement_timeout_ms: int = 15_000
+    db_driver_tuning: bool = Field(
+        True,
+        description="pg8000 with prepared statements and faster parsing (infra/pg8000_tuning.py); "
+        "false runs pg8000 as it ships (slower; see benchmarks/README.md)",
+    )
 
     # --- events: Pub/Sub in the cloud or with the emulator, else an in-process bus ------
     events_backend: str = Field(

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event, text
 
-from infra.database import CUSTOM_PLAN, _install_pool_hooks, create_db_engine
+from infra.database import CUSTOM_PLAN, create_db_engine
 from infra.settings import Settings
 
 # Converting it to UTC (which pg8000 does to send it) overflows: OverflowError.
@@ -23,19 +23,19 @@ UNSENDABLE = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
 MONEY_OID = 790
 
 
-def _settings(url: str) -> Settings:
-    return Settings(database_url=url, jwt_secret="x" * 40, db_pool_size=1, db_max_overflow=0)
-
-
 @pytest.fixture(params=["prepared", "pg8000-unnamed"])
 def one_connection_engine(request, database_url):
     """A pool of exactly one connection, with our statement preparation or pg8000's own
     unnamed statements. Results of the `money` type fail to parse, on purpose."""
-    if request.param == "prepared":
-        engine = create_db_engine(_settings(database_url))
-    else:
-        engine = create_engine(database_url, pool_size=1, max_overflow=0)
-        _install_pool_hooks(engine, _settings(database_url))
+    engine = create_db_engine(
+        Settings(
+            database_url=database_url,
+            jwt_secret="x" * 40,
+            db_pool_size=1,
+            db_max_overflow=0,
+            db_driver_tuning=request.param == "prepared",
+        )
+    )
 
     @event.listens_for(engine, "connect")
     def _unparsable_money(dbapi_conn, _record):

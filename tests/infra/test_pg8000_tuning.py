@@ -128,3 +128,38 @@ def test_a_custom_plan_statement_is_planned_for_its_values_every_time(engine):
             assert conn.execute(query, {"oid": oid}).scalar() == (1 if oid else 0)
         # Never prepared, so never a generic plan: each run is an unnamed statement.
         assert _plans(conn, "planned_each_time") == []
+
+
+def test_the_installed_pg8000_is_the_release_these_tests_cover():
+    """An upgrade past the pinned release fails here, loudly, until these tests have been
+    run against it (and the engine refuses to start with it: check_supported_version)."""
+    import tomllib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    pg8000_tuning.check_supported_version()
+    major, minor = pg8000_tuning.SUPPORTED_MINOR
+    assert version("pg8000").startswith(f"{major}.{minor}.")
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    pins = {
+        spec
+        for group in pyproject["dependency-groups"].values()
+        for spec in group
+        if isinstance(spec, str) and spec.startswith("pg8000")
+    }
+    assert pins and all(spec.endswith(f",<{major}.{minor + 1}") for spec in pins), pins
+
+
+def test_without_tuning_pg8000_reads_the_same_and_prepares_nothing(database_url):
+    plain = create_db_engine(
+        Settings(database_url=database_url, jwt_secret="x" * 40, db_driver_tuning=False)
+    )
+    try:
+        with plain.connect() as conn:
+            value = conn.execute(
+                text("SELECT CAST(:t AS timestamptz)"), {"t": "2026-03-01 09:30:00+09"}
+            ).scalar()
+            assert value == datetime(2026, 3, 1, 0, 30, tzinfo=UTC)
+            assert _prepared(conn) == []
+    finally:
+        plain.dispose()
