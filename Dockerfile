@@ -5,7 +5,8 @@
 # Stage 1 installs the `api` dependency group and the project itself (non-editable, so
 # the `quad` and `quad-migrate` scripts and the api/infra packages live in the virtualenv)
 # with the same uv version and lock file as `make install`. Stage 2 is the slim runtime:
-# the virtualenv only, a non-root user, no build tools, no tests, no local-only packages.
+# the virtualenv only, a non-root user, no build tools, no tests, no local-only packages
+# and no demo data (.dockerignore).
 
 ARG PYTHON_IMAGE=python:3.11-slim
 

@@ -179,7 +179,6 @@ def excluded(path: str) -> bool:
         "README.md",
         "api/main.py",
         "api/migrations/env.py",
-        "api/demo_catalog.csv",
         "infra/settings.py",
     ],
 )
@@ -205,6 +204,8 @@ def test_the_build_context_has_what_the_image_needs(path):
         "infra/__pycache__/settings.cpython-311.pyc",
         "api/.pytest_cache/v/cache",
         "cloudbuild.yaml",
+        "api/demo.py",
+        "api/demo_catalog.csv",
     ],
 )
 def test_the_build_context_leaves_out_local_state_tests_and_tools(path):
