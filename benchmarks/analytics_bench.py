@@ -7,9 +7,9 @@ timed and its peak memory measured, at two table sizes.
     .venv-dags/bin/python benchmarks/analytics_bench.py --help
 
 1. Starts its own embedded PostgreSQL in benchmarks/.data/analytics (fresh each run),
-   builds the schema with the API's migrations and adds a created_at index to every
-   source table (the migration the analytics issue proposes: without them, a day's
-   extraction scans whole tables; --without-time-indexes shows it).
+   builds the schema with the API's migrations, which give every source table's time
+   column a BRIN index (without them a day's extraction scans whole tables;
+   --without-time-indexes drops them to show it).
 2. Seeds one day (2026-11-20) of --rows activity rows with SQL (signups, posts,
    comments, likes, scraps, reports, reviews, timetable additions, in fixed shares) on a
    base of 40,000 users, 50 boards, 2,000 courses.
@@ -27,6 +27,7 @@ data-quality checks; it reports wall and CPU seconds and its peak resident memor
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -64,20 +65,21 @@ SHARES = {
 BASE_USERS = 40_000
 BOARDS = 50
 COURSES = 2_000
-# (table, time column) of every event source the benchmark seeds (migration 0006 gives
-# each time column its BRIN index; here the tables are counted against the warehouse).
-TIME_COLUMNS = [
-    ("users", "created_at"),
-    ("posts", "created_at"),
-    ("comments", "created_at"),
-    ("post_likes", "created_at"),
-    ("comment_likes", "created_at"),
-    ("scraps", "created_at"),
-    ("reports", "created_at"),
-    ("moderation_actions", "created_at"),
-    ("course_reviews", "created_at"),
-    ("timetable_courses", "added_at"),
-]
+
+
+def _extraction_time_columns() -> tuple[tuple[str, str], ...]:
+    """(table, time column) the daily extraction reads a day by: migration 0006's list,
+    the one that gives each its BRIN index (loaded from the file: a migration is not a
+    package module)."""
+    path = ROOT / "api/migrations/versions/0006_analytics_source_access.py"
+    spec = importlib.util.spec_from_file_location("migration_0006", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.EXTRACTION_TIME_COLUMNS, module.brin_index_name
+
+
+TIME_COLUMNS, BRIN_INDEX_NAME = _extraction_time_columns()
 
 
 def say(message: str = "") -> None:
@@ -159,7 +161,8 @@ def seed_base(url: str, time_indexes: bool) -> None:
         f"""INSERT INTO timetables (id, user_id, semester, name, is_public, is_primary,
                                     created_at)
             SELECT gen_random_uuid(), id, '2026-2', 'T', false, false, {start} FROM users""",
-        *(f"CREATE INDEX ix_{t}_{c} ON {t} ({c})" for t, c in TIME_COLUMNS if time_indexes),
+        # The migrations made a BRIN index on each; without them, see what they are for.
+        *(f"DROP INDEX {BRIN_INDEX_NAME(t, c)}" for t, c in TIME_COLUMNS if not time_indexes),
     )
 
 
@@ -418,7 +421,7 @@ def main() -> int:
     parser.add_argument(
         "--without-time-indexes",
         action="store_true",
-        help="leave out the proposed created_at indexes (to see what they are for)",
+        help="drop the migrations' BRIN indexes on the time columns (to see what they are for)",
     )
     parser.add_argument("--keep", action="store_true", help="keep benchmarks/.data/analytics")
     parser.add_argument("--measure", type=date.fromisoformat, help=argparse.SUPPRESS)
