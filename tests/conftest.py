@@ -278,10 +278,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(workers: int = 2) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`quad serve` on a free 127.0.0.1 port against the test database; stopped after."""
+def running_server(
+    workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`quad serve` on a free 127.0.0.1 port against the test database, with `env` added
+    to its environment; stopped after."""
     port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)],
         cwd=ROOT,
