@@ -14,7 +14,12 @@ from api.auth.router import router as auth_router
 from api.boards.router import router as boards_router
 from api.comments.router import router as comments_router
 from api.core.errors import install_error_handlers, problem_response
-from api.core.middleware import ConcurrencyLimitMiddleware, RequestContextMiddleware
+from api.core.middleware import (
+    ConcurrencyLimitMiddleware,
+    InFlightLimit,
+    RequestBodyMiddleware,
+    RequestContextMiddleware,
+)
 from api.courses.router import router as courses_router
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
@@ -24,10 +29,12 @@ from api.schools.router import router as schools_router
 from api.social.router import router as social_router
 from api.timetables.router import router as timetables_router
 from api.uploads.router import router as uploads_router
+from api.uploads.rules import MAX_UPLOAD_BYTES
 from api.users.router import router as users_router
 from infra import database
 from infra.logging import configure_logging
 from infra.settings import get_settings
+from infra.storage import LOCAL_ROUTE
 
 DESCRIPTION = """
 The community API of Quad: schools, boards, posts (anonymous and question posts),
@@ -74,8 +81,19 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # The last added runs first: context, then the body (read whole, bounded), then the
+    # in-flight limit, so a slow or huge body never holds an in-flight slot.
+    in_flight = InFlightLimit(
+        settings.db_pool_size + settings.db_max_overflow, settings.liveness_stall_seconds
+    )
+    app.add_middleware(ConcurrencyLimitMiddleware, limiter=in_flight)
     app.add_middleware(
-        ConcurrencyLimitMiddleware, limit=settings.db_pool_size + settings.db_max_overflow
+        RequestBodyMiddleware,
+        max_bytes=settings.max_body_bytes,
+        timeout=settings.request_body_timeout_seconds,
+        # Bodies larger than JSON, by path prefix. Only the local bucket takes files
+        # through the API (in the cloud they go straight to Cloud Storage).
+        route_limits={} if settings.uses_gcs else {f"{LOCAL_ROUTE}/": MAX_UPLOAD_BYTES},
     )
     app.add_middleware(RequestContextMiddleware)
     # The most requested first: a request is matched against the routes in order (no two
@@ -97,9 +115,19 @@ def create_app() -> FastAPI:
     ):
         app.include_router(router)
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
+    @app.get("/healthz", tags=["health"], response_model=None)
+    async def healthz() -> dict[str, str] | JSONResponse:
+        """Liveness: the process answers, and requests are not stuck waiting for an
+        in-flight slot (503 then, and the platform restarts the instance). Async: it
+        needs no worker thread, so it answers even when every thread is taken."""
+        if in_flight.stalled():
+            return problem_response(
+                503,
+                "stalled",
+                "Requests are stuck",
+                f"Requests have waited for over {in_flight.stall_seconds:g} seconds "
+                "and none finished.",
+            )
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"])

@@ -69,6 +69,23 @@ class Settings(BaseSettings):
         "false runs pg8000 as it ships (slower; see benchmarks/README.md)",
     )
 
+    # --- requests: what a client may send, and when a worker counts as stuck ----------
+    max_body_bytes: int = Field(
+        256 * 1024,
+        gt=0,
+        description="Largest request body; more gets 413 before it is read. The longest "
+        "post (20,000 characters), as ASCII-only JSON, is about 240 KB",
+    )
+    request_body_timeout_seconds: float = Field(
+        10.0, gt=0, description="A request's whole body must arrive within this, else 408"
+    )
+    liveness_stall_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="/healthz answers 503 once requests have waited this long for an "
+        "in-flight slot with none freed (the instance is then restarted)",
+    )
+
     # --- events: Pub/Sub in the cloud or with the emulator, else an in-process bus ------
     events_backend: str = Field(
         "auto",

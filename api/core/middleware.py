@@ -1,7 +1,15 @@
-"""Request context as plain ASGI middleware (cheaper than BaseHTTPMiddleware).
+"""The API's middleware, as plain ASGI (cheaper than BaseHTTPMiddleware), outermost first:
 
-Sets the trace id for log lines, and turns any unhandled exception into a 500
-problem+json, logged once with its trace id and stack, never shown to the client.
+- RequestContextMiddleware sets the trace id for log lines, and turns any unhandled
+  exception into a 500 problem+json, logged once with its trace id and stack, never shown
+  to the client.
+- RequestBodyMiddleware reads a request's whole body before the request goes further:
+  bodies over a size limit get 413 before they are read (a 300 MB login body once took a
+  worker to a gigabyte), bodies slower than a deadline get 408 (bodies trickled a byte at
+  a time once held every in-flight slot below, so every read waited).
+- ConcurrencyLimitMiddleware bounds the requests in flight, which therefore only ever
+  wait for the database, never for a client; and it tells liveness when that limit is
+  stuck, so the platform restarts the instance.
 """
 
 from __future__ import annotations
@@ -9,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -91,27 +101,196 @@ class RequestContextMiddleware:
             trace_id_var.reset(token)
 
 
+def _problem(status: int, slug: str, title: str, detail: str) -> tuple[Message, Message]:
+    body = json.dumps(
+        {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
+    ).encode()
+    start: Message = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", PROBLEM_JSON.encode()),
+            (b"content-length", str(len(body)).encode()),
+            # The rest of the body is not read: the connection cannot carry another request.
+            (b"connection", b"close"),
+        ],
+    }
+    return start, {"type": "http.response.body", "body": body}
+
+
+class RequestBodyMiddleware:
+    """Reads each request's body whole, within `timeout` seconds and `max_bytes`, then
+    hands it to the app in one message.
+
+    Put it outside ConcurrencyLimitMiddleware: a request then takes an in-flight slot only
+    once its body is here, so a client sending slowly holds a connection, never a slot. A
+    declared Content-Length over the limit is refused before anything is read; a chunked
+    body is counted as it arrives and refused as soon as it passes the limit. The deadline
+    runs from the request's headers to its last byte (a per-read timeout would let a
+    client trickle one byte just in time, forever).
+
+    `route_limits` maps path prefixes to their own limit (the local bucket's uploads), the
+    first matching prefix wins. Requests without a body (no Content-Length, or 0, and no
+    Transfer-Encoding: GETs) go straight through.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        timeout: float,
+        route_limits: Mapping[str, int] | None = None,
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.route_limits = tuple((route_limits or {}).items())
+        self._timed_out = _problem(
+            408,
+            "request-timeout",
+            "Request body too slow",
+            f"The request body must arrive within {timeout:g} seconds.",
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared: bytes | None = None
+        chunked = False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not chunked and (declared is None or declared == b"0"):
+            await self.app(scope, receive, send)
+            return
+
+        limit = self.max_bytes
+        path = scope["path"]
+        for prefix, route_limit in self.route_limits:
+            if path.startswith(prefix):
+                limit = route_limit
+                break
+        if not chunked and declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, limit)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with asyncio.timeout(self.timeout):
+                while size <= limit:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return  # nobody to answer
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            start, body = self._timed_out
+            await send(start)
+            await send(body)
+            return
+        if size > limit:  # the rest is not read
+            await self._too_large(send, limit)
+            return
+
+        replay: Message | None = {
+            "type": "http.request",
+            "body": chunks[0] if len(chunks) == 1 else b"".join(chunks),
+            "more_body": False,
+        }
+
+        async def receive_body() -> Message:
+            nonlocal replay
+            if replay is None:  # after the body: the server's disconnect notice
+                return await receive()
+            message, replay = replay, None
+            return message
+
+        await self.app(scope, receive_body, send)
+
+    @staticmethod
+    async def _too_large(send: Send, limit: int) -> None:
+        start, body = _problem(
+            413,
+            "payload-too-large",
+            "Request body too large",
+            f"The request body may have at most {limit} bytes.",
+        )
+        await send(start)
+        await send(body)
+
+
+class InFlightLimit:
+    """At most `limit` requests in flight per process, and whether that limit is stuck.
+
+    Stuck means: requests are waiting for a slot, and no request has left one for
+    `stall_seconds` since they began waiting. Requests in flight only wait for the
+    database, which answers or times out well within that, so a limit stuck that long is a
+    worker that will not recover alone (liveness then fails and the instance restarts).
+    """
+
+    def __init__(self, limit: int, stall_seconds: float) -> None:
+        self.limit = limit
+        self.stall_seconds = stall_seconds
+        self.waiting = 0
+        # Last progress of the queue: when it formed, or when a request left a slot since.
+        self.progressed_at = time.monotonic()
+        self._semaphore: asyncio.Semaphore | None = None
+
+    def semaphore(self) -> asyncio.Semaphore:
+        if self._semaphore is None:  # created lazily, inside the server's event loop
+            self._semaphore = asyncio.Semaphore(self.limit)
+        return self._semaphore
+
+    def stalled(self) -> bool:
+        return self.waiting > 0 and time.monotonic() - self.progressed_at > self.stall_seconds
+
+
 class ConcurrencyLimitMiddleware:
-    """At most `limit` requests in flight per process; the others wait in the event loop.
+    """Requests beyond the InFlightLimit wait in the event loop.
 
     A sync endpoint holds its pooled connection across several threadpool hops (viewer
     check, endpoint, the session's commit). With more requests in flight than connections,
     requests waiting for a connection can take every thread, so the holders can never
     finish and everything stalls until the pool times out. Keeping in-flight requests at
-    the pool's size prevents that. Liveness is exempt: a busy instance is still alive.
+    the pool's size prevents that. Liveness is exempt: a busy instance is still alive, and
+    liveness reports a stuck limit itself.
+
+    Time is read only when requests wait: a request that finds a free slot costs no more
+    than the semaphore.
     """
 
-    def __init__(self, app: ASGIApp, limit: int, exempt: tuple[str, ...] = ("/healthz",)) -> None:
+    def __init__(
+        self, app: ASGIApp, limiter: InFlightLimit, exempt: tuple[str, ...] = ("/healthz",)
+    ) -> None:
         self.app = app
-        self.limit = limit
+        self.limiter = limiter
         self.exempt = exempt
-        self._semaphore: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
-        if self._semaphore is None:  # created lazily, inside the server's event loop
-            self._semaphore = asyncio.Semaphore(self.limit)
-        async with self._semaphore:
+        limiter = self.limiter
+        semaphore = limiter.semaphore()
+        if semaphore.locked():
+            if not limiter.waiting:
+                limiter.progressed_at = time.monotonic()
+            limiter.waiting += 1
+            try:
+                await semaphore.acquire()
+            finally:
+                limiter.waiting -= 1
+        else:
+            await semaphore.acquire()  # free: returns at once
+        try:
             await self.app(scope, receive, send)
+        finally:
+            semaphore.release()
+            if limiter.waiting:
+                limiter.progressed_at = time.monotonic()

@@ -5,6 +5,7 @@ printed whether or not `-s` was given."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,6 +36,23 @@ class Figures:
 def figures(request) -> Figures:
     """Figures under the test module's name (without its `test_`)."""
     return Figures(request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_"))
+
+
+@pytest.fixture
+def make_app(database_url, monkeypatch) -> Iterator:
+    """The API built with these settings (environment variables), as the server builds it."""
+    from api.main import create_app
+    from infra.settings import get_settings
+
+    def make(**env: object):
+        for name, value in env.items():
+            monkeypatch.setenv(name, str(value))
+        get_settings.cache_clear()
+        return create_app()
+
+    yield make
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
