@@ -27,38 +27,39 @@ from infra.logging import trace_id_from_headers, trace_id_var
 
 log = logging.getLogger("api.errors")
 
-_INTERNAL = json.dumps(
-    {
-        "type": TYPE_PREFIX + "internal-error",
-        "title": "Internal server error",
-        "status": 500,
-        "detail": "Something went wrong on our side. It has been logged.",
-    }
-).encode()
+
+def _problem(
+    status: int, slug: str, title: str, detail: str, close: bool = False
+) -> tuple[Message, Message]:
+    """The two ASGI messages of a problem+json answer; `close` when the rest of the request
+    body is left unread (the connection cannot carry another request)."""
+    body = json.dumps(
+        {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
+    ).encode()
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    start: Message = {"type": "http.response.start", "status": status, "headers": headers}
+    return start, {"type": "http.response.body", "body": body}
 
 
-_NUL_IN_URL = json.dumps(
-    {
-        "type": TYPE_PREFIX + "bad-request",
-        "title": "Bad request",
-        "status": 400,
-        "detail": "The URL must not contain the NUL character (%00).",
-    }
-).encode()
+async def _send(send: Send, messages: tuple[Message, Message]) -> None:
+    for message in messages:
+        await send(message)
 
 
-async def _send_bytes(send: Send, status: int, body: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+_INTERNAL = _problem(
+    500,
+    "internal-error",
+    "Internal server error",
+    "Something went wrong on our side. It has been logged.",
+)
+_NUL_IN_URL = _problem(
+    400, "bad-request", "Bad request", "The URL must not contain the NUL character (%00)."
+)
 
 
 class RequestContextMiddleware:
@@ -77,7 +78,7 @@ class RequestContextMiddleware:
                 cloud_trace = value.decode("latin-1")
         if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
             # PostgreSQL text cannot hold U+0000: no path or query value may carry one.
-            await _send_bytes(send, 400, _NUL_IN_URL)
+            await _send(send, _NUL_IN_URL)
             return
         token = trace_id_var.set(trace_id_from_headers(traceparent, cloud_trace))
         started = False
@@ -96,26 +97,9 @@ class RequestContextMiddleware:
                 extra={"fields": {"http_method": scope["method"], "path": scope["path"]}},
             )
             if not started:
-                await _send_bytes(send, 500, _INTERNAL)
+                await _send(send, _INTERNAL)
         finally:
             trace_id_var.reset(token)
-
-
-def _problem(status: int, slug: str, title: str, detail: str) -> tuple[Message, Message]:
-    body = json.dumps(
-        {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
-    ).encode()
-    start: Message = {
-        "type": "http.response.start",
-        "status": status,
-        "headers": [
-            (b"content-type", PROBLEM_JSON.encode()),
-            (b"content-length", str(len(body)).encode()),
-            # The rest of the body is not read: the connection cannot carry another request.
-            (b"connection", b"close"),
-        ],
-    }
-    return start, {"type": "http.response.body", "body": body}
 
 
 class RequestBodyMiddleware:
@@ -150,6 +134,7 @@ class RequestBodyMiddleware:
             "request-timeout",
             "Request body too slow",
             f"The request body must arrive within {timeout:g} seconds.",
+            close=True,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -190,9 +175,7 @@ class RequestBodyMiddleware:
                     if not message.get("more_body", False):
                         break
         except TimeoutError:
-            start, body = self._timed_out
-            await send(start)
-            await send(body)
+            await _send(send, self._timed_out)
             return
         if size > limit:  # the rest is not read
             await self._too_large(send, limit)
@@ -215,14 +198,16 @@ class RequestBodyMiddleware:
 
     @staticmethod
     async def _too_large(send: Send, limit: int) -> None:
-        start, body = _problem(
-            413,
-            "payload-too-large",
-            "Request body too large",
-            f"The request body may have at most {limit} bytes.",
+        await _send(
+            send,
+            _problem(
+                413,
+                "payload-too-large",
+                "Request body too large",
+                f"The request body may have at most {limit} bytes.",
+                close=True,
+            ),
         )
-        await send(start)
-        await send(body)
 
 
 class InFlightLimit:
