@@ -86,7 +86,7 @@ def _rss_bytes(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-def test_slow_bodies_get_408_while_reads_keep_answering(server):
+def test_slow_bodies_get_408_while_reads_keep_answering(server, figures):
     _pid, base = server
     results: list[tuple[int, dict, float]] = []
     lock = threading.Lock()
@@ -143,13 +143,16 @@ def test_slow_bodies_get_408_while_reads_keep_answering(server):
     worst = max(latencies)
     slow_statuses = sorted({status for status, _p, _t in results})
     slowest_408 = max((took for _s, _p, took in results), default=0.0)
-    print(
-        f"\nslow bodies: {len(results)} clients, answers {slow_statuses}, last after "
-        f"{slowest_408:.2f} s; reads meanwhile: {len(statuses)} requests, "
-        f"{sum(s >= 500 or s == 0 for s in statuses)} 5xx or timed out, worst {worst * 1000:.0f} ms"
-    )
+    figures.set("slow clients", len(results))
+    figures.set("slow clients' answers", slow_statuses)
+    figures.set("last slow answer s", round(slowest_408, 2))
+    figures.add("reads meanwhile", len(statuses))
+    figures.add("reads 5xx or timed out", sum(s >= 500 or s == 0 for s in statuses))
+    figures.max("worst read latency s", round(worst, 3))
     assert statuses and set(statuses) == {200}
-    assert worst < 1.0
+    # Reads never waited for the slow bodies (a bound far above a read, far below the
+    # body timeout they once waited out).
+    assert worst < BODY_TIMEOUT
     assert after.status_code == 401
     assert len(results) == SLOW_CLIENTS
     for status, problem, took in results:
@@ -157,7 +160,7 @@ def test_slow_bodies_get_408_while_reads_keep_answering(server):
         assert BODY_TIMEOUT - 0.2 < took < BODY_TIMEOUT + MARGIN
 
 
-def test_a_300_mb_declared_body_gets_413_before_it_is_sent(server):
+def test_a_300_mb_declared_body_gets_413_before_it_is_sent(server, figures):
     _pid, base = server
     sock = _connect(base)
     try:
@@ -167,13 +170,13 @@ def test_a_300_mb_declared_body_gets_413_before_it_is_sent(server):
         took = time.monotonic() - started
     finally:
         sock.close()
-    print(f"\n300 MB declared: {status} after {took * 1000:.0f} ms")
+    figures.set("300 MB declared: answer after s", round(took, 3))
     assert status == 413 and problem["type"] == "urn:quad:problem:payload-too-large"
     assert closed  # the rest of the body is never read
-    assert took < 0.5
+    assert took < BODY_TIMEOUT / 2  # answered at once, not after waiting for the body
 
 
-def test_a_chunked_body_is_cut_off_at_the_limit_and_the_worker_stays_small(server):
+def test_a_chunked_body_is_cut_off_at_the_limit_and_the_worker_stays_small(server, figures):
     pid, base = server
     rss_before = _rss_bytes(pid)
     chunk = b"%x\r\n%s\r\n" % (64 * 1024, b" " * 64 * 1024)
@@ -198,7 +201,8 @@ def test_a_chunked_body_is_cut_off_at_the_limit_and_the_worker_stays_small(serve
     finally:
         sock.close()
     grown = _rss_bytes(pid) - rss_before
-    print(f"\nchunked: {status} after {sent // 1024} KiB sent; worker RSS {grown / 2**20:+.1f} MiB")
+    figures.set("chunked: KiB sent before 413", sent // 1024)
+    figures.set("chunked: worker RSS growth MiB", round(grown / 2**20, 1))
     assert status == 413 and problem["type"] == "urn:quad:problem:payload-too-large"
     assert sent < most
     assert grown < 16 * 1024 * 1024
