@@ -19,7 +19,7 @@ from api.auth.tokens import Viewer
 from api.comments.models import Comment
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
 from api.core.db import utcnow
-from api.core.errors import Forbidden, NotFound
+from api.core.errors import Conflict, Forbidden, NotFound
 from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, encode_cursor, page_limit
 from api.events import service as events
@@ -28,6 +28,13 @@ from api.posts import service as posts_service
 from api.posts.models import Post, PostAnonymousAuthor
 from api.reactions.models import CommentLike
 from api.users.models import User
+
+
+class CommentHidden(Conflict):
+    slug, title = "comment-hidden", "The comment is hidden"
+
+    def __init__(self) -> None:
+        super().__init__("A hidden comment can be deleted by its author, not changed.")
 
 
 def _is_writer(post: Any, author_id: UUID, anonymous: bool) -> bool:
@@ -57,7 +64,8 @@ def _out(row: Any, post: Any, viewer: Viewer) -> CommentOut:
         id=c.id,
         post_id=c.post_id,
         parent_id=c.parent_id,
-        body=None if deleted or hidden else c.body,
+        # A hidden comment is a placeholder to everyone but its author.
+        body=None if deleted or (hidden and c.author_id != viewer.id) else c.body,
         anonymous=c.anonymous,
         author=author,
         like_count=c.like_count,
@@ -161,7 +169,9 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if post is None:
-        raise NotFound("No such post.")
+        # Not there, or hidden: 404 unless the viewer may see it (its author), then 409.
+        posts_service.require_open(posts_service.visible_post(session, viewer, post_id))
+        raise NotFound("No such post.")  # reopened or gone in between
     parent_id = None
     if data.parent_id is not None:
         parent = session.get(Comment, data.parent_id, with_for_update=True)
@@ -271,7 +281,7 @@ def visible_comment(session: Session, viewer: Viewer, comment_id: UUID) -> tuple
     row = session.execute(
         select(Comment, Post).join(Post, Post.id == Comment.post_id).where(Comment.id == comment_id)
     ).one_or_none()
-    if row is None or row.Post.school_id != viewer.school_id or row.Comment.deleted_at:
+    if row is None or not posts_service.can_see(row.Post, viewer) or row.Comment.deleted_at:
         raise NotFound("No such comment.")
     return row.Comment, row.Post
 
@@ -287,6 +297,9 @@ def update_comment(
     session: Session, viewer: Viewer, comment_id: UUID, data: CommentUpdate
 ) -> CommentOut:
     comment, post = _own_comment(session, viewer, comment_id)
+    posts_service.require_open(post)
+    if comment.hidden_at is not None:
+        raise CommentHidden()
     comment.body = data.body
     comment.updated_at = utcnow()
     session.flush()

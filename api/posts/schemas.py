@@ -65,6 +65,9 @@ class PostSummary(OutputModel):
     scrap_count: int
     created_at: datetime
     is_mine: bool
+    hidden: bool = Field(
+        False, description="Hidden by moderation: only its author still sees it (their lists)"
+    )
     image_count: int = 0
     thumbnail_url: str | None = Field(None, description="The first image's thumbnail, if any")
 
@@ -73,11 +76,14 @@ class PostOut(OutputModel):
     id: UUID
     board_id: UUID
     school_id: UUID
-    title: str | None = Field(description="Null when the post is hidden")
-    body: str | None = Field(description="Null when the post is hidden")
+    title: str
+    body: str
     anonymous: bool
     question: bool
-    hidden: bool = Field(description="Hidden after reports; title and body are withheld")
+    hidden: bool = Field(
+        description="Hidden by moderation: only its author still sees it, and may delete it "
+        "but not change it or add to it"
+    )
     author: Author
     like_count: int
     comment_count: int

@@ -11,7 +11,17 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, exists, func, literal, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, defer
 
 from api.auth.tokens import Viewer
@@ -30,6 +40,47 @@ from api.users.models import User
 from infra.database import CUSTOM_PLAN
 
 EXCERPT_CHARS = 200
+
+
+# --- hidden posts: the one rule every endpoint follows ----------------------------------
+# A hidden post (hidden by reports, or by a moderator) exists for its author alone:
+# - anyone else gets 404 wherever it is named (detail, comments, comment, like, scrap,
+#   report) and never finds it in a list;
+# - its author sees it, `hidden: true`, in its detail, its comments and their own posts and
+#   scraps, but not in the lists everyone shares (board, search, HOT, profiles: those show
+#   what everyone sees), and may delete it but not change it or add to it (409).
+
+
+class PostHidden(Conflict):
+    slug, title = "post-hidden", "The post is hidden"
+
+    def __init__(self) -> None:
+        super().__init__("A hidden post can be deleted by its author, not changed or added to.")
+
+
+def shown_to(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL: a post of the viewer's school the viewer may see."""
+    return and_(
+        Post.school_id == viewer.school_id,
+        or_(Post.hidden_at.is_(None), Post.author_id == viewer.id),
+    )
+
+
+# SQL: a post the lists everyone shares may show.
+LISTED = Post.hidden_at.is_(None)
+
+
+def can_see(post: Post, viewer: Viewer) -> bool:
+    """`shown_to` for a loaded post."""
+    return post.school_id == viewer.school_id and (
+        post.hidden_at is None or post.author_id == viewer.id
+    )
+
+
+def require_open(post: Post) -> None:
+    """A post that may be changed or added to (commented, liked, scrapped)."""
+    if post.hidden_at is not None:
+        raise PostHidden()
 
 
 def is_post_writer(
@@ -80,6 +131,7 @@ def _summary_select() -> Select[Any]:
         Post.image_count,
         Post.created_at,
         Post.author_id,
+        Post.hidden_at,
         User.nickname,
         User.deleted_at,
     ).join(User, User.id == Post.author_id)
@@ -105,6 +157,7 @@ def _summary(row: Any, viewer: Viewer) -> PostSummary:
         scrap_count=row.scrap_count,
         created_at=row.created_at,
         is_mine=row.author_id == viewer.id,
+        hidden=row.hidden_at is not None,
         image_count=row.image_count,
     )
 
@@ -132,7 +185,7 @@ def list_board(
     stmt = _summary_select().where(
         Post.board_id == board_id,
         Post.school_id == viewer.school_id,
-        Post.hidden_at.is_(None),
+        LISTED,
     )
     page = _page(session, viewer, stmt, cursor, limit)
     if not page.items:
@@ -146,7 +199,7 @@ def list_hot(
     boards_service.require_member(viewer, school_id)
     stmt = _summary_select().where(
         Post.school_id == school_id,
-        Post.hidden_at.is_(None),
+        LISTED,
         # Written into the SQL, not bound: a generic plan can use the partial index
         # ix_posts_school_hot only when it sees the threshold of the index's condition.
         Post.like_count >= literal_column(str(HOT_LIKE_THRESHOLD)),
@@ -164,7 +217,7 @@ def search_posts(
         _summary_select()
         .where(
             Post.school_id == school_id,
-            Post.hidden_at.is_(None),
+            LISTED,
             *search.matches(Post.search_terms, haystack, query),
         )
         .prefix_with(CUSTOM_PLAN)  # a rare word and a common one want different plans
@@ -186,7 +239,7 @@ def list_by_user(
     stmt = _summary_select().where(
         Post.author_id == user_id,
         Post.anonymous.is_(False),
-        Post.hidden_at.is_(None),
+        LISTED,
         Post.school_id == viewer.school_id,
         User.deleted_at.is_(None),
     )
@@ -199,7 +252,7 @@ def list_scraps(
     stmt = (
         _summary_select()
         .join(Scrap, and_(Scrap.post_id == Post.id, Scrap.user_id == viewer.id))
-        .where(Post.hidden_at.is_(None))
+        .where(shown_to(viewer))
     )
     rows, next_cursor = keyset_page(session, stmt, Scrap.created_at, Post.id, cursor, limit)
     items = [_summary(r, viewer) for r in rows]
@@ -216,7 +269,7 @@ def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
         .join(User, User.id == Post.author_id)
         .where(Post.id == post_id)
     ).one_or_none()
-    if row is None or row.Post.school_id != viewer.school_id:
+    if row is None or not can_see(row.Post, viewer):
         raise NotFound("No such post.")
     out = post_out(row.Post, row.nickname, row.deleted_at, viewer, row.liked, row.s)
     out.attachments = uploads_service.post_images(session, row.Post)  # no query if none
@@ -231,16 +284,15 @@ def post_out(
     liked: bool = False,
     scrapped: bool = False,
 ) -> PostOut:
-    hidden = post.hidden_at is not None
     return PostOut(
         id=post.id,
         board_id=post.board_id,
         school_id=post.school_id,
-        title=None if hidden else post.title,
-        body=None if hidden else post.body,
+        title=post.title,
+        body=post.body,
         anonymous=post.anonymous,
         question=post.question,
-        hidden=hidden,
+        hidden=post.hidden_at is not None,
         author=author_view(
             author_id=post.author_id,
             nickname=nickname,
@@ -303,7 +355,7 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
 def load_for_change(session: Session, viewer: Viewer, post_id: UUID) -> Post:
     """The post, locked, if the viewer wrote it; the question-post rule applies."""
     post = session.scalar(select(Post).where(Post.id == post_id).with_for_update())
-    if post is None or post.school_id != viewer.school_id:
+    if post is None or not can_see(post, viewer):
         raise NotFound("No such post.")
     if post.author_id != viewer.id:
         raise Forbidden("Only the author can change this post.")
@@ -314,6 +366,7 @@ def load_for_change(session: Session, viewer: Viewer, post_id: UUID) -> Post:
 
 def update_post(session: Session, viewer: Viewer, post_id: UUID, data: PostUpdate) -> PostOut:
     post = load_for_change(session, viewer, post_id)
+    require_open(post)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if not changes:
         raise InvalidInput("Nothing to change: send a title or a body.")
@@ -331,10 +384,11 @@ def delete_post(session: Session, viewer: Viewer, post_id: UUID) -> None:
 
 
 def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool = False) -> Post:
-    """A post the viewer may see (same school), or 404. Its title and body are loaded only
-    if used: callers (comments, likes, scraps) check who wrote it and whether it is hidden."""
+    """A post the viewer may see (`can_see`), or 404. Its title and body are loaded only
+    if used: callers (comments, likes, scraps) check who wrote it, and `require_open`
+    before adding to it."""
     stmt = select(Post).options(defer(Post.title), defer(Post.body)).where(Post.id == post_id)
     post = session.scalar(stmt.with_for_update() if lock else stmt)
-    if post is None or post.school_id != viewer.school_id:
+    if post is None or not can_see(post, viewer):
         raise NotFound("No such post.")
     return post

@@ -61,22 +61,15 @@ def _toggle(
     ).scalar_one()
 
 
-def _visible_post(session: Session, viewer: Viewer, post_id: UUID) -> Post:
-    post = posts_service.visible_post(session, viewer, post_id)
-    if post.hidden_at is not None:
-        raise NotFound("No such post.")
-    return post
-
-
-def _visible_comment(session: Session, viewer: Viewer, comment_id: UUID) -> Comment:
-    comment, _post = comments_service.visible_comment(session, viewer, comment_id)
-    if comment.hidden_at is not None:
+def _visible_comment(session: Session, viewer: Viewer, comment_id: UUID) -> tuple[Comment, Post]:
+    comment, post = comments_service.visible_comment(session, viewer, comment_id)
+    if comment.hidden_at is not None:  # a placeholder: nothing to like
         raise NotFound("No such comment.")
-    return comment
+    return comment, post
 
 
 def set_post_like(session: Session, viewer: Viewer, post_id: UUID, liked: bool) -> LikeState:
-    post = _visible_post(session, viewer, post_id)
+    post = posts_service.visible_post(session, viewer, post_id)
     if liked and post.author_id == viewer.id:
         raise Forbidden("You cannot like your own post.")
     count = _toggle(
@@ -97,9 +90,11 @@ def set_post_like(session: Session, viewer: Viewer, post_id: UUID, liked: bool) 
 
 
 def set_comment_like(session: Session, viewer: Viewer, comment_id: UUID, liked: bool) -> LikeState:
-    comment = _visible_comment(session, viewer, comment_id)
+    comment, post = _visible_comment(session, viewer, comment_id)
     if liked and comment.author_id == viewer.id:
         raise Forbidden("You cannot like your own comment.")
+    if liked:
+        posts_service.require_open(post)
     count = _toggle(
         session,
         add=liked,
@@ -123,7 +118,9 @@ def set_comment_like(session: Session, viewer: Viewer, comment_id: UUID, liked: 
 
 
 def set_scrap(session: Session, viewer: Viewer, post_id: UUID, scrapped: bool) -> ScrapState:
-    post = _visible_post(session, viewer, post_id)
+    post = posts_service.visible_post(session, viewer, post_id)
+    if scrapped:
+        posts_service.require_open(post)
     count = _toggle(
         session,
         add=scrapped,

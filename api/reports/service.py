@@ -22,6 +22,7 @@ from api.core.db import utcnow
 from api.core.errors import Forbidden, NotFound
 from api.events import service as events
 from api.events.types import EventType
+from api.posts import service as posts_service
 from api.posts.models import Post
 from api.reports.models import ModerationAction, Report, ReportReason, TargetType
 from infra.settings import get_settings
@@ -29,16 +30,20 @@ from infra.settings import get_settings
 _TABLES = {TargetType.post: Post, TargetType.comment: Comment}
 
 
-def _lock_target(session: Session, target_type: TargetType, target_id: UUID):
-    """(author_id, school_id) of a live target, row-locked so that concurrent reports of
-    it are counted one after another; None if there is no such target."""
+def _lock_target(session: Session, viewer: Viewer, target_type: TargetType, target_id: UUID):
+    """(author_id, school_id) of a live target the viewer may see, row-locked so that
+    concurrent reports of it are counted one after another; None if there is none."""
     if target_type is TargetType.post:
-        stmt = select(Post.author_id, Post.school_id).where(Post.id == target_id)
+        stmt = select(Post.author_id, Post.school_id).where(
+            Post.id == target_id, posts_service.shown_to(viewer)
+        )
         return session.execute(stmt.with_for_update()).one_or_none()
     stmt = (
         select(Comment.author_id, Post.school_id)
         .join(Post, Post.id == Comment.post_id)
-        .where(Comment.id == target_id, Comment.deleted_at.is_(None))
+        .where(
+            Comment.id == target_id, Comment.deleted_at.is_(None), posts_service.shown_to(viewer)
+        )
     )
     return session.execute(stmt.with_for_update(of=Comment)).one_or_none()
 
@@ -46,8 +51,8 @@ def _lock_target(session: Session, target_type: TargetType, target_id: UUID):
 def report(
     session: Session, viewer: Viewer, target_type: TargetType, target_id: UUID, reason: ReportReason
 ) -> None:
-    target = _lock_target(session, target_type, target_id)
-    if target is None or target.school_id != viewer.school_id:
+    target = _lock_target(session, viewer, target_type, target_id)
+    if target is None:
         raise NotFound(f"No such {target_type}.")
     if target.author_id == viewer.id:
         raise Forbidden("You cannot report your own content.")

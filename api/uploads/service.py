@@ -171,8 +171,9 @@ def attach_to_post(
 
 
 def post_images(session: Session, post: Post) -> list[AttachmentOut]:
-    """The images of a post, in order; no query at all for a post without any."""
-    if not post.image_count or post.hidden_at is not None:
+    """The images of a post, in order; no query at all for a post without any. (A hidden
+    post reaches here only for its author: posts.service.can_see.)"""
+    if not post.image_count:
         return []
     rows = session.scalars(
         select(Attachment).where(Attachment.post_id == post.id).order_by(Attachment.position)

@@ -92,8 +92,9 @@ def test_reports_hide_content_at_the_threshold(client, campus, world, db):
     client.put(url, json={"reason": "spam"}, headers=reporters[4].headers)
     listing = client.get(f"/v1/boards/{campus.board}/posts", headers=campus.bob.headers).json()
     assert listing["items"] == []
-    detail = client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).json()
-    assert detail["hidden"] is True and detail["title"] is None and detail["body"] is None
+    assert client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).status_code == 404
+    detail = client.get(f"/v1/posts/{post['id']}", headers=campus.alice.headers).json()
+    assert detail["hidden"] is True and detail["title"] == post["title"]
     action = db.scalars(select(ModerationAction)).one()
     assert action.action == "hidden" and action.decided_by == "system:report-threshold"
     # A report cannot be withdrawn.

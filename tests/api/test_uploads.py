@@ -357,13 +357,14 @@ def test_deleting_a_post_deletes_its_images(client, campus, db):
     )
 
 
-def test_hidden_posts_show_no_images(client, campus, world):
+def test_a_hidden_posts_images_reach_its_author_only(client, campus, world):
     upload = ready_upload(client, campus.alice)
     post = create_post(client, campus.alice, campus.board, attachment_ids=[upload["id"]])
     for user in world.users(campus.school, 5):
         client.put(f"/v1/posts/{post['id']}/report", json={"reason": "spam"}, headers=user.headers)
-    detail = client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).json()
-    assert detail["hidden"] is True and detail["attachments"] == []
+    assert client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).status_code == 404
+    mine = client.get(f"/v1/posts/{post['id']}", headers=campus.alice.headers).json()
+    assert mine["hidden"] is True and [a["id"] for a in mine["attachments"]] == [upload["id"]]
 
 
 def test_pages_look_for_images_only_when_a_post_has_some(client, campus, count_statements):
