@@ -119,6 +119,24 @@ def settings(database_url):
 
 
 @pytest.fixture
+def override_settings(database_url) -> Iterator:
+    """`override_settings(LOGIN_MAX_FAILURES=3, ...)`: those env vars for this test, and
+    the settings read anew; both undone afterwards."""
+    from infra.settings import get_settings
+
+    with pytest.MonkeyPatch.context() as mp:
+
+        def override(**values):
+            for name, value in values.items():
+                mp.setenv(name, str(value))
+            get_settings.cache_clear()
+            return get_settings()
+
+        yield override
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def client(database_url) -> Iterator[httpx.Client]:
     from fastapi.testclient import TestClient
 
@@ -157,9 +175,9 @@ class ApiUser:
 
 @pytest.fixture(scope="session")
 def password_hash_value() -> str:
-    from api.auth.service import password_hash
+    from api.auth.passwords import hash_password
 
-    return password_hash.hash(PASSWORD)
+    return hash_password(PASSWORD)
 
 
 @pytest.fixture
@@ -278,10 +296,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(workers: int = 2) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`quad serve` on a free 127.0.0.1 port against the test database; stopped after."""
+def running_server(
+    workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`quad serve` on a free 127.0.0.1 port against the test database, with `env` added
+    to this process's environment; stopped after."""
     port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)],
         cwd=ROOT,
