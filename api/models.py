@@ -2,7 +2,7 @@
 
 from sqlalchemy import Index
 
-from api.auth.models import RefreshToken
+from api.auth.models import LoginFailure, RefreshToken
 from api.boards.models import Board
 from api.comments.models import Comment
 from api.core.db import Base
@@ -51,6 +51,7 @@ __all__ = [
     "Follow",
     "FriendRequest",
     "Friendship",
+    "LoginFailure",
     "ModerationAction",
     "Notification",
     "OutboxEvent",

@@ -639,9 +639,9 @@ def generate(url: str, sizes: Sizes, rng: random.Random) -> float:
     ]
     user_times = sorted(rng.uniform(school_t + 1000, t_end - 86400) for _ in range(sizes.users))
     user_ids = [uuid7_text(t, bits) for t in user_times]
-    from pwdlib import PasswordHash
+    from api.auth.passwords import hasher
 
-    password_hash = PasswordHash.recommended().hash(BENCH_PASSWORD)
+    password_hash = hasher().hash(BENCH_PASSWORD)  # with the parameters signup uses
     small = [
         ("schools", "id, name, email_domain, created_at", [
             f"{school_id}\t{SCHOOL[0]}\t{SCHOOL[1]}\t{ts(school_t)}"

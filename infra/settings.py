@@ -159,9 +159,52 @@ class Settings(BaseSettings):
     )
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 14 * 24 * 3600
-    login_max_failures: int = Field(5, description="Failed logins before an account is locked")
-    login_lock_seconds: int = Field(60, description="First lock; doubles per further failure")
-    login_lock_max_seconds: int = 3600
+    # Failed logins are counted per (email, client address), whether or not the email
+    # exists, so nobody can lock another person out from elsewhere, and per email across all
+    # addresses, with a much higher cap against guessing from many addresses.
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed logins from one address that lock that email there"
+    )
+    login_lock_seconds: int = Field(60, ge=1, description="First lock; doubles per further failure")
+    login_lock_max_seconds: int = Field(3600, ge=1, description="Longest lock")
+    login_account_max_failures: int = Field(
+        100,
+        ge=1,
+        description="Failed logins for one email from all addresses within a window that lock "
+        "it everywhere until the window ends",
+    )
+    login_failure_window_seconds: int = Field(
+        3600,
+        ge=1,
+        description="The per-email window; an address's failures are also forgotten this long "
+        "after its last one (or when its lock ends, if later)",
+    )
+
+    # Password hashing (argon2id). Every hash in progress holds PASSWORD_HASH_MEMORY_KIB of
+    # memory, so a process runs at most budget // memory of them at once.
+    password_hash_memory_kib: int = Field(
+        19_456, ge=8, description="argon2 memory cost in KiB: the memory each hash holds"
+    )
+    password_hash_time_cost: int = Field(2, ge=1, description="argon2 passes over the memory")
+    password_hash_parallelism: int = Field(1, ge=1, description="argon2 lanes (threads) per hash")
+    password_hash_memory_budget_mib: int = Field(
+        64, ge=1, description="Memory one process may spend on hashes in progress at once"
+    )
+    password_hash_concurrency: int | None = Field(
+        None, ge=1, description="Hashes at once per process (default: from the memory budget)"
+    )
+    password_hash_wait_seconds: float = Field(
+        1.0,
+        ge=0,
+        description="How long a request waits for a hashing slot before it is refused (503)",
+    )
+
+    @property
+    def password_hash_slots(self) -> int:
+        """Hashes a process may run at once: the budget over the memory of one hash."""
+        if self.password_hash_concurrency is not None:
+            return self.password_hash_concurrency
+        return max(1, self.password_hash_memory_budget_mib * 1024 // self.password_hash_memory_kib)
 
     # --- community rules --------------------------------------------------------------
     report_hide_threshold: int = Field(5, description="Distinct reporters that hide content")

@@ -119,6 +119,24 @@ def settings(database_url):
 
 
 @pytest.fixture
+def override_settings(database_url) -> Iterator:
+    """`override_settings(LOGIN_MAX_FAILURES=3, ...)`: those env vars for this test, and
+    the settings read anew; both undone afterwards."""
+    from infra.settings import get_settings
+
+    with pytest.MonkeyPatch.context() as mp:
+
+        def override(**values):
+            for name, value in values.items():
+                mp.setenv(name, str(value))
+            get_settings.cache_clear()
+            return get_settings()
+
+        yield override
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def client(database_url) -> Iterator[httpx.Client]:
     from fastapi.testclient import TestClient
 
@@ -157,9 +175,9 @@ class ApiUser:
 
 @pytest.fixture(scope="session")
 def password_hash_value() -> str:
-    from api.auth.service import password_hash
+    from api.auth.passwords import hash_password
 
-    return password_hash.hash(PASSWORD)
+    return hash_password(PASSWORD)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, LargeBinary
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, created_at_column, id_column
@@ -26,3 +26,26 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime]
     rotated_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class LoginFailure(Base):
+    """Failed logins for one email (lower-cased, whether or not an account has it), from
+    one client address, or from all addresses when `client` is `ALL_CLIENTS`.
+
+    A row is forgotten once `expires_at` passes: rows are upserted with each failure and
+    expired ones pruned then, a few at a time. In the database so every API instance sees
+    the same counts and locks.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_expires_at", "expires_at"),)
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    locked_until: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
+
+
+# Not an address: the row counting an email's failures from every address.
+ALL_CLIENTS = "*"

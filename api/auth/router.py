@@ -1,4 +1,4 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from api.auth import service
 from api.auth.dependencies import DbSession
@@ -16,8 +16,11 @@ def signup(body: SignupIn, session: DbSession) -> MeOut:
 
 
 @router.post("/login", response_model=TokenPair)
-def login(body: LoginIn, session: DbSession) -> TokenPair:
-    return service.login(session, body)
+def login(body: LoginIn, session: DbSession, request: Request) -> TokenPair:
+    # The peer as uvicorn reports it (proxy_headers: forwarded only from the proxies
+    # FORWARDED_ALLOW_IPS trusts). Failed logins are throttled per email and this address.
+    client = request.client.host if request.client is not None else "unknown"
+    return service.login(session, body, client)
 
 
 @router.post("/refresh", response_model=TokenPair)

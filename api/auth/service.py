@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 from uuid import UUID
 
-from pwdlib import PasswordHash
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth import tokens
+from api.auth import throttle, tokens
 from api.auth.models import RefreshToken
+from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import LoginIn, SignupIn, TokenPair
 from api.core.db import utcnow, violated_constraint
 from api.core.errors import (
@@ -30,17 +29,11 @@ from api.schools.models import Department, School
 from api.users.models import User
 from infra.settings import get_settings
 
-password_hash = PasswordHash.recommended()  # argon2id
-
-
-@cache
-def _dummy_hash() -> str:
-    """Verified against when the email is unknown, so both cases take the same time.
-    Made on first use: hashing is deliberately slow and start-up should not be."""
-    return password_hash.hash("not-a-real-password")
-
 
 def signup(session: Session, data: SignupIn) -> User:
+    # Hashed first, before the session holds a connection: waiting for a hashing slot
+    # (or being refused one) then keeps none.
+    hashed = hash_password(data.password)
     if session.get(School, data.school_id) is None:
         raise InvalidInput("Unknown school.", field="school_id")
     if data.department_id is not None:
@@ -50,7 +43,7 @@ def signup(session: Session, data: SignupIn) -> User:
     user = User(
         id=new_id(),
         email=data.email.lower(),
-        password_hash=password_hash.hash(data.password),
+        password_hash=hashed,
         nickname=data.nickname,
         school_id=data.school_id,
         department_id=data.department_id,
@@ -76,49 +69,55 @@ def _taken(exc: IntegrityError) -> Conflict:
     return Conflict("This nickname is taken.", field="nickname")
 
 
-def login(session: Session, data: LoginIn) -> TokenPair:
+def login(session: Session, data: LoginIn, client_address: str) -> TokenPair:
+    """Tokens for the right password. Failures are throttled by email and client address
+    (api/auth/throttle.py); unknown emails go through exactly the same steps."""
     settings = get_settings()
-    user = session.execute(
-        select(User)
-        .where(func.lower(User.email) == data.email.lower(), User.deleted_at.is_(None))
-        .with_for_update()
-    ).scalar_one_or_none()
-    if user is None or user.password_hash is None:
-        password_hash.verify(data.password, _dummy_hash())
-        raise InvalidCredentials()
+    email = data.email.lower()
+    client = throttle.client_key(client_address)
     now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        raise AccountLocked(int((user.locked_until - now).total_seconds()) + 1)
-    valid, new_hash = password_hash.verify_and_update(data.password, user.password_hash)
+    retry_after = throttle.locked_for(session, email, client, now)
+    if retry_after is not None:
+        raise AccountLocked(retry_after)
+    user = session.execute(
+        select(User.id, User.school_id, User.password_hash).where(
+            func.lower(User.email) == email, User.deleted_at.is_(None)
+        )
+    ).one_or_none()
+    stored = user.password_hash if user is not None else None
+    # Hand the connection back while hashing (and while waiting for a slot): the work
+    # needs none, and an overloaded refusal then has nothing to undo.
+    session.commit()
+    valid, new_hash = verify_password(data.password, stored)
     if not valid:
-        user.failed_logins += 1
-        over = user.failed_logins - settings.login_max_failures
-        if over >= 0:
-            lock = min(settings.login_lock_seconds * 2**over, settings.login_lock_max_seconds)
-            user.locked_until = now + timedelta(seconds=lock)
+        throttle.record_failure(session, email, client, utcnow(), settings)
         # The failure must be remembered even though the request fails.
         session.commit()
         raise InvalidCredentials()
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(session, email, client)
     if new_hash:
-        user.password_hash = new_hash
-    return _issue(session, user, family_id=new_id())
+        # Unless the password changed meanwhile.
+        session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == stored)
+            .values(password_hash=new_hash)
+        )
+    return _issue(session, user.id, user.school_id, family_id=new_id())
 
 
-def _issue(session: Session, user: User, family_id: UUID) -> TokenPair:
+def _issue(session: Session, user_id: UUID, school_id: UUID, family_id: UUID) -> TokenPair:
     settings = get_settings()
     token, digest = tokens.new_refresh_token()
     session.add(
         RefreshToken(
-            user_id=user.id,
+            user_id=user_id,
             family_id=family_id,
             token_hash=digest,
             expires_at=utcnow() + timedelta(seconds=settings.refresh_token_ttl_seconds),
         )
     )
     return TokenPair(
-        access_token=tokens.issue_access_token(user.id, user.school_id),
+        access_token=tokens.issue_access_token(user_id, school_id),
         expires_in=settings.access_token_ttl_seconds,
         refresh_token=token,
         refresh_expires_in=settings.refresh_token_ttl_seconds,
@@ -147,7 +146,7 @@ def refresh(session: Session, refresh_token: str) -> TokenPair:
     if user is None or user.deleted_at is not None:
         raise InvalidToken("The account no longer exists.")
     row.rotated_at = now
-    return _issue(session, user, family_id=row.family_id)
+    return _issue(session, user.id, user.school_id, family_id=row.family_id)
 
 
 def logout(session: Session, refresh_token: str) -> None:

@@ -83,6 +83,16 @@ class AccountLocked(Problem):
         self.headers["Retry-After"] = str(retry_after)
 
 
+class Overloaded(Problem):
+    """Refused before anything was done or written: safe to retry after Retry-After."""
+
+    status, slug, title = 503, "overloaded", "The server is busy; try again shortly"
+
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__(f"Try again in {retry_after} seconds.", retry_after=retry_after)
+        self.headers["Retry-After"] = str(retry_after)
+
+
 def problem_response(
     status: int,
     slug: str,

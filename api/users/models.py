@@ -31,6 +31,8 @@ class User(Base):
     follower_count: Mapped[int] = mapped_column(default=0, server_default="0")
     following_count: Mapped[int] = mapped_column(default=0, server_default="0")
     friend_count: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Login throttling lives in the database so it holds across every API instance.
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
+    # Unused since login failures moved to their own table (migration 0008); deferred, so
+    # never loaded. Kept while a deployed revision may still read them (migrations expand
+    # first, contract in a later release: cloudbuild.yaml), then dropped.
+    failed_logins: Mapped[int] = mapped_column(server_default="0", deferred=True)
+    locked_until: Mapped[datetime | None] = mapped_column(deferred=True)

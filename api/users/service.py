@@ -66,8 +66,6 @@ def delete_me(session: Session, viewer: Viewer) -> None:
             email=None,
             password_hash=None,
             nickname=None,
-            failed_logins=0,
-            locked_until=None,
         )
     )
     auth_service.revoke_all_for_user(session, viewer.id)

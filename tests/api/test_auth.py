@@ -7,12 +7,14 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import jwt
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from tests.conftest import PASSWORD
 
@@ -231,64 +233,231 @@ def test_access_token_from_login_works(client, campus):
     assert r.json()["id"] == str(campus.alice.id)
 
 
-def test_repeated_failed_logins_lock_the_account_in_the_database(client, world, settings):
+# Clients at different addresses: the login throttle counts per email and address.
+ATTACKER = "198.51.100.7"
+OWNER = "203.0.113.20"
+WRONG = "wrong-password!"
+
+
+@pytest.fixture
+def client_at(database_url) -> Iterator:
+    """`client_at("198.51.100.7")`: a client of a new app instance calling from that address."""
     from fastapi.testclient import TestClient
 
     from api.main import create_app
 
+    with ExitStack() as stack:
+
+        def make(address: str) -> TestClient:
+            app = TestClient(create_app(), client=(address, 50000), raise_server_exceptions=False)
+            return stack.enter_context(app)
+
+        yield make
+
+
+def failure_rows(email: str) -> dict[str, tuple[int, datetime | None]]:
+    """client -> (failures, locked_until) of the email's login_failures rows."""
+    from api.auth.models import LoginFailure
+    from infra.database import session_scope
+
+    with session_scope() as s:
+        rows = s.execute(select(LoginFailure).where(LoginFailure.email == email.lower()))
+        return {r.client: (r.failures, r.locked_until) for r in rows.scalars()}
+
+
+def test_repeated_failed_logins_lock_that_address_out_of_the_email(client_at, world, settings):
     assert settings.login_max_failures == 5
     school = world.school()
     victim = world.user(school, "victim")
     bystander = world.user(school, "bystander")
+    attacker = client_at(ATTACKER)
     for _ in range(settings.login_max_failures):
-        assert_problem(login(client, victim.email, "wrong-password!"), 401, "invalid-credentials")
+        assert_problem(login(attacker, victim.email, WRONG), 401, "invalid-credentials")
 
-    r = login(client, victim.email)  # the right password, but too late
+    r = login(attacker, victim.email)  # the right password, but too late from there
     assert_problem(r, 429, "account-locked")
     retry_after = int(r.headers["retry-after"])
     assert 0 < retry_after <= settings.login_lock_seconds + 1
+    assert r.json()["retry_after"] == retry_after
 
-    # The lock is in the users row, so another API instance sees it too.
-    row = user_row(victim.id)
-    assert row.failed_logins == settings.login_max_failures
-    assert row.locked_until is not None and row.locked_until > datetime.now(UTC)
-    with TestClient(create_app(), raise_server_exceptions=False) as other_instance:
-        assert_problem(login(other_instance, victim.email), 429, "account-locked")
-        # Only that account is locked.
-        assert login(other_instance, bystander.email).status_code == 200
+    # The lock is in the database, so another API instance sees it too.
+    failures, locked_until = failure_rows(victim.email)[ATTACKER]
+    assert failures == settings.login_max_failures
+    assert locked_until is not None and locked_until > datetime.now(UTC)
+    other_instance = client_at(ATTACKER)
+    assert_problem(login(other_instance, victim.email), 429, "account-locked")
+    # Only that email is locked for that address.
+    assert login(other_instance, bystander.email).status_code == 200
 
 
-def test_lock_ends_when_its_time_is_up(client, world, settings):
-    from api.users.models import User
+def test_the_owner_gets_in_from_another_address_while_an_attacker_hammers_the_email(
+    client_at, world, settings
+):
+    victim = world.user(world.school(), "victim")
+    attacker, owner = client_at(ATTACKER), client_at(OWNER)
+    answers = []
+    for _ in range(3 * settings.login_max_failures):
+        answers.append(login(attacker, victim.email, WRONG).status_code)
+        if len(answers) % settings.login_max_failures == 0:
+            assert login(owner, victim.email).status_code == 200
+    assert answers == [401] * settings.login_max_failures + [429] * (
+        2 * settings.login_max_failures
+    )
+    # Locked requests are not counted (nor hashed): the lock did not grow while refused.
+    assert failure_rows(victim.email)[ATTACKER][0] == settings.login_max_failures
+    # The owner's own count is theirs: they may still mistype a few times and get in.
+    for _ in range(settings.login_max_failures - 1):
+        assert login(owner, victim.email, WRONG).status_code == 401
+    assert login(owner, victim.email).status_code == 200
+    assert_problem(login(attacker, victim.email), 429, "account-locked")
+
+
+def test_known_and_unknown_emails_answer_the_same_failure_sequence(client_at, world, settings):
+    """Nothing in the answers tells an account apart from an email nobody has."""
+    known = world.user(world.school(), "known").email
+    unknown = "nobody-here@example.edu"
+    sequence = [WRONG] * settings.login_max_failures + [PASSWORD, WRONG, PASSWORD]
+
+    def answers(email: str) -> list[tuple[int, dict, dict]]:
+        c = client_at(ATTACKER)
+        return [
+            (r.status_code, r.json(), dict(r.headers))
+            for r in (login(c, email, password) for password in sequence)
+        ]
+
+    known_answers, unknown_answers = answers(known), answers(unknown)
+    assert [a[0] for a in known_answers] == [401] * settings.login_max_failures + [429] * 3
+    assert known_answers == unknown_answers
+    assert failure_rows(known).keys() == failure_rows(unknown).keys() == {ATTACKER, "*"}
+
+
+def test_lock_ends_when_its_time_is_up(client_at, world, settings):
+    from api.auth.models import LoginFailure
     from infra.database import session_scope
 
     victim = world.user(world.school())
+    attacker = client_at(ATTACKER)
     for _ in range(settings.login_max_failures):
-        login(client, victim.email, "wrong-password!")
-    assert login(client, victim.email).status_code == 429
+        login(attacker, victim.email, WRONG)
+    assert login(attacker, victim.email).status_code == 429
     with session_scope() as s:
         s.execute(
-            update(User)
-            .where(User.id == victim.id)
+            update(LoginFailure)
+            .where(LoginFailure.email == victim.email, LoginFailure.client == ATTACKER)
             .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
         )
-    assert login(client, victim.email).status_code == 200
-    row = user_row(victim.id)
-    assert row.failed_logins == 0
-    assert row.locked_until is None
+    assert login(attacker, victim.email).status_code == 200
+    # Success forgets that address's failures; the count across addresses stays.
+    assert set(failure_rows(victim.email)) == {"*"}
 
 
-def test_successful_login_resets_the_failure_count(client, world, settings):
+def test_each_failure_after_the_lock_doubles_it(client_at, world, settings):
+    from api.auth.models import LoginFailure
+    from infra.database import session_scope
+
+    victim = world.user(world.school())
+    attacker = client_at(ATTACKER)
+    locks = []
+    for _ in range(3):
+        while login(attacker, victim.email, WRONG).status_code != 429:
+            pass
+        failures, locked_until = failure_rows(victim.email)[ATTACKER]
+        locks.append((failures, round((locked_until - datetime.now(UTC)).total_seconds())))
+        with session_scope() as s:  # the lock has run out
+            s.execute(
+                update(LoginFailure)
+                .where(LoginFailure.email == victim.email, LoginFailure.client == ATTACKER)
+                .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+            )
+    first = settings.login_lock_seconds
+    n = settings.login_max_failures
+    assert locks == [(n, first), (n + 1, 2 * first), (n + 2, 4 * first)]
+
+
+def test_successful_login_resets_the_failure_count(client_at, world, settings):
     user = world.user(world.school())
+    c = client_at(ATTACKER)
     almost = settings.login_max_failures - 1
     for _ in range(almost):
-        assert login(client, user.email, "wrong-password!").status_code == 401
-    assert login(client, user.email).status_code == 200
-    assert user_row(user.id).failed_logins == 0
-    # Had the count not been reset, these would lock the account.
+        assert login(c, user.email, WRONG).status_code == 401
+    assert login(c, user.email).status_code == 200
+    assert ATTACKER not in failure_rows(user.email)
+    # Had the count not been reset, these would lock the address out.
     for _ in range(almost):
-        assert login(client, user.email, "wrong-password!").status_code == 401
+        assert login(c, user.email, WRONG).status_code == 401
+    assert login(c, user.email).status_code == 200
+
+
+def test_failures_from_many_addresses_lock_the_email_everywhere_at_the_account_cap(
+    client_at, world, override_settings
+):
+    settings = override_settings(LOGIN_ACCOUNT_MAX_FAILURES=6)
+    school = world.school()
+    victim, bystander = world.user(school, "victim"), world.user(school, "bystander")
+    for i in range(3):  # each address stays under its own limit
+        c = client_at(f"198.51.100.{10 + i}")
+        for _ in range(2):
+            assert login(c, victim.email, WRONG).status_code == 401
+    r = login(client_at(OWNER), victim.email)
+    assert_problem(r, 429, "account-locked")
+    window = settings.login_failure_window_seconds
+    assert window - 60 < int(r.headers["retry-after"]) <= window + 1
+    assert login(client_at(OWNER), bystander.email).status_code == 200
+
+
+def test_addresses_of_one_ipv6_64_count_as_one(client_at, world, settings):
+    victim = world.user(world.school())
+    for i in range(settings.login_max_failures):
+        c = client_at(f"2001:db8:1:2::{i + 1:x}")
+        assert login(c, victim.email, WRONG).status_code == 401
+    assert_problem(login(client_at("2001:db8:1:2:ffff::9"), victim.email), 429, "account-locked")
+    # Another /64 is another client.
+    assert login(client_at("2001:db8:1:3::1"), victim.email).status_code == 200
+
+
+def test_expired_failure_rows_are_pruned_as_failures_are_recorded(client, world):
+    from api.auth.models import LoginFailure
+    from api.auth.throttle import PRUNE_BATCH
+    from infra.database import session_scope
+
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    stale = [
+        {"email": f"old{i}@example.edu", "client": ATTACKER, "failures": 3, "expires_at": past}
+        for i in range(PRUNE_BATCH + 20)
+    ]
+    with session_scope() as s:
+        s.execute(insert(LoginFailure), stale)
+
+    def left() -> int:
+        with session_scope() as s:
+            return s.scalar(select(func.count()).where(LoginFailure.expires_at <= func.now()))
+
+    assert login(client, "someone@example.edu", WRONG).status_code == 401
+    assert left() == 20
+    assert login(client, "someone@example.edu", WRONG).status_code == 401
+    assert left() == 0
+
+
+def test_an_old_hash_still_verifies_and_is_rehashed_with_the_settings(client, world, settings):
+    from pwdlib import PasswordHash
+
+    from api.users.models import User
+    from infra.database import session_scope
+
+    user = world.user(world.school())
+    old = PasswordHash.recommended().hash(PASSWORD)  # argon2's defaults: 64 MiB, t=3, p=4
+    assert "$m=65536,t=3,p=4$" in old
+    with session_scope() as s:
+        s.execute(update(User).where(User.id == user.id).values(password_hash=old))
     assert login(client, user.email).status_code == 200
+    new = user_row(user.id).password_hash
+    params = (
+        f"$m={settings.password_hash_memory_kib},t={settings.password_hash_time_cost},"
+        f"p={settings.password_hash_parallelism}$"
+    )
+    assert new.startswith("$argon2id$") and params in new
+    assert login(client, user.email).status_code == 200
+    assert user_row(user.id).password_hash == new  # nothing more to update
 
 
 # --- refresh and logout --------------------------------------------------------------

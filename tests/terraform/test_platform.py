@@ -454,3 +454,52 @@ def test_the_platform_enforces_the_connection_budget():
     condition = one(one(budget.body, "lifecycle"), "precondition")["condition"]
     assert "var.db_max_connections" in condition
     assert LOCALS["connection_budget"]["functions"].count("planned_functions") == 1
+
+
+# --- the API's memory: workers and their password-hashing budget ---------------------------
+
+
+def memory_mib(value: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)(Mi|Gi)", value).groups()
+    return int(number) * (1024 if unit == "Gi" else 1)
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+def test_the_api_workers_and_their_hashing_budget_fit_in_the_instance(env):
+    """The sum the platform checks in a precondition, here since plan cannot run."""
+    values = resolved_settings(env)
+    per_hash_mib = values["api_password_hash_memory_kib"] / 1024
+    budget = values["api_password_hash_memory_budget_mib"]
+    hashes = int(budget // per_hash_mib)
+    total = values["api_workers"] * (values["api_worker_baseline_mib"] + budget)
+    assert hashes >= 1
+    assert total <= memory_mib(values["api_memory"]), (env, total)
+    # The same numbers as the comment in the root, so the comment stays true.
+    comment = (ENVS / env / "main.tf").read_text()
+    assert f"= {total} <= {memory_mib(values['api_memory'])} MiB" in comment
+    assert f"{hashes} hashes of {round(per_hash_mib)} MiB" in comment
+
+
+def test_the_platform_enforces_the_api_memory_budget():
+    (check,) = [r for r in resources("terraform_data") if r.name == "api_memory_budget"]
+    assert check.path.parent == PLATFORM
+    condition = one(one(check.body, "lifecycle"), "precondition")["condition"]
+    assert "local.api_memory_mib" in condition
+    total = LOCALS["api_memory_budget"]["total_mib"]
+    assert all(f"var.{name}" in total for name in ("api_workers", "api_worker_baseline_mib"))
+    assert "var.api_password_hash_memory_budget_mib" in total
+    assert "${terraform_data.api_memory_budget}" in platform_module("api")["depends_on"]
+
+
+def test_the_api_hashes_passwords_with_the_platforms_parameters():
+    """The platform's defaults are the code's, and the service is given all four."""
+    from infra import settings
+
+    fields = settings.Settings.model_fields
+    defaults = {name: body.get("default") for name, body in variables(PLATFORM).items()}
+    env = platform_module("api")["env"]
+    for name in ("memory_kib", "time_cost", "parallelism", "memory_budget_mib"):
+        setting, variable = f"PASSWORD_HASH_{name.upper()}", f"api_password_hash_{name}"
+        assert re.search(rf"\b{setting}\s*=\s*tostring\(var\.{variable}\)", env), setting
+        if name != "memory_budget_mib":  # each environment sets its budget
+            assert defaults[variable] == fields[f"password_hash_{name}"].default, name

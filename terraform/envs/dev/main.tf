@@ -18,6 +18,10 @@ module "platform" {
   api_min_instances = 0
   api_max_instances = 3
 
+  # Memory: 1 worker x (200 MiB baseline + 64 MiB of password hashing,
+  # 3 hashes of 19 MiB at once) = 264 <= 512 MiB.
+  api_password_hash_memory_budget_mib = 64
+
   # Cloud SQL: 1 vCPU / 3.75 GB, single zone, deletable. Connection budget:
   # reserved 15 + API 7x1x3=21 + migrate 7 + functions 2x4x3=24 + analytics 4 = 71 <= 100.
   db_tier              = "db-custom-1-3840"

@@ -19,6 +19,10 @@ module "platform" {
   api_min_instances = 1
   api_max_instances = 8
 
+  # Memory: 2 workers x (200 MiB baseline + 64 MiB of password hashing,
+  # 3 hashes of 19 MiB at once) = 528 <= 1024 MiB.
+  api_password_hash_memory_budget_mib = 64
+
   # Cloud SQL: 2 vCPU / 8 GB with a standby in a second zone, protected from deletion.
   # Connection budget: reserved 15 + API 7x2x8=112 + migrate 7 + functions 2x4x3=24
   # + analytics 4 = 162 <= 200.

@@ -33,6 +33,31 @@ module "functions_registry" {
   depends_on = [module.service_accounts]
 }
 
+# The API's memory: each worker's baseline and its password-hashing budget, times the
+# workers, must fit in the instance (Cloud Run stops an instance that goes over).
+locals {
+  api_memory_mib = tonumber(regex("^[0-9]+", var.api_memory)) * (endswith(var.api_memory, "Gi") ? 1024 : 1)
+  api_memory_budget = {
+    workers        = var.api_workers
+    baseline_mib   = var.api_worker_baseline_mib
+    hashing_mib    = var.api_password_hash_memory_budget_mib
+    hashes_at_once = floor(var.api_password_hash_memory_budget_mib * 1024 / var.api_password_hash_memory_kib)
+    total_mib      = var.api_workers * (var.api_worker_baseline_mib + var.api_password_hash_memory_budget_mib)
+    instance_mib   = local.api_memory_mib
+  }
+}
+
+resource "terraform_data" "api_memory_budget" {
+  input = local.api_memory_budget
+
+  lifecycle {
+    precondition {
+      condition     = local.api_memory_budget.total_mib <= local.api_memory_mib
+      error_message = "API memory ${local.api_memory_budget.total_mib} MiB (${jsonencode(local.api_memory_budget)}) exceeds api_memory ${var.api_memory}: lower api_password_hash_memory_budget_mib or api_workers, or raise api_memory."
+    }
+  }
+}
+
 module "api" {
   source                = "../cloud-run-service"
   project_id            = module.services.project_id
@@ -58,12 +83,22 @@ module "api" {
     DB_MAX_OVERFLOW = tostring(var.db_max_overflow)
     WEB_CONCURRENCY = tostring(var.api_workers)
     HOST            = "0.0.0.0"
+    # Password hashing: its parameters and the memory each worker may spend on it.
+    PASSWORD_HASH_MEMORY_KIB        = tostring(var.api_password_hash_memory_kib)
+    PASSWORD_HASH_TIME_COST         = tostring(var.api_password_hash_time_cost)
+    PASSWORD_HASH_PARALLELISM       = tostring(var.api_password_hash_parallelism)
+    PASSWORD_HASH_MEMORY_BUDGET_MIB = tostring(var.api_password_hash_memory_budget_mib)
   })
   secret_env = {
     JWT_SECRET = { secret = module.secrets.names["jwt-signing-key"] }
   }
 
-  depends_on = [module.secrets, module.uploads_bucket, terraform_data.connection_budget]
+  depends_on = [
+    module.secrets,
+    module.uploads_bucket,
+    terraform_data.connection_budget,
+    terraform_data.api_memory_budget,
+  ]
 }
 
 module "migrate_job" {

@@ -62,7 +62,61 @@ variable "api_cpu" {
 
 variable "api_memory" {
   type        = string
-  description = "Memory per API instance."
+  description = "Memory per API instance, in Mi or Gi (512Mi, 1Gi); must hold api_workers x (api_worker_baseline_mib + api_password_hash_memory_budget_mib) or plan fails."
+
+  validation {
+    condition     = can(regex("^[0-9]+(Mi|Gi)$", var.api_memory))
+    error_message = "api_memory is a whole number of Mi or Gi, e.g. 512Mi or 1Gi."
+  }
+}
+
+variable "api_worker_baseline_mib" {
+  type        = number
+  description = "MiB one API worker needs besides password hashing (about 130 idle, more under load); the memory check counts it per worker."
+  default     = 200
+}
+
+variable "api_password_hash_memory_budget_mib" {
+  type        = number
+  description = "MiB each API worker may spend on password hashes in progress at once (PASSWORD_HASH_MEMORY_BUDGET_MIB). Each hash holds api_password_hash_memory_kib (19 MiB by default), so budget / that many run at once; a login or signup that cannot start one soon answers 503."
+
+  validation {
+    condition     = var.api_password_hash_memory_budget_mib * 1024 >= var.api_password_hash_memory_kib
+    error_message = "api_password_hash_memory_budget_mib must hold at least one hash of api_password_hash_memory_kib."
+  }
+}
+
+variable "api_password_hash_memory_kib" {
+  type        = number
+  description = "argon2id memory cost in KiB (PASSWORD_HASH_MEMORY_KIB): the memory each password hash in progress holds; 19456 KiB = 19 MiB. Stored hashes with other parameters still verify and are rehashed at login."
+  default     = 19456
+
+  validation {
+    condition     = var.api_password_hash_memory_kib >= 8
+    error_message = "argon2 needs at least 8 KiB."
+  }
+}
+
+variable "api_password_hash_time_cost" {
+  type        = number
+  description = "argon2id passes over the memory per hash (PASSWORD_HASH_TIME_COST); a hash's time grows with memory x passes."
+  default     = 2
+
+  validation {
+    condition     = var.api_password_hash_time_cost >= 1
+    error_message = "api_password_hash_time_cost is at least 1."
+  }
+}
+
+variable "api_password_hash_parallelism" {
+  type        = number
+  description = "argon2id lanes per hash (PASSWORD_HASH_PARALLELISM): threads one hash may use; its memory stays api_password_hash_memory_kib."
+  default     = 1
+
+  validation {
+    condition     = var.api_password_hash_parallelism >= 1
+    error_message = "api_password_hash_parallelism is at least 1."
+  }
 }
 
 variable "api_workers" {
