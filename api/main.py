@@ -86,7 +86,17 @@ def create_app() -> FastAPI:
     in_flight = InFlightLimit(
         settings.db_pool_size + settings.db_max_overflow, settings.liveness_stall_seconds
     )
-    app.add_middleware(ConcurrencyLimitMiddleware, limiter=in_flight)
+    # Signups and logins mostly wait for a password hash: a lane of their own, as wide as
+    # the hashes that may run and wait (api/auth/passwords.py), so a flood of them never
+    # takes the slots reads need. As many again may wait for the lane; more are refused
+    # at once (503).
+    lane = 2 * settings.password_hash_slots
+    hashing = InFlightLimit(lane, settings.liveness_stall_seconds, max_waiting=lane)
+    app.add_middleware(
+        ConcurrencyLimitMiddleware,
+        limiter=in_flight,
+        lanes={"/v1/auth/login": hashing, "/v1/auth/signup": hashing},
+    )
     app.add_middleware(
         RequestBodyMiddleware,
         max_bytes=settings.max_body_bytes,

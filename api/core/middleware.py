@@ -57,6 +57,10 @@ _INTERNAL = _problem(
     "Internal server error",
     "Something went wrong on our side. It has been logged.",
 )
+_OVERLOADED = _problem(
+    503, "overloaded", "The server is busy; try again shortly", "Try again in 1 seconds."
+)
+_OVERLOADED[0]["headers"].append((b"retry-after", b"1"))
 _NUL_IN_URL = _problem(
     400, "bad-request", "Bad request", "The URL must not contain the NUL character (%00)."
 )
@@ -219,9 +223,12 @@ class InFlightLimit:
     worker that will not recover alone (liveness then fails and the instance restarts).
     """
 
-    def __init__(self, limit: int, stall_seconds: float) -> None:
+    def __init__(self, limit: int, stall_seconds: float, max_waiting: int | None = None) -> None:
         self.limit = limit
         self.stall_seconds = stall_seconds
+        # With a bound, a request that finds that many already waiting is refused at once
+        # (503 overloaded): for requests whose work anyone can ask for (password hashes).
+        self.max_waiting = max_waiting
         self.waiting = 0
         # Last progress of the queue: when it formed, or when a request left a slot since.
         self.progressed_at = time.monotonic()
@@ -251,19 +258,30 @@ class ConcurrencyLimitMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, limiter: InFlightLimit, exempt: tuple[str, ...] = ("/healthz",)
+        self,
+        app: ASGIApp,
+        limiter: InFlightLimit,
+        exempt: tuple[str, ...] = ("/healthz",),
+        lanes: Mapping[str, InFlightLimit] | None = None,
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.exempt = exempt
+        # Paths with a limit of their own (by exact path): requests that mostly wait for
+        # something else than the database (a password hash) must not take the slots the
+        # other requests need.
+        self.lanes = dict(lanes or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
-        limiter = self.limiter
+        limiter = self.lanes.get(scope["path"], self.limiter) if self.lanes else self.limiter
         semaphore = limiter.semaphore()
         if semaphore.locked():
+            if limiter.max_waiting is not None and limiter.waiting >= limiter.max_waiting:
+                await _send(send, _OVERLOADED)
+                return
             if not limiter.waiting:
                 limiter.progressed_at = time.monotonic()
             limiter.waiting += 1
