@@ -143,9 +143,10 @@ def test_a_login_flood_is_shed_with_503s_that_count_nothing_and_reads_stay_fast(
     quiet, quiet_reads = asyncio.run(_closed_loop(base, login, 1, 0.5, reader.headers, "q"))
     assert {r.status_code for r, _ in quiet} == {401}
     _report(figures, "1 client logging in for 0.5 s", quiet, quiet_reads, server)
-    # As many clients as the attack that found this.
-    answers, reads = asyncio.run(_closed_loop(base, login, 8, 2.0, reader.headers, "f"))
-    _report(figures, "8 clients logging in for 2 s", answers, reads, server)
+    # Twice the attack that found this (8 clients): more than the hashing lane and its
+    # queue hold, so some must be refused.
+    answers, reads = asyncio.run(_closed_loop(base, login, 16, 2.0, reader.headers, "f"))
+    _report(figures, "16 clients logging in for 2 s", answers, reads, server)
     statuses = Counter(r.status_code for r, _ in answers)
 
     assert set(statuses) <= {401, 503}, statuses
@@ -162,7 +163,7 @@ def test_a_login_flood_is_shed_with_503s_that_count_nothing_and_reads_stay_fast(
     assert counted == statuses[401] + len(quiet)
     read_times = [t for status, t in reads if status == 200]
     assert len(read_times) == len(reads)
-    assert statistics.median(read_times) < 0.4 and max(read_times) < 1.5
+    assert statistics.median(read_times) < 0.4 and max(read_times) < 2.0
     assert_at_most_the_budget_in_memory(server)
 
 
