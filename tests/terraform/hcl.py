@@ -63,6 +63,10 @@ def load(path: Path) -> dict[str, Any]:
         return normalize(hcl2.load(f))
 
 
+def loads(text: str) -> dict[str, Any]:
+    return normalize(hcl2.loads(text))
+
+
 def module_dirs() -> list[Path]:
     return sorted(p for p in MODULES.iterdir() if p.is_dir())
 
@@ -157,3 +161,10 @@ def variables(directory: Path) -> dict[str, dict[str, Any]]:
 
 
 VAR_REF = re.compile(r"^\$\{var\.([a-z0-9_]+)\}$")
+
+USAGE = re.compile(r"\A# (?P<title>\S+)\n\n(?P<intro>.*?)\n\n```hcl\n(?P<hcl>.*?)\n```\n", re.S)
+
+
+def readme_usage(module: Path) -> re.Match[str] | None:
+    """A module README's opening: its title, a sentence or two, then an HCL usage block."""
+    return USAGE.match((module / "README.md").read_text())

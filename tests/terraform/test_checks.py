@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.uvtool import find_uv
-from tests.terraform.hcl import ROOT, TERRAFORM, tf_files
+from tests.terraform.hcl import ROOT, TERRAFORM, module_dirs, readme_usage, tf_files
 
 CHECKOV_PROJECT = TERRAFORM / "tools" / "checkov"
 CHECKOV_CONFIG = TERRAFORM / ".checkov.yaml"
@@ -37,6 +37,29 @@ def test_terraform_fmt_is_clean():
         timeout=120,
     )
     assert result.returncode == 0, f"terraform fmt would change:\n{result.stdout}{result.stderr}"
+
+
+def test_readme_usage_examples_are_formatted_hcl():
+    """`terraform fmt` does not read READMEs: each module's usage example is given to it."""
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not installed (CI has it)")
+    unformatted = []
+    for module in module_dirs():
+        usage = readme_usage(module)
+        assert usage, f"{module.name}/README.md has no usage example"
+        example = usage["hcl"] + "\n"
+        result = subprocess.run(
+            [terraform, "fmt", "-no-color", "-"],
+            input=example,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, f"{module.name}/README.md: {result.stderr}"
+        if result.stdout != example:
+            unformatted.append(module.name)
+    assert not unformatted, f"terraform fmt would change the usage example of {unformatted}"
 
 
 def inputs_digest() -> str:

@@ -19,8 +19,10 @@ from tests.terraform.hcl import (
     PLATFORM,
     ROOT,
     TERRAFORM,
+    blocks,
     env_call,
     one,
+    platform_files,
     platform_locals,
     platform_module,
     resources,
@@ -49,11 +51,28 @@ def members_of(iam: dict[str, list[str]] | str, member: str) -> set[str]:
     return {role for role, members in iam.items() if f"${{{member}}}" in members}
 
 
+def additive_roles_of(bindings: dict[str, dict[str, str]], member: str) -> set[str]:
+    """Roles `member` holds in a module's `iam_bindings_additive` map."""
+    return {b["role"] for b in bindings.values() if b["member"] == f"${{{member}}}"}
+
+
+def roles_of(grants: dict[str, Any], member: str) -> set[str]:
+    """Roles `member` holds through a resource's `iam` and `iam_bindings_additive`."""
+    return members_of(grants.get("iam", {}), member) | additive_roles_of(
+        grants.get("iam_bindings_additive", {}), member
+    )
+
+
+BUCKETS = (
+    "uploads_bucket",
+    "functions_source_bucket",
+    "analytics_staging_bucket",
+    "composer_bucket",
+)
+
+
 def grants_on_buckets(member: str) -> dict[str, set[str]]:
-    buckets = {}
-    for name in ("uploads_bucket", "functions_source_bucket", "analytics_staging_bucket"):
-        buckets[name] = members_of(platform_module(name).get("iam", {}), member)
-    buckets["composer_bucket"] = members_of(platform_module("composer_bucket")["iam"], member)
+    buckets = {name: roles_of(platform_module(name), member) for name in BUCKETS}
     return {name: roles for name, roles in buckets.items() if roles}
 
 
@@ -105,7 +124,9 @@ def test_the_api_signs_urls_as_itself_and_touches_only_the_upload_bucket():
         "uploads_bucket": {"roles/storage.objectUser"}  # sign PUT/GET URLs, delete images
     }
     secrets = platform_module("secrets")["secrets"]
-    assert secrets["jwt-signing-key"]["accessors"] == ["${local.member.api}"]
+    assert secrets["jwt-signing-key"]["iam"] == {
+        "roles/secretmanager.secretAccessor": ["${local.member.api}"]
+    }
 
 
 def test_the_upload_function_manages_objects_of_the_upload_bucket_only():
@@ -131,7 +152,7 @@ def test_composer_reads_the_database_loads_its_dataset_and_reads_only_the_pseudo
         "composer_bucket": {"roles/storage.objectAdmin"},
     }
     secrets = platform_module("secrets")["secrets"]
-    readers = {name: s["accessors"] for name, s in secrets.items()}
+    readers = {name: s["iam"]["roles/secretmanager.secretAccessor"] for name, s in secrets.items()}
     assert readers["analytics-pseudonym-key"] == ["${local.member.composer}"]
     others = [r for name, r in readers.items() if name != "analytics-pseudonym-key"]
     assert all("${local.member.composer}" not in r for r in others)
@@ -173,6 +194,64 @@ def test_the_deployer_deploys_but_cannot_change_infrastructure_or_iam():
     assert [(r.body["bucket"], r.body["role"]) for r in state] == [
         ("${var.terraform_state_bucket}", "roles/storage.objectViewer")
     ]
+
+
+# Each resource's roles are authoritative (`iam`: the platform owns who holds them, and a
+# grant made outside Terraform is revoked) unless a Google service also grants roles on it
+# (`iam_bindings_additive`). terraform/README.md and each module's README say why.
+AUTHORITATIVE = {
+    "uploads_bucket",
+    "functions_source_bucket",
+    "analytics_staging_bucket",
+    "artifact_registry",
+    "functions_registry",
+    "analytics",
+}
+ADDITIVE = {"composer_bucket"}  # Composer runs the environment from it
+ADDITIVE_ACCOUNTS = {"quad-composer"}  # the Composer agent edits its policy itself
+
+
+def test_every_resource_grants_its_roles_the_documented_way():
+    calls = {b.name: b for b in blocks("module", platform_files())}
+    with_iam = {
+        name
+        for name, call in calls.items()
+        if "iam" in variables((PLATFORM / call.body["source"]).resolve())
+    }
+    assert with_iam == AUTHORITATIVE | ADDITIVE, "a new call with roles: decide and document"
+    for name in AUTHORITATIVE:
+        body = calls[name].body
+        assert body.get("iam") and "iam_bindings_additive" not in body, name
+    for name in ADDITIVE:
+        body = calls[name].body
+        assert body.get("iam_bindings_additive") and "iam" not in body, name
+    # Analysts are the dataset's only readers (none when the list is empty).
+    assert calls["analytics"].body["iam"]["roles/bigquery.dataViewer"] == "${var.analytics_readers}"
+    # Topics' publishers and secrets' readers are authoritative too.
+    topics = LOCALS["topics"]
+    assert '"roles/pubsub.publisher"' in topics and "iam_bindings_additive" not in topics
+    for name, secret in platform_module("secrets")["secrets"].items():
+        assert set(secret["iam"]) == {"roles/secretmanager.secretAccessor"}, name
+        assert "iam_bindings_additive" not in secret, name
+    for name, account in ACCOUNTS.items():
+        if name in ADDITIVE_ACCOUNTS:
+            assert "iam" not in account and account["iam_bindings_additive"], name
+        else:
+            assert "iam_bindings_additive" not in account, name
+
+
+def test_no_authoritative_role_revokes_what_the_functions_module_grants():
+    """The functions module grants the Pub/Sub agent a role on the invoker account; an
+    authoritative binding of that role on the account would revoke it at every apply."""
+    assert platform_module("functions")["invoker_service_account_email"] == "${local.sa.invoker}"
+    granted = {
+        r.body["role"]
+        for r in resources("google_service_account_iam_member")
+        if r.path.parent.name == "functions"
+    }
+    assert granted == {"roles/iam.serviceAccountTokenCreator"}
+    invoker = ACCOUNTS[LOCALS["sa"]["invoker"].split("@")[0]]
+    assert not granted & set(invoker.get("iam", {})), invoker
 
 
 # --- settings each workload reads ------------------------------------------------------------

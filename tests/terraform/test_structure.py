@@ -23,9 +23,11 @@ from tests.terraform.hcl import (
     blocks,
     env_call,
     load,
+    loads,
     module_dirs,
     one,
     platform_files,
+    readme_usage,
     resources,
     root_dirs,
     tf_files,
@@ -101,6 +103,30 @@ def test_module_readme_lists_every_input_and_output(module):
     undocumented = [n for n in inputs + outputs if f"`{n}`" not in readme]
     assert not undocumented, f"{module.name}/README.md does not list {undocumented}"
     assert "## Inputs" in readme and "## Outputs" in readme
+
+
+@pytest.mark.parametrize("module", module_dirs(), ids=lambda p: p.name)
+def test_module_readme_opens_with_a_usage_example_that_sets_every_required_input(module):
+    """As Fabric's READMEs do: a reader copies the call, and it names what must be set.
+    Sources are relative to the caller: an environment root for the platform, the platform
+    for the building blocks."""
+    usage = readme_usage(module)
+    assert usage, f"{module.name}/README.md: title, a sentence or two, then a ```hcl block"
+    assert usage["title"] == module.name
+    intro = usage["intro"]
+    assert "\n\n" not in intro and len(intro) <= 200 and "#" not in intro, intro
+    readme = (module / "README.md").read_text()
+    assert readme.index("```hcl") < readme.index("\n## "), "the example comes first"
+    calls = loads(usage["hcl"]).get("module", [])
+    assert len(calls) == 1 and len(calls[0]) == 1, f"{module.name}: one module block"
+    (args,) = calls[0].values()
+    expected = "../../modules/platform" if module == PLATFORM else f"../{module.name}"
+    assert args["source"] == expected, args["source"]
+    declared = variables(module)
+    unknown = set(args) - {"source"} - set(declared)
+    assert not unknown, f"{module.name}/README.md sets {unknown}, which the module does not take"
+    required = {name for name, body in declared.items() if "default" not in body}
+    assert not required - set(args), f"{module.name}/README.md leaves out {required - set(args)}"
 
 
 def test_variables_and_outputs_live_in_their_files():

@@ -24,7 +24,7 @@ variable "upload_cors_origins" {
 
 variable "analytics_readers" {
   type        = list(string)
-  description = "Members (group:analysts@example.com) that may read the analytics dataset."
+  description = "The only members (group:analysts@example.com) that may read the analytics dataset: roles/bigquery.dataViewer on it is authoritative, so anyone else holding it there loses it (nobody reads it when empty)."
   default     = []
 }
 

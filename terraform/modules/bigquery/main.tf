@@ -4,14 +4,10 @@
 # `tables`; a partitioned table requires a partition filter in every query. Columns named
 # by the settings must exist in the schema file (checked at plan). Tables are always
 # protected from deletion: they hold history that a rerun of one day cannot rebuild.
+# Roles on the dataset: `iam` is authoritative per role, `iam_bindings_additive` adds single
+# members (README: which to use, and what BigQuery's own default readers and writers become).
 
 locals {
-  bindings = merge([
-    for role, members in var.iam : {
-      for member in members : "${role}|${member}" => { role = role, member = member }
-    }
-  ]...)
-
   # fileset() of a folder that does not exist yet is empty: the dataset alone is created.
   schema_files = {
     for file in fileset(var.schema_dir, "*.json") : trimsuffix(file, ".json") => "${var.schema_dir}/${file}"
@@ -48,13 +44,38 @@ resource "google_bigquery_dataset" "this" {
   labels                     = var.labels
 }
 
-resource "google_bigquery_dataset_iam_member" "this" {
-  for_each = local.bindings
+# Each listed role has exactly these members on the dataset: whoever else held it loses it,
+# including BigQuery's special groups (projectWriters is dataEditor, projectReaders is
+# dataViewer on a new dataset).
+resource "google_bigquery_dataset_iam_binding" "authoritative" {
+  for_each = var.iam
+
+  project    = var.project_id
+  dataset_id = google_bigquery_dataset.this.dataset_id
+  role       = each.key
+  members    = each.value
+}
+
+# One member more in a role; other holders of the role are left alone.
+resource "google_bigquery_dataset_iam_member" "bindings" {
+  for_each = var.iam_bindings_additive
 
   project    = var.project_id
   dataset_id = google_bigquery_dataset.this.dataset_id
   role       = each.value.role
   member     = each.value.member
+}
+
+# `iam` used to be additive (google_bigquery_dataset_iam_member.this). Forget those grants
+# instead of revoking them: the resources above take them over, and destroying the old ones
+# would revoke members the new ones have just granted. Harmless once every environment
+# has applied it.
+removed {
+  from = google_bigquery_dataset_iam_member.this
+
+  lifecycle {
+    destroy = false
+  }
 }
 
 resource "google_bigquery_table" "this" {

@@ -47,8 +47,24 @@ variable "tables" {
 
 variable "iam" {
   type        = map(list(string))
-  description = "Roles on the dataset: role => members (e.g. roles/bigquery.dataViewer for analysts)."
+  description = "Authoritative roles on the dataset, role => members (google_bigquery_dataset_iam_binding): each listed role has exactly these members, anyone else holding it on the dataset loses it, BigQuery's projectWriters/projectReaders groups included (e.g. roles/bigquery.dataViewer = the analysts; an empty list means nobody)."
   default     = {}
+  nullable    = false
+}
+
+variable "iam_bindings_additive" {
+  type = map(object({
+    role   = string
+    member = string
+  }))
+  description = "Additive roles on the dataset, key => {role, member} (google_bigquery_dataset_iam_member): grants one member and leaves other holders of the role alone. Keys are arbitrary and must be known at plan; a role is either here or in iam, never both."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for b in values(var.iam_bindings_additive) : !contains(keys(var.iam), b.role)])
+    error_message = "A role in iam is authoritative: it would revoke the same role granted by iam_bindings_additive. Put each role in one of the two."
+  }
 }
 
 variable "labels" {

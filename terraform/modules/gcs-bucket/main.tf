@@ -1,14 +1,7 @@
 # A private bucket: uniform bucket-level access, public access prevention enforced,
-# versioning, optional CORS and lifecycle rules, and role bindings on the bucket only.
+# versioning, optional CORS and lifecycle rules, and roles on the bucket only: `iam` is
+# authoritative per role, `iam_bindings_additive` adds single members (README: which to use).
 # (Object events reach functions through Eventarc triggers, see the functions module.)
-
-locals {
-  bindings = merge([
-    for role, members in var.iam : {
-      for member in members : "${role}|${member}" => { role = role, member = member }
-    }
-  ]...)
-}
 
 resource "google_storage_bucket" "this" {
   #checkov:skip=CKV_GCP_62:Access is recorded by Cloud Audit Logs; legacy usage-log buckets would add a second bucket per bucket and no information.
@@ -57,10 +50,32 @@ resource "google_storage_bucket" "this" {
   }
 }
 
-resource "google_storage_bucket_iam_member" "this" {
-  for_each = local.bindings
+# Each listed role has exactly these members on the bucket: whoever else held it loses it.
+resource "google_storage_bucket_iam_binding" "authoritative" {
+  for_each = var.iam
+
+  bucket  = google_storage_bucket.this.name
+  role    = each.key
+  members = each.value
+}
+
+# One member more in a role; other holders of the role are left alone.
+resource "google_storage_bucket_iam_member" "bindings" {
+  for_each = var.iam_bindings_additive
 
   bucket = google_storage_bucket.this.name
   role   = each.value.role
   member = each.value.member
+}
+
+# `iam` used to be additive (google_storage_bucket_iam_member.this). Forget those grants
+# instead of revoking them: the resources above take them over, and destroying the old ones
+# would revoke members the new ones have just granted. Harmless once every environment
+# has applied it.
+removed {
+  from = google_storage_bucket_iam_member.this
+
+  lifecycle {
+    destroy = false
+  }
 }

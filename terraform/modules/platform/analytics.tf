@@ -42,11 +42,12 @@ module "analytics" {
   schema_dir  = "${local.repo_root}/${var.analytics_schema_dir}"
   tables      = local.analytics_tables
   labels      = local.labels
+  # Authoritative: the DAGs are the only writers and analytics_readers the only readers (none
+  # when empty). That also drops BigQuery's default projectWriters/projectReaders entries:
+  # the project's editors and viewers, roles nobody holds here.
   iam = {
-    for role, members in {
-      "roles/bigquery.dataEditor" = [local.member.composer]
-      "roles/bigquery.dataViewer" = var.analytics_readers
-    } : role => members if length(members) > 0
+    "roles/bigquery.dataEditor" = [local.member.composer]
+    "roles/bigquery.dataViewer" = var.analytics_readers
   }
 
   depends_on = [module.service_accounts]
@@ -63,6 +64,7 @@ module "analytics_staging_bucket" {
     { action = "Delete", age = 7 },
     { action = "Delete", days_since_noncurrent_time = 1, with_state = "ARCHIVED" },
   ]
+  # Authoritative: only the DAGs stage extracts (BigQuery load jobs read them as the DAGs).
   iam = {
     "roles/storage.objectUser" = [local.member.composer]
   }
@@ -80,10 +82,12 @@ module "composer_bucket" {
   lifecycle_rules = [
     { action = "Delete", days_since_noncurrent_time = 7, with_state = "ARCHIVED" },
   ]
-  iam = {
-    "roles/storage.objectAdmin" = [local.member.composer]
+  # Additive: Composer runs its environment from this bucket, and an authoritative role here
+  # could revoke a grant Composer makes on it for itself.
+  iam_bindings_additive = {
+    composer = { role = "roles/storage.objectAdmin", member = local.member.composer }
     # Cloud Build syncs dags/ and the infra package into it.
-    "roles/storage.objectUser" = [local.member.deployer]
+    deployer = { role = "roles/storage.objectUser", member = local.member.deployer }
   }
 
   depends_on = [module.service_accounts]

@@ -9,6 +9,8 @@ module "artifact_registry" {
   name        = "quad"
   description = "API images built by Cloud Build, tagged with their commit"
   labels      = local.labels
+  # Authoritative: Cloud Build is the only one that pushes what the API runs (Cloud Run pulls
+  # with its service agent's project role, not a role on the repository).
   iam = {
     "roles/artifactregistry.writer" = [local.member.deployer]
   }
@@ -26,6 +28,7 @@ module "functions_registry" {
   description    = "Images of the Cloud Functions, built from their source archives"
   immutable_tags = false
   labels         = local.labels
+  # Authoritative: the functions' builds, as their builder account, are the only pushers.
   iam = {
     "roles/artifactregistry.writer" = [local.member.fn_builder]
   }

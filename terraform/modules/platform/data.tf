@@ -32,7 +32,8 @@ module "cloud_sql" {
 }
 
 # Values are added outside Terraform (terraform/README.md, bootstrap), so no secret is ever
-# in Terraform state. Each secret is readable by the one workload that needs it.
+# in Terraform state. Each secret is readable by the one workload that needs it, and by no
+# one else: `iam` is authoritative, so an accessor added outside Terraform is revoked.
 module "secrets" {
   source            = "../secrets"
   project_id        = module.services.project_id
@@ -41,11 +42,11 @@ module "secrets" {
   secrets = {
     "jwt-signing-key" = {
       description = "HS256 key that signs access tokens (the API's JWT_SECRET)."
-      accessors   = [local.member.api]
+      iam         = { "roles/secretmanager.secretAccessor" = [local.member.api] }
     }
     "analytics-pseudonym-key" = {
       description = "HMAC key that turns user ids into pseudonyms in BigQuery (read by the DAGs only)."
-      accessors   = [local.member.composer]
+      iam         = { "roles/secretmanager.secretAccessor" = [local.member.composer] }
     }
   }
 

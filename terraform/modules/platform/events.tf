@@ -6,14 +6,16 @@ locals {
   topic_prefix  = "quad-"
   domain_topics = ["users", "posts", "comments", "reactions", "reports", "moderation", "reviews", "social", "timetables"]
   topics = merge(
+    # Authoritative: these are a topic's only publishers (the Pub/Sub agent publishes to the
+    # dead-letter topics, which are not these).
     { for t in local.domain_topics : "${local.topic_prefix}${t}" => {
       # The API publishes after commit; the sweep publishes what was left behind.
-      publishers = [local.member.api, local.member.fn_outbox]
+      iam = { "roles/pubsub.publisher" = [local.member.api, local.member.fn_outbox] }
     } },
     {
       # content_hidden events written by the moderation function.
       "${local.topic_prefix}moderation" = {
-        publishers = [local.member.api, local.member.fn_outbox, local.member.fn_moderation]
+        iam = { "roles/pubsub.publisher" = [local.member.api, local.member.fn_outbox, local.member.fn_moderation] }
       }
     },
   )
@@ -140,6 +142,8 @@ module "uploads_bucket" {
     # noncurrent version goes after a day, not a week.
     { action = "Delete", days_since_noncurrent_time = 1, with_state = "ARCHIVED" },
   ]
+  # Authoritative: raw uploads may carry location metadata, so nobody else gets object roles
+  # here, and a grant made outside Terraform is revoked by the next apply.
   iam = {
     # The signer of a PUT URL must be allowed to create the object, of a GET URL to read
     # it; deleting a post deletes its images (objectUser: create, read, delete; no IAM).
@@ -162,6 +166,7 @@ module "functions_source_bucket" {
   lifecycle_rules = [
     { action = "Delete", days_since_noncurrent_time = 7, with_state = "ARCHIVED" },
   ]
+  # Authoritative: what is built into the functions comes only from the deployer.
   iam = {
     "roles/storage.objectViewer" = [local.member.fn_builder]
     # Cloud Build uploads each commit's archive, then deploys it.

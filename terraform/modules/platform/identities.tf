@@ -2,6 +2,9 @@
 # resource-level IAM (Cloud SQL connections, BigQuery jobs, Eventarc delivery, Cloud Run
 # and Cloud Functions deploys, logging); every other grant is made on the resource, by the
 # file that creates it. terraform/README.md has the full table.
+#
+# Roles on an account (`iam`) are authoritative: who may act as a workload, or mint its
+# tokens, is exactly what is listed here, and a grant made outside Terraform is revoked.
 
 module "service_accounts" {
   source     = "../service-accounts"
@@ -57,18 +60,23 @@ module "service_accounts" {
       display_name = "Quad function invoker"
       description  = "Identity in the OIDC tokens of the Pub/Sub push subscriptions, the Eventarc upload trigger and the sweep's Cloud Scheduler job: the only invoker of the functions."
       # roles/eventarc.eventReceiver (project) and the Pub/Sub agent's token creator on this
-      # account are granted by the functions module, with the triggers that need them.
+      # account are granted by the functions module, with the triggers that need them
+      # (additively: so this `iam` must never list roles/iam.serviceAccountTokenCreator).
       iam = { "roles/iam.serviceAccountUser" = [local.member.deployer] }
     }
     "quad-composer" = {
       display_name  = "Quad Composer"
       description   = "Runs the analytics DAGs: reads Cloud SQL (read-only user), loads BigQuery, pseudonymizes users."
       project_roles = ["roles/composer.worker", "roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/bigquery.jobUser"]
-      # The Composer service agent binds the environment's workloads to this account.
-      iam = {
-        for role, members in {
-          "roles/composer.ServiceAgentV2Ext" = ["serviceAccount:service-${module.services.project_number}@cloudcomposer-accounts.iam.gserviceaccount.com"]
-        } : role => members if var.composer_enabled
+      # The Composer service agent binds the environment's workloads to this account: it
+      # edits this account's policy itself (that is what the role allows), so ours is additive.
+      iam_bindings_additive = {
+        for key, binding in {
+          composer_agent = {
+            role   = "roles/composer.ServiceAgentV2Ext"
+            member = "serviceAccount:service-${module.services.project_number}@cloudcomposer-accounts.iam.gserviceaccount.com"
+          }
+        } : key => binding if var.composer_enabled
       }
     }
     "quad-deployer" = {

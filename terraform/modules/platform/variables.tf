@@ -296,7 +296,7 @@ variable "analytics_db_connections" {
 
 variable "analytics_readers" {
   type        = list(string)
-  description = "Members (group:analysts@example.com) that may read the analytics dataset."
+  description = "The only members (group:analysts@example.com) that may read the analytics dataset: roles/bigquery.dataViewer on it is authoritative, so anyone else holding it there loses it (nobody reads it when empty)."
   default     = []
 }
 

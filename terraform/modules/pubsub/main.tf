@@ -7,19 +7,36 @@
 # inspection and replay (a topic without subscriptions would drop it). It is the end of the
 # line: nothing consumes it, so it has no dead-letter topic of its own; an alert fires when
 # it holds anything.
+#
+# Roles on a topic or subscription: `iam` is authoritative per role, `iam_bindings_additive`
+# adds single members (README: which to use). The service agent's own grants are additive
+# and on roles no `iam` may take: publisher on the dead-letter topics (which take no `iam`),
+# subscriber on the subscriptions (refused in a subscription's `iam`).
 
 locals {
   pubsub_agent = "serviceAccount:service-${var.project_number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 
-  publishers = merge([
+  topic_iam = merge([
     for topic, config in var.topics : {
-      for member in config.publishers : "${topic}|${member}" => { topic = topic, member = member }
+      for role, members in config.iam : "${topic}|${role}" => { topic = topic, role = role, members = members }
     }
   ]...)
 
-  subscribers = merge([
+  topic_iam_additive = merge([
+    for topic, config in var.topics : {
+      for key, b in config.iam_bindings_additive : "${topic}|${key}" => { topic = topic, role = b.role, member = b.member }
+    }
+  ]...)
+
+  subscription_iam = merge([
     for name, config in var.subscriptions : {
-      for member in config.subscribers : "${name}|${member}" => { subscription = name, member = member }
+      for role, members in config.iam : "${name}|${role}" => { subscription = name, role = role, members = members }
+    }
+  ]...)
+
+  subscription_iam_additive = merge([
+    for name, config in var.subscriptions : {
+      for key, b in config.iam_bindings_additive : "${name}|${key}" => { subscription = name, role = b.role, member = b.member }
     }
   ]...)
 }
@@ -65,12 +82,23 @@ resource "google_pubsub_subscription" "dead_letter_hold" {
   }
 }
 
-resource "google_pubsub_topic_iam_member" "publishers" {
-  for_each = local.publishers
+# Each listed role has exactly these members on the topic: whoever else held it loses it.
+resource "google_pubsub_topic_iam_binding" "authoritative" {
+  for_each = local.topic_iam
 
   project = var.project_id
   topic   = google_pubsub_topic.this[each.value.topic].name
-  role    = "roles/pubsub.publisher"
+  role    = each.value.role
+  members = each.value.members
+}
+
+# One member more in a role on the topic; other holders of the role are left alone.
+resource "google_pubsub_topic_iam_member" "bindings" {
+  for_each = local.topic_iam_additive
+
+  project = var.project_id
+  topic   = google_pubsub_topic.this[each.value.topic].name
+  role    = each.value.role
   member  = each.value.member
 }
 
@@ -132,11 +160,43 @@ resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
   member       = local.pubsub_agent
 }
 
-resource "google_pubsub_subscription_iam_member" "subscribers" {
-  for_each = local.subscribers
+# Each listed role has exactly these members on the subscription (never
+# roles/pubsub.subscriber, which the service agent holds).
+resource "google_pubsub_subscription_iam_binding" "authoritative" {
+  for_each = local.subscription_iam
 
   project      = var.project_id
   subscription = google_pubsub_subscription.this[each.value.subscription].name
-  role         = "roles/pubsub.subscriber"
+  role         = each.value.role
+  members      = each.value.members
+}
+
+# One member more in a role on the subscription, e.g. a pull subscriber.
+resource "google_pubsub_subscription_iam_member" "bindings" {
+  for_each = local.subscription_iam_additive
+
+  project      = var.project_id
+  subscription = google_pubsub_subscription.this[each.value.subscription].name
+  role         = each.value.role
   member       = each.value.member
+}
+
+# Topics' `publishers` and subscriptions' `subscribers` (both additive) became `iam` and
+# `iam_bindings_additive`. Forget those grants instead of revoking them: the resources above
+# take them over, and destroying the old ones would revoke members the new ones have just
+# granted. Harmless once every environment has applied it.
+removed {
+  from = google_pubsub_topic_iam_member.publishers
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = google_pubsub_subscription_iam_member.subscribers
+
+  lifecycle {
+    destroy = false
+  }
 }

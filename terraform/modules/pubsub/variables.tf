@@ -11,9 +11,21 @@ variable "project_number" {
 variable "topics" {
   type = map(object({
     message_retention_duration = optional(string, "604800s")
-    publishers                 = optional(list(string), [])
+    iam                        = optional(map(list(string)), {})
+    iam_bindings_additive = optional(map(object({
+      role   = string
+      member = string
+    })), {})
   }))
-  description = "Topics by name: how long the topic keeps messages (for replay with seek) and who may publish. Each gets NAME-dead-letter and NAME-dead-letter-hold."
+  description = "Topics by name: how long the topic keeps messages (for replay with seek) and roles on the topic. iam is authoritative, role => members (google_pubsub_topic_iam_binding: each listed role has exactly these members, e.g. roles/pubsub.publisher = the publishers); iam_bindings_additive is additive, key => {role, member} (google_pubsub_topic_iam_member), a role in one of the two only. Each topic gets NAME-dead-letter and NAME-dead-letter-hold, whose roles are the module's own."
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for t in values(var.topics) : alltrue([for b in values(t.iam_bindings_additive) : !contains(keys(t.iam), b.role)])
+    ])
+    error_message = "A role in a topic's iam is authoritative: it would revoke the same role granted by its iam_bindings_additive. Put each role in one of the two."
+  }
 }
 
 variable "subscriptions" {
@@ -28,14 +40,31 @@ variable "subscriptions" {
     minimum_backoff            = optional(string, "10s")
     maximum_backoff            = optional(string, "600s")
     max_delivery_attempts      = optional(number, 5)
-    subscribers                = optional(list(string), [])
+    iam                        = optional(map(list(string)), {})
+    iam_bindings_additive = optional(map(object({
+      role   = string
+      member = string
+    })), {})
   }))
-  description = "Consumer subscriptions by name (functions' push subscriptions are made by the functions module): topic (a key of topics), optional push endpoint with the OIDC identity, retry backoff, max delivery attempts (5-100) and pull subscribers."
+  description = "Consumer subscriptions by name (functions' push subscriptions are made by the functions module): topic (a key of topics), optional push endpoint with the OIDC identity, retry backoff, max delivery attempts (5-100), and roles on the subscription. iam is authoritative, role => members (google_pubsub_subscription_iam_binding), and may not name roles/pubsub.subscriber: the Pub/Sub service agent holds it for dead-lettering. iam_bindings_additive is additive, key => {role, member} (google_pubsub_subscription_iam_member): pull subscribers go there."
   default     = {}
+  nullable    = false
 
   validation {
     condition     = alltrue([for s in values(var.subscriptions) : s.max_delivery_attempts >= 5 && s.max_delivery_attempts <= 100])
     error_message = "max_delivery_attempts must be between 5 and 100 (Pub/Sub's range)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.subscriptions) : !contains(keys(s.iam), "roles/pubsub.subscriber")])
+    error_message = "roles/pubsub.subscriber in a subscription's iam would revoke the Pub/Sub service agent's, which dead-lettering needs: grant subscribers with iam_bindings_additive."
+  }
+
+  validation {
+    condition = alltrue([
+      for s in values(var.subscriptions) : alltrue([for b in values(s.iam_bindings_additive) : !contains(keys(s.iam), b.role)])
+    ])
+    error_message = "A role in a subscription's iam is authoritative: it would revoke the same role granted by its iam_bindings_additive. Put each role in one of the two."
   }
 }
 

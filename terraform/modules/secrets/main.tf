@@ -1,11 +1,18 @@
 # Secret Manager secrets and who may read each one. Terraform creates the secrets, never
 # their values: versions are added out of band (see terraform/README.md, bootstrap), so no
-# secret material is ever in Terraform state or in this repository.
+# secret material is ever in Terraform state or in this repository. Roles on a secret: `iam`
+# is authoritative per role, `iam_bindings_additive` adds single members (README: which to use).
 
 locals {
-  accessors = merge([
+  secret_iam = merge([
     for name, secret in var.secrets : {
-      for member in secret.accessors : "${name}|${member}" => { secret = name, member = member }
+      for role, members in secret.iam : "${name}|${role}" => { secret = name, role = role, members = members }
+    }
+  ]...)
+
+  secret_iam_additive = merge([
+    for name, secret in var.secrets : {
+      for key, b in secret.iam_bindings_additive : "${name}|${key}" => { secret = name, role = b.role, member = b.member }
     }
   ]...)
 }
@@ -32,11 +39,33 @@ resource "google_secret_manager_secret" "this" {
   }
 }
 
-resource "google_secret_manager_secret_iam_member" "accessors" {
-  for_each = local.accessors
+# Each listed role has exactly these members on the secret: whoever else held it loses it.
+resource "google_secret_manager_secret_iam_binding" "authoritative" {
+  for_each = local.secret_iam
 
   project   = var.project_id
   secret_id = google_secret_manager_secret.this[each.value.secret].secret_id
-  role      = "roles/secretmanager.secretAccessor"
+  role      = each.value.role
+  members   = each.value.members
+}
+
+# One member more in a role on the secret; other holders of the role are left alone.
+resource "google_secret_manager_secret_iam_member" "bindings" {
+  for_each = local.secret_iam_additive
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.this[each.value.secret].secret_id
+  role      = each.value.role
   member    = each.value.member
+}
+
+# Secrets' `accessors` (additive) became `iam`. Forget those grants instead of revoking
+# them: the resources above take them over, and destroying the old ones would revoke
+# members the new ones have just granted. Harmless once every environment has applied it.
+removed {
+  from = google_secret_manager_secret_iam_member.accessors
+
+  lifecycle {
+    destroy = false
+  }
 }
