@@ -54,3 +54,7 @@ def create_board(
     except IntegrityError as exc:
         raise Conflict("A board with this name already exists.", field="name") from exc
     return BoardOut.model_validate(board)
+
+
+def board_out(session: Session, viewer: Viewer, board_id: UUID) -> BoardOut:
+    return BoardOut.model_validate(get_board(session, viewer, board_id))

@@ -2,10 +2,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession, as_active_viewer
+from api.auth.access import in_write_session
+from api.auth.dependencies import CurrentViewer
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
-from api.core.db import in_read_session, in_session
+from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
 
@@ -28,20 +29,17 @@ async def list_comments(
     "/v1/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut
 )
 async def create_comment(post_id: UUID, body: CommentIn, viewer: CurrentViewer) -> Response:
-    comment = await in_session(_create_comment, viewer, post_id, body)
+    comment = await in_write_session(service.create_comment, viewer, post_id, body)
     return json_response(comment, status_code=status.HTTP_201_CREATED)
 
 
-_create_comment = as_active_viewer(service.create_comment)
-
-
 @router.patch("/v1/comments/{comment_id}", response_model=CommentOut)
-def update_comment(
-    comment_id: UUID, body: CommentUpdate, viewer: ActiveViewer, session: DbSession
+async def update_comment(
+    comment_id: UUID, body: CommentUpdate, viewer: CurrentViewer
 ) -> CommentOut:
-    return service.update_comment(session, viewer, comment_id, body)
+    return await in_write_session(service.update_comment, viewer, comment_id, body)
 
 
 @router.delete("/v1/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_comment(comment_id: UUID, viewer: ActiveViewer, session: DbSession) -> None:
-    service.delete_comment(session, viewer, comment_id)
+async def delete_comment(comment_id: UUID, viewer: CurrentViewer) -> None:
+    await in_write_session(service.delete_comment, viewer, comment_id)

@@ -1,10 +1,10 @@
-"""The declarative base, the per-request session, and small column helpers."""
+"""The declarative base, how endpoints run their unit of work, and small column helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
 from sqlalchemy import DateTime, MetaData, func
@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from api.core.ids import new_id
 from infra import database
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
 # Stable constraint names, so Alembic migrations can refer to them.
@@ -48,34 +49,34 @@ def created_at_column() -> Mapped[datetime]:
     return mapped_column(default=utcnow, server_default=func.now())
 
 
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one transaction per request, committed before the response."""
-    with database.session_scope() as session:
-        yield session
+async def in_session(
+    work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """`work(session, *args, **kwargs)` as one unit of work (`session_scope`: committed
+    on success, rolled back on any error) on one worker thread.
 
-
-async def in_session(work: Callable[..., T], *args: Any) -> T:
-    """Run `work(session, *args)` in one unit of work on one worker thread.
-
-    For the hottest reads: the `DbSession` dependency plus a sync endpoint cost three
-    threadpool hops per request (open, endpoint, commit); this costs one.
+    Every endpoint that touches the database runs its service this way (or with
+    `in_read_session`): one threadpool hop a request, where a sync endpoint with a session
+    dependency cost three (open, endpoint, commit).
     """
-    return await run_in_threadpool(_call_in_session, work, *args)
+    return await run_in_threadpool(_call_in_session, work, *args, **kwargs)
 
 
-async def in_read_session(work: Callable[..., T], *args: Any) -> T:
+async def in_read_session(
+    work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
     """`in_session` for work that only reads: no transaction around it (`read_scope`)."""
-    return await run_in_threadpool(_call_in_read_session, work, *args)
+    return await run_in_threadpool(_call_in_read_session, work, *args, **kwargs)
 
 
-def _call_in_session(work: Callable[..., T], *args: Any) -> T:
+def _call_in_session(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     with database.session_scope() as session:
-        return work(session, *args)
+        return work(session, *args, **kwargs)
 
 
-def _call_in_read_session(work: Callable[..., T], *args: Any) -> T:
+def _call_in_read_session(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     with database.read_scope() as session:
-        return work(session, *args)
+        return work(session, *args, **kwargs)
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:

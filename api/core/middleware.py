@@ -62,7 +62,10 @@ _OVERLOADED = _problem(
 )
 _OVERLOADED[0]["headers"].append((b"retry-after", b"1"))
 _NUL_IN_URL = _problem(
-    400, "bad-request", "Bad request", "The URL must not contain the NUL character (%00)."
+    422,
+    "validation-error",
+    "The request is not valid",
+    "The URL must not contain the NUL character (%00).",
 )
 
 

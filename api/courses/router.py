@@ -3,7 +3,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.auth.access import in_write_session
+from api.auth.dependencies import CurrentViewer
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
@@ -35,41 +36,37 @@ async def search_courses(
 
 
 @router.get("/v1/courses/{course_id}", response_model=CourseOut)
-def get_course(course_id: UUID, viewer: CurrentViewer, session: DbSession) -> CourseOut:
-    return service.get_course(session, course_id)
+async def get_course(course_id: UUID, viewer: CurrentViewer) -> CourseOut:
+    return await in_read_session(service.get_course, course_id)
 
 
 @router.get("/v1/professors/{professor_id}", response_model=ProfessorOut)
-def get_professor(
+async def get_professor(
     professor_id: UUID,
     viewer: CurrentViewer,
-    session: DbSession,
     semester: Annotated[str | None, Query(pattern=SEMESTER_PATTERN)] = None,
 ) -> ProfessorOut:
     """A professor and the courses they teach (in one semester, or all)."""
-    return service.get_professor(session, professor_id, semester)
+    return await in_read_session(service.get_professor, professor_id, semester)
 
 
 @router.put("/v1/courses/{course_id}/review", response_model=ReviewOut)
-def put_review(
-    course_id: UUID, body: ReviewIn, viewer: ActiveViewer, session: DbSession
-) -> ReviewOut:
+async def put_review(course_id: UUID, body: ReviewIn, viewer: CurrentViewer) -> ReviewOut:
     """Create or replace your review (one per course). Members of the school only."""
-    return service.put_review(session, viewer, course_id, body)
+    return await in_write_session(service.put_review, viewer, course_id, body)
 
 
 @router.delete("/v1/courses/{course_id}/review", status_code=status.HTTP_204_NO_CONTENT)
-def delete_review(course_id: UUID, viewer: ActiveViewer, session: DbSession) -> None:
-    service.delete_review(session, viewer, course_id)
+async def delete_review(course_id: UUID, viewer: CurrentViewer) -> None:
+    await in_write_session(service.delete_review, viewer, course_id)
 
 
 @router.get("/v1/courses/{course_id}/reviews", response_model=Page[ReviewOut])
-def list_reviews(
+async def list_reviews(
     course_id: UUID,
     viewer: CurrentViewer,
-    session: DbSession,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Page[ReviewOut]:
     """Newest first. Members of the course's school only."""
-    return service.list_reviews(session, viewer, course_id, cursor, limit)
+    return await in_read_session(service.list_reviews, viewer, course_id, cursor, limit)

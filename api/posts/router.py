@@ -3,7 +3,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.auth.access import in_write_session
+from api.auth.dependencies import CurrentViewer
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
@@ -27,34 +28,33 @@ async def list_board_posts(
 @router.post(
     "/v1/boards/{board_id}/posts", status_code=status.HTTP_201_CREATED, response_model=PostOut
 )
-def create_post(board_id: UUID, body: PostIn, viewer: ActiveViewer, session: DbSession) -> PostOut:
-    return service.create_post(session, viewer, board_id, body)
+async def create_post(board_id: UUID, body: PostIn, viewer: CurrentViewer) -> PostOut:
+    return await in_write_session(service.create_post, viewer, board_id, body)
 
 
 @router.get("/v1/schools/{school_id}/posts/search", response_model=Page[PostSummary])
-def search_posts(
+async def search_posts(
     school_id: UUID,
     viewer: CurrentViewer,
-    session: DbSession,
     q: Annotated[str, Query(min_length=2, max_length=100, description="Words to find")],
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> Page[PostSummary]:
+) -> Response:
     """Posts whose title or body contain every word (also inside longer words:
     "학교" finds "학교에서"), newest first."""
-    return service.search_posts(session, viewer, school_id, q.strip(), cursor, limit)
+    page = await in_read_session(service.search_posts, viewer, school_id, q.strip(), cursor, limit)
+    return json_response(page)
 
 
 @router.get("/v1/schools/{school_id}/posts/hot", response_model=Page[PostSummary])
-def hot_posts(
+async def hot_posts(
     school_id: UUID,
     viewer: CurrentViewer,
-    session: DbSession,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> Page[PostSummary]:
+) -> Response:
     """Posts with at least 10 likes, newest first."""
-    return service.list_hot(session, viewer, school_id, cursor, limit)
+    return json_response(await in_read_session(service.list_hot, viewer, school_id, cursor, limit))
 
 
 @router.get("/v1/posts/{post_id}", response_model=PostOut)
@@ -63,12 +63,10 @@ async def get_post(post_id: UUID, viewer: CurrentViewer) -> Response:
 
 
 @router.patch("/v1/posts/{post_id}", response_model=PostOut)
-def update_post(
-    post_id: UUID, body: PostUpdate, viewer: ActiveViewer, session: DbSession
-) -> PostOut:
-    return service.update_post(session, viewer, post_id, body)
+async def update_post(post_id: UUID, body: PostUpdate, viewer: CurrentViewer) -> PostOut:
+    return await in_write_session(service.update_post, viewer, post_id, body)
 
 
 @router.delete("/v1/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_post(post_id: UUID, viewer: ActiveViewer, session: DbSession) -> None:
-    service.delete_post(session, viewer, post_id)
+async def delete_post(post_id: UUID, viewer: CurrentViewer) -> None:
+    await in_write_session(service.delete_post, viewer, post_id)

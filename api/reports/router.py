@@ -2,7 +2,8 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from api.auth.dependencies import ActiveViewer, DbSession
+from api.auth.access import in_write_session
+from api.auth.dependencies import CurrentViewer
 from api.reports import service
 from api.reports.models import TargetType
 from api.reports.schemas import ReportIn, ReportState
@@ -11,17 +12,13 @@ router = APIRouter(tags=["reports"])
 
 
 @router.put("/v1/posts/{post_id}/report", response_model=ReportState)
-def report_post(
-    post_id: UUID, body: ReportIn, viewer: ActiveViewer, session: DbSession
-) -> ReportState:
+async def report_post(post_id: UUID, body: ReportIn, viewer: CurrentViewer) -> ReportState:
     """One report per user per post; repeating is a no-op. Reports cannot be withdrawn."""
-    service.report(session, viewer, TargetType.post, post_id, body.reason)
+    await in_write_session(service.report, viewer, TargetType.post, post_id, body.reason)
     return ReportState()
 
 
 @router.put("/v1/comments/{comment_id}/report", response_model=ReportState)
-def report_comment(
-    comment_id: UUID, body: ReportIn, viewer: ActiveViewer, session: DbSession
-) -> ReportState:
-    service.report(session, viewer, TargetType.comment, comment_id, body.reason)
+async def report_comment(comment_id: UUID, body: ReportIn, viewer: CurrentViewer) -> ReportState:
+    await in_write_session(service.report, viewer, TargetType.comment, comment_id, body.reason)
     return ReportState()

@@ -2,7 +2,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from api.auth.dependencies import DbSession
+from api.core.db import in_read_session
 from api.schools import service
 from api.schools.schemas import SchoolDetail, SchoolOut
 
@@ -10,11 +10,11 @@ router = APIRouter(prefix="/v1/schools", tags=["schools"])
 
 
 @router.get("", response_model=list[SchoolOut])
-def list_schools(session: DbSession) -> list[SchoolOut]:
+async def list_schools() -> list[SchoolOut]:
     """Public: the signup form needs it."""
-    return service.list_schools(session)
+    return await in_read_session(service.list_schools)
 
 
 @router.get("/{school_id}", response_model=SchoolDetail)
-def get_school(school_id: UUID, session: DbSession) -> SchoolDetail:
-    return service.get_school(session, school_id)
+async def get_school(school_id: UUID) -> SchoolDetail:
+    return await in_read_session(service.get_school, school_id)

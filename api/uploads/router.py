@@ -4,7 +4,9 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.auth.dependencies import ActiveViewer, CurrentViewer, DbSession
+from api.auth.access import in_write_session
+from api.auth.dependencies import CurrentViewer
+from api.core.db import in_read_session
 from api.uploads import service
 from api.uploads.schemas import UploadIn, UploadOut, UploadSlotOut
 from infra.storage import LOCAL_ROUTE
@@ -13,18 +15,18 @@ router = APIRouter(tags=["uploads"])
 
 
 @router.post("/v1/uploads", status_code=status.HTTP_201_CREATED, response_model=UploadSlotOut)
-def create_upload(body: UploadIn, viewer: ActiveViewer, session: DbSession) -> UploadSlotOut:
+async def create_upload(body: UploadIn, viewer: CurrentViewer) -> UploadSlotOut:
     """An upload slot: a pending upload and where to PUT the file (`upload`: URL and the
     headers to send, valid 15 minutes). Once the file is stored it is checked; poll
     `GET /v1/uploads/{id}` until `status` is `ready` (or `rejected`), then attach it to a
     post with `attachment_ids`."""
-    return service.create_upload(session, viewer, body)
+    return await in_write_session(service.create_upload, viewer, body)
 
 
 @router.get("/v1/uploads/{upload_id}", response_model=UploadOut)
-def get_upload(upload_id: UUID, viewer: CurrentViewer, session: DbSession) -> UploadOut:
+async def get_upload(upload_id: UUID, viewer: CurrentViewer) -> UploadOut:
     """An upload's status; only its owner sees it."""
-    return service.get_upload(session, viewer, upload_id)
+    return await in_read_session(service.get_upload, viewer, upload_id)
 
 
 # Locally, with no bucket configured, the API is the bucket: signed URLs point here. They

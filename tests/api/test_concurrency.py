@@ -157,10 +157,15 @@ def test_concurrent_reports_hide_the_post_once(live_server, world, campus, setti
     reporters = world.users(campus.school, 10)
     path = f"/v1/posts/{post}/report"
     requests = [("PUT", path, u, {"reason": "spam"}) for u in reporters] * 2
-    assert all(b == {"reported": True} for b in _ok(burst(live_server, requests)))
+    answers = burst(live_server, requests)
+    # A report that arrives once the post is hidden finds no post (hidden content exists
+    # for its author alone); every other is recorded, once per reporter.
+    assert {r.status_code for r in answers} <= {200, 404}, [r.text for r in answers]
+    accepted = {id(u) for (_m, _p, u, _b), r in zip(requests, answers, strict=True) if r.is_success}
 
     target = UUID(post)
-    assert _scalar(select(func.count()).where(Report.target_id == target)) == 10
+    reports = _scalar(select(func.count()).where(Report.target_id == target))
+    assert reports == len(accepted) >= 5
     actions = _scalar(select(func.count()).where(ModerationAction.target_id == target))
     assert actions == 1
     # Hidden: gone for everyone but its author (tests/api/test_hidden_content.py).

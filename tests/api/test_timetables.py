@@ -835,19 +835,20 @@ def test_adding_a_course_checks_clashes_and_inserts_in_one_statement(
 
     t = create(client, campus.alice)
     added(client, campus.alice, t, courses["A100"])
-    # Fits: lock and look up; check and insert; the view.
+    # Every write first checks the account (api.auth.access.require_writer): one statement.
+    # Fits: that, lock and look up; check and insert; the view.
     _, r = _counted(count_statements, lambda: add(client, campus.alice, t, courses["A600"]))
     assert r.status_code == 200 and codes_in(r.json()) == ["A100", "A600"], r.text
-    assert len(timetable_statements()) == 3, count_statements.statements
+    assert len(timetable_statements()) == 4, count_statements.statements
     assert any("INSERT INTO outbox" in s for s in count_statements.statements)
-    # A clash: the lock and the check, nothing written.
+    # A clash: the account, the lock and the check, nothing written.
     count, r = _counted(count_statements, lambda: add(client, campus.alice, t, courses["A400"]))
     assert r.status_code == 409 and r.json()["clashing_course"]["code"] == "A100", r.text
-    assert count == 2, count_statements.statements
+    assert count == 3, count_statements.statements
     # Adding again: no second row and no event.
     count, r = _counted(count_statements, lambda: add(client, campus.alice, t, courses["A600"]))
     assert r.status_code == 200 and codes_in(r.json()) == ["A100", "A600"], r.text
-    assert count == 3, count_statements.statements
+    assert count == 4, count_statements.statements
 
 
 def test_a_deleted_account_cannot_add_courses(client, campus, courses):

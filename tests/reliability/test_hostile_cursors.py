@@ -127,6 +127,6 @@ def test_a_nul_in_the_url_is_refused_before_any_handler(client, campus):
     r = client.get(
         f"/v1/schools/{campus.school}/posts/search?q=a%00b", headers=campus.alice.headers
     )
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.headers["content-type"] == PROBLEM_JSON
-    assert r.json()["type"] == "urn:quad:problem:bad-request"
+    assert r.json()["type"] == "urn:quad:problem:validation-error"

@@ -1,0 +1,50 @@
+"""Who may write: the one check every write runs, in the write's own unit of work.
+
+Reads trust the access token (api/auth/tokens.py) until it expires; a write also checks
+that the account behind it still exists. Endpoints call `in_write_session`, never the
+check itself, so a write cannot forget it and a service never depends on FastAPI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from api.auth.tokens import Viewer
+from api.core.db import in_session
+from api.core.errors import InvalidToken
+from api.users.models import User
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_deleted_at = select(User.deleted_at).where(User.id == bindparam("user_id"))
+
+
+def require_writer(session: Session, viewer: Viewer) -> None:
+    """401 unless the account behind the token still exists (a deleted account's tokens
+    stop writing at once)."""
+    deleted = session.execute(_deleted_at, {"user_id": viewer.id}).one_or_none()
+    if deleted is None or deleted[0] is not None:
+        raise InvalidToken("The account no longer exists.")
+
+
+async def in_write_session(
+    work: Callable[Concatenate[Session, Viewer, P], T],
+    viewer: Viewer,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`work(session, viewer, *args, **kwargs)` in one unit of work, after `require_writer`
+    in the same session (one threadpool hop, one transaction)."""
+    return await in_session(_checked, work, viewer, *args, **kwargs)
+
+
+def _checked(
+    session: Session, work: Callable[..., T], viewer: Viewer, *args: Any, **kwargs: Any
+) -> T:
+    require_writer(session, viewer)
+    return work(session, viewer, *args, **kwargs)
