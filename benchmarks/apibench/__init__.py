@@ -1,4 +1,5 @@
-"""The parts of the API benchmark (benchmarks/api_bench.py runs them in this order).
+"""The parts of the API benchmark, in the order benchmarks/api_bench.py runs them, then
+the tables they share.
 
     seed          the data set: the campus's community part, seeded once and reused
     seed_courses  its course catalog, timetables and friends

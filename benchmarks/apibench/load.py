@@ -1,9 +1,10 @@
 """The load generator: wrk, replaying a file of pre-built requests
 (benchmarks/wrk/requests.lua) against the server for a bounded time per scenario.
 
-wrk (C, one thread by default) costs the server's 2 cores about half the CPU per request
-a Python client did, and its figures are the ones benchmarks/README.md reports. Debian
-and Ubuntu: `apt-get install -y wrk`; macOS: `brew install wrk`.
+wrk (C) spends about half the CPU per request the Python client it replaced did, and on
+the 2 cores the server, PostgreSQL and the load generator share, what the generator takes
+the server does not get. Debian and Ubuntu: `apt-get install -y wrk`; macOS:
+`brew install wrk`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench_common import BENCH_DIR, CpuMeter, reference_loop_ms, say
+
 from apibench.scenarios import EXPECTED_STATUSES, TITLES
 from apibench.workload import Request, write_requests
-from bench_common import BENCH_DIR, CpuMeter, reference_loop_ms, say
 
 WRK_SCRIPT = BENCH_DIR / "wrk" / "requests.lua"
 INSTALL_WRK = "apt-get install -y wrk (Debian, Ubuntu) or brew install wrk (macOS)"
