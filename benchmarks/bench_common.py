@@ -1,8 +1,8 @@
 """What the benchmark scripts share: the embedded PostgreSQL, raw pg8000 connections,
 fast COPY loading, CPU accounting per process, and the report's formatting.
 
-    api_bench.py      the API under load (issues 2 and 3)
-    events_bench.py   the event handlers, the outbox relay and image processing (issue 4)
+    api_bench.py      the API under load (its parts in apibench/)
+    events_bench.py   the event handlers, the outbox relay and image processing
 """
 
 from __future__ import annotations

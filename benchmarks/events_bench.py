@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import api_bench
+from apibench import seed as api_seed
 from bench_common import (
     BENCH_DIR,
     HEADER,
@@ -929,9 +929,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def seeding_args(args: argparse.Namespace) -> argparse.Namespace:
-    """What api_bench.ensure_seeded reads, from this script's options."""
+    """What apibench.seed.ensure_seeded reads, from this script's options."""
     ns = argparse.Namespace(scale=args.scale, seed=args.seed, force=args.force, reseed=False)
-    for key in api_bench.DEFAULTS:
+    for key in api_seed.DEFAULTS:
         setattr(ns, key, None)
     return ns
 
@@ -962,10 +962,10 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
             url = start_embedded(data_dir, cleanup)
         env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(data_dir)}
         env.pop("CLOUD_SQL_INSTANCE", None)
-        api_bench.migrate(env)
+        api_seed.migrate(env)
         seeding = seeding_args(args)
-        sizes = api_bench.sizes_from(seeding)
-        meta = api_bench.ensure_seeded(url, sizes, seeding)
+        sizes = api_seed.sizes_from(seeding)
+        meta = api_seed.ensure_seeded(url, sizes, seeding)
         results["sizes"] = asdict(sizes)
         # The handlers' settings: this database, an in-process bus with no subscribers (the
         # content.hidden events the moderation handler records are relayed to it).
@@ -982,7 +982,7 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
 
         def undo() -> None:
             with contextlib.closing(connect(url)) as conn:
-                api_bench.reset_bench_writes(conn, meta["seeded_until"])
+                api_seed.reset_bench_writes(conn, meta["seeded_until"])
 
         cleanup.push("undoing what the benchmark wrote", undo)
         from infra import database
