@@ -56,6 +56,7 @@ analytics: install-dags
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync mypy api infra functions
 
 format: install
 	$(UV) run --no-sync ruff check --fix .

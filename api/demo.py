@@ -23,7 +23,7 @@ from api.courses import service as courses_service
 from api.courses.models import Course
 from api.courses.schemas import ReviewIn
 from api.posts import service as posts_service
-from api.posts.schemas import PostIn
+from api.posts.schemas import PostIn, PostOut
 from api.reactions import service as reactions_service
 from api.schools import service as schools_service
 from api.schools.models import School
@@ -106,7 +106,7 @@ def _seed(session: Session) -> None:
     hanbit = boards[schools[0].id]
     free, secret, questions, market = hanbit
 
-    def post(author: str, board, title: str, body: str, **flags) -> object:
+    def post(author: str, board, title: str, body: str, **flags) -> PostOut:
         return posts_service.create_post(
             session, users[author], board.id, PostIn(title=title, body=body, **flags)
         )

@@ -86,7 +86,9 @@ def _storage_notification(
             "type": STORAGE_EVENT_TYPES.get(kind, f"google.cloud.storage.object.v1.{kind}"),
             "source": f"//storage.googleapis.com/projects/_/buckets/{attributes['bucketId']}",
             "subject": f"objects/{attributes.get('objectId', resource.get('name', ''))}",
-            "time": attributes.get("eventTime") or message.get("publishTime") or push.get("time"),
+            "time": str(
+                attributes.get("eventTime") or message.get("publishTime") or push.get("time")
+            ),
             "datacontenttype": "application/json",
         },
         resource,

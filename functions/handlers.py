@@ -36,7 +36,7 @@ def _data(event: CloudEvent) -> dict:
 def _apply_report(session: Session, event: CloudEvent) -> None:
     data = _data(event)
     try:
-        target_type = TargetType(data.get("target_type"))
+        target_type = TargetType(str(data.get("target_type")))
     except ValueError as exc:
         raise MalformedEvent("data.target_type is not post or comment") from exc
     reports.hide_if_reported_enough(session, target_type, uuid_field(data, "target_id"))

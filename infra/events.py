@@ -85,7 +85,7 @@ class PubSubBus:
     MAX_LATENCY_S = 0.001
 
     def __init__(self, project: str, topic_prefix: str, timeout: float = 10.0) -> None:
-        from google.cloud import pubsub_v1
+        import google.cloud.pubsub_v1 as pubsub_v1
 
         self._client = pubsub_v1.PublisherClient(
             batch_settings=pubsub_v1.types.BatchSettings(max_latency=self.MAX_LATENCY_S),

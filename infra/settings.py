@@ -297,8 +297,8 @@ class Settings(BaseSettings):
 def _secret_version_data(name: str, client: Any = None) -> bytes:
     """A Secret Manager secret version's bytes, checked against the CRC32C it comes with.
     Imported here: only the DAGs' environment installs google-cloud-secret-manager."""
+    import google.cloud.secretmanager as secretmanager
     import google_crc32c
-    from google.cloud import secretmanager
 
     client = client or secretmanager.SecretManagerServiceClient()
     payload = client.access_secret_version(request={"name": name}).payload

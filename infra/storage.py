@@ -118,8 +118,8 @@ class GcsStorage:
         client: Any = None,
     ) -> None:
         import google.auth
+        import google.cloud.storage as storage
         from google.auth.credentials import AnonymousCredentials
-        from google.cloud import storage
 
         if client is None:
             if emulator_host:

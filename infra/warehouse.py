@@ -368,7 +368,7 @@ def _bind(names: frozenset[str], params: Mapping[str, Any]) -> dict[str, Any]:
 
 def query_parameters(params: Mapping[str, Any]) -> list[Any]:
     """Named BigQuery parameters, typed from their Python values."""
-    from google.cloud import bigquery
+    import google.cloud.bigquery as bigquery
 
     out = []
     for name, value in params.items():
@@ -404,7 +404,8 @@ class BigQueryWarehouse:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BigQueryWarehouse:
-        from google.cloud import bigquery, storage
+        import google.cloud.bigquery as bigquery
+        import google.cloud.storage as storage
 
         project = settings.bigquery_project or settings.google_cloud_project
         if not settings.analytics_staging_bucket:
@@ -418,12 +419,12 @@ class BigQueryWarehouse:
         return f"{self.client.project}.{self.dataset}"
 
     def _schema(self, table: TableSpec) -> list[Any]:
-        from google.cloud import bigquery
+        import google.cloud.bigquery as bigquery
 
         return [bigquery.SchemaField.from_api_repr(dict(f)) for f in table.fields]
 
     def _partitioning(self, table: TableSpec) -> Any:
-        from google.cloud import bigquery
+        import google.cloud.bigquery as bigquery
 
         if table.partition_field is None:
             return None
@@ -432,7 +433,7 @@ class BigQueryWarehouse:
         )
 
     def ensure_tables(self, tables: Sequence[TableSpec]) -> None:
-        from google.cloud import bigquery
+        import google.cloud.bigquery as bigquery
 
         for spec in tables:
             table = bigquery.Table(f"{self.dataset_id}.{spec.name}", schema=self._schema(spec))
@@ -445,7 +446,7 @@ class BigQueryWarehouse:
             self.client.create_table(table, exists_ok=True)
 
     def _load(self, destination: str, table: TableSpec, uris: Sequence[str]) -> None:
-        from google.cloud import bigquery
+        import google.cloud.bigquery as bigquery
 
         config = bigquery.LoadJobConfig(
             source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
@@ -484,7 +485,7 @@ class BigQueryWarehouse:
     def replace_partition_from_query(
         self, table: TableSpec, partition: date, sql: str, params: Mapping[str, Any]
     ) -> None:
-        from google.cloud import bigquery
+        import google.cloud.bigquery as bigquery
 
         config = bigquery.QueryJobConfig(
             destination=f"{self.dataset_id}.{table.partition_id(partition)}",
@@ -500,7 +501,7 @@ class BigQueryWarehouse:
         ).result()
 
     def _run(self, sql: str, params: Mapping[str, Any]) -> Any:
-        from google.cloud import bigquery
+        import google.cloud.bigquery as bigquery
 
         config = bigquery.QueryJobConfig(
             default_dataset=self.dataset_id,

@@ -94,6 +94,7 @@ def login(session: Session, data: LoginIn, client_address: str) -> TokenPair:
         # The failure must be remembered even though the request fails.
         session.commit()
         raise InvalidCredentials()
+    assert user is not None  # a valid password means a stored hash, so an account
     throttle.clear(session, email, client)
     if new_hash:
         # Unless the password changed meanwhile.

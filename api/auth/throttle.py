@@ -19,9 +19,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from api.auth.models import ALL_CLIENTS, LoginFailure
+from api.core.db import table_of
 from infra.settings import Settings
 
-_table = LoginFailure.__table__
+_table = table_of(LoginFailure)
 _c = _table.c
 # Expired rows deleted with each recorded failure, which adds at most two: the table
 # shrinks back however fast it grew.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from functools import partial
+from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar, cast
 from uuid import UUID
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, MetaData, Select, Table, func
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -18,6 +19,9 @@ from infra import database
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+# A SELECT of any columns (SQLAlchemy types a SELECT by each of its columns).
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 # Stable constraint names, so Alembic migrations can refer to them.
 NAMING = {
@@ -35,6 +39,12 @@ class Base(DeclarativeBase):
         datetime: DateTime(timezone=True),
         UUID: PG_UUID(as_uuid=True),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Table (typed as any FROM clause by SQLAlchemy; declarative classes
+    always have a Table)."""
+    return cast(Table, model.__table__)
 
 
 def utcnow() -> datetime:
@@ -59,22 +69,26 @@ async def in_session(
     `in_read_session`): one threadpool hop a request, where a sync endpoint with a session
     dependency cost three (open, endpoint, commit).
     """
-    return await run_in_threadpool(_call_in_session, work, *args, **kwargs)
+    return await run_in_threadpool(partial(_call_in_session, work, *args, **kwargs))
 
 
 async def in_read_session(
     work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
 ) -> T:
     """`in_session` for work that only reads: no transaction around it (`read_scope`)."""
-    return await run_in_threadpool(_call_in_read_session, work, *args, **kwargs)
+    return await run_in_threadpool(partial(_call_in_read_session, work, *args, **kwargs))
 
 
-def _call_in_session(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def _call_in_session(
+    work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
     with database.session_scope() as session:
         return work(session, *args, **kwargs)
 
 
-def _call_in_read_session(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def _call_in_read_session(
+    work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
     with database.read_scope() as session:
         return work(session, *args, **kwargs)
 

@@ -16,9 +16,10 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Integer, Select, literal, tuple_
+from sqlalchemy import ColumnElement, Integer, literal, tuple_
 from sqlalchemy.orm import Session
 
+from api.core.db import AnySelect
 from api.core.errors import InvalidCursor
 from api.core.schemas import is_storable_text
 
@@ -120,7 +121,7 @@ def page_limit(limit: int) -> ColumnElement[int]:
 
 def keyset_page(
     session: Session,
-    stmt: Select[Any],
+    stmt: AnySelect,
     sort_col: Any,
     id_col: Any,
     cursor: str | None,

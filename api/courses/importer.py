@@ -88,9 +88,10 @@ def parse_catalog(source: TextIO) -> list[CatalogRow]:
     return rows
 
 
-def _parse_row(line: int, raw: dict[str, str | None]) -> CatalogRow:
-    if None in raw or any(v is None for v in raw.values()):
+def _parse_row(line: int, given: dict[str | None, str | None]) -> CatalogRow:
+    if None in given or any(v is None for v in given.values()):
         raise ValueError("wrong number of fields")
+    raw: dict[str, str] = {k: v for k, v in given.items() if k is not None and v is not None}
     if any("\x00" in v for v in raw.values()):
         raise ValueError("contains a NUL character")
     code = raw["code"].strip()

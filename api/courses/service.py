@@ -17,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Numeric,
-    Select,
     Text,
     bindparam,
     case,
@@ -35,7 +34,7 @@ from sqlalchemy.orm import Session
 from api.auth.tokens import Viewer
 from api.boards.service import require_member
 from api.core import search
-from api.core.db import utcnow
+from api.core.db import AnySelect, utcnow
 from api.core.errors import NotFound
 from api.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
 from api.courses.models import Course, CourseSlot, Professor, Review
@@ -106,8 +105,9 @@ def course_json(c: Any) -> ColumnElement[Any]:
     )
 
 
-_EMPTY_JSON_ARRAY = literal_column("'[]'::json")
-_ZERO, _TWO = literal_column("0"), literal_column("2")
+_EMPTY_JSON_ARRAY: ColumnElement[Any] = literal_column("'[]'::json")
+_ZERO: ColumnElement[int] = literal_column("0")
+_TWO: ColumnElement[int] = literal_column("2")
 _course_list = TypeAdapter(list[CourseOut])
 
 
@@ -117,9 +117,7 @@ def courses_from_json(bodies: Iterable[str]) -> list[CourseOut]:
 
 
 @cache  # statements are immutable; building one costs more than running it
-def _catalog_page(
-    with_query: bool, after_cursor: bool, substring_check: bool = True
-) -> Select[Any]:
+def _catalog_page(with_query: bool, after_cursor: bool, substring_check: bool = True) -> AnySelect:
     """A page of the catalog by (code, id), every value a parameter: school_id,
     semester, limit (the page size + 1; written into the SQL, see pagination.page_limit),
     with_query: q, bigrams and like_patterns, after_cursor: after_code and
@@ -141,7 +139,7 @@ def _catalog_page(
     )
 
 
-def _search_page(in_catalog: list[ColumnElement[bool]], substring_check: bool) -> Select[Any]:
+def _search_page(in_catalog: list[ColumnElement[bool]], substring_check: bool) -> AnySelect:
     """The page of matches: all of them first (a MATERIALIZED CTE, so the search index
     finds them), then their order. Asked for the first 21 by code, PostgreSQL would walk
     the (school, semester, code) index testing every course until 21 match: most of the
@@ -228,7 +226,7 @@ def get_course(session: Session, course_id: UUID) -> CourseOut:
 
 
 @cache
-def _course_by_id() -> Select[Any]:
+def _course_by_id() -> AnySelect:
     return select(cast(course_json(Course), Text)).where(Course.id == bindparam("course_id"))
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from api.core.db import utcnow
+from api.core.db import table_of, utcnow
 from api.core.ids import new_id
 from api.events.models import OutboxEvent, ProcessedEvent
 from api.events.types import TOPICS, EventType
@@ -59,9 +59,11 @@ def record(
     session.add(event)
     pending: list[OutboxEvent] = session.info.setdefault("outbox_events", [])
     if not pending:
-        database.after_commit(
-            session, lambda: publish_committed(session.info.pop("outbox_events", []))
-        )
+
+        def publish() -> None:
+            publish_committed(session.info.pop("outbox_events", []))
+
+        database.after_commit(session, publish)
     pending.append(event)
     return event
 
@@ -129,9 +131,9 @@ def _publish(events: Sequence[OutboxEvent]) -> list[Outcome]:
 
 # Built once: executed with a list of rows (executemany), so compiled once per process.
 _MARK_FAILED = (
-    update(OutboxEvent.__table__)
-    .where(OutboxEvent.__table__.c.id == bindparam("event_id"))
-    .values(attempts=OutboxEvent.__table__.c.attempts + 1, last_error=bindparam("error"))
+    update(table_of(OutboxEvent))
+    .where(table_of(OutboxEvent).c.id == bindparam("event_id"))
+    .values(attempts=table_of(OutboxEvent).c.attempts + 1, last_error=bindparam("error"))
 )
 
 
@@ -147,7 +149,7 @@ def _mark(
         if outcome is not None and not isinstance(outcome, NotSent)
     ]
     if published:
-        table = OutboxEvent.__table__
+        table = table_of(OutboxEvent)
         conn.execute(
             update(table)
             .where(table.c.id.in_(published), table.c.published_at.is_(None))
@@ -206,7 +208,7 @@ def sweep(batch: int = 500, prune_after: timedelta = timedelta(days=7)) -> tuple
 
 @cache
 def _claim_insert() -> ReturningInsert[Any]:
-    table = ProcessedEvent.__table__
+    table = table_of(ProcessedEvent)
     return insert(table).on_conflict_do_nothing().returning(table.c.event_id)
 
 

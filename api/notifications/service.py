@@ -7,14 +7,14 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, bindparam, func, select, tuple_, update
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from api.auth.tokens import Viewer
 from api.comments.models import Comment
-from api.core.db import utcnow
+from api.core.db import AnySelect, table_of, utcnow
 from api.core.errors import NotFound
 from api.core.pagination import Page, decode_key, encode_key, page_limit
 from api.notifications.models import Notification
@@ -27,11 +27,11 @@ SNIPPET = 80
 
 
 @cache  # built once: statements are immutable, and building one costs more than running it
-def _comment_select() -> Select[Any]:
+def _comment_select() -> AnySelect:
     """The new comment, what the label needs, and the parent comment's author: one row.
     Core tables rather than ORM entities: nothing here needs an object."""
-    comments, posts, users = Comment.__table__, Post.__table__, User.__table__
-    numbers = PostAnonymousAuthor.__table__
+    comments, posts, users = table_of(Comment), table_of(Post), table_of(User)
+    numbers = table_of(PostAnonymousAuthor)
     parent = comments.alias("parent")
     return (
         select(
@@ -62,7 +62,7 @@ def _comment_select() -> Select[Any]:
 def _notification_insert() -> ReturningInsert[Any]:
     """Executed with the list of rows (one statement, "insertmanyvalues"): a multi-row
     `.values([...])` would be a new statement to compile for every event."""
-    table = Notification.__table__
+    table = table_of(Notification)
     return (
         insert(table)
         .on_conflict_do_nothing(index_elements=["event_id", "user_id"])

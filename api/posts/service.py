@@ -13,7 +13,6 @@ from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     exists,
     func,
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session, defer
 from api.auth.tokens import Viewer
 from api.boards import service as boards_service
 from api.core import search
-from api.core.db import utcnow
+from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
 from api.events import service as events
@@ -117,7 +116,7 @@ def author_view(
 
 
 @cache  # built once: statements are immutable, and building one costs more than running it
-def _summary_select() -> Select[Any]:
+def _summary_select() -> AnySelect:
     return select(
         Post.id,
         Post.board_id,
@@ -163,7 +162,7 @@ def _summary(row: Any, viewer: Viewer) -> PostSummary:
 
 
 def _page(
-    session: Session, viewer: Viewer, stmt: Select[Any], cursor: str | None, limit: int
+    session: Session, viewer: Viewer, stmt: AnySelect, cursor: str | None, limit: int
 ) -> Page[PostSummary]:
     rows, next_cursor = keyset_page(
         session, stmt, Post.created_at, Post.id, cursor, limit, cursor_of=_post_key

@@ -18,7 +18,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 
 from api.auth.tokens import Viewer
 from api.comments.models import Comment
-from api.core.db import utcnow
+from api.core.db import table_of, utcnow
 from api.core.errors import Forbidden, NotFound
 from api.events import service as events
 from api.events.types import EventType
@@ -79,8 +79,8 @@ def report(
 
 
 @cache  # built once: statements are immutable, and building one costs more than running it
-def _count_reporters() -> Select[tuple[int]]:
-    reports = Report.__table__
+def _count_reporters() -> Select[int]:
+    reports = table_of(Report)
     return select(func.count(func.distinct(reports.c.reporter_id))).where(
         reports.c.target_type == bindparam("target_type"),
         reports.c.target_id == bindparam("target_id"),
@@ -88,8 +88,8 @@ def _count_reporters() -> Select[tuple[int]]:
 
 
 @cache
-def _hide(target_type: TargetType) -> ReturningUpdate[tuple[UUID]]:
-    table = _TABLES[target_type].__table__
+def _hide(target_type: TargetType) -> ReturningUpdate[UUID]:
+    table = table_of(_TABLES[target_type])
     return (
         update(table)
         .where(table.c.id == bindparam("target_id"), table.c.hidden_at.is_(None))

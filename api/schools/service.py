@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import select
@@ -31,7 +32,7 @@ def get_school(session: Session, school_id: UUID) -> SchoolDetail:
 
 
 def create_school(
-    session: Session, name: str, email_domain: str | None = None, departments: list[str] = ()
+    session: Session, name: str, email_domain: str | None = None, departments: Sequence[str] = ()
 ) -> School:
     """Create a school, or return the existing one of that name, with its departments."""
     school = session.scalar(select(School).where(School.name == name))

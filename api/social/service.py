@@ -102,9 +102,11 @@ def _befriend(session: Session, a: UUID, b: UUID) -> None:
 
 
 def send_request(session: Session, viewer: Viewer, data: FriendRequestIn) -> FriendRequestOut:
+    target_id: UUID | None
     if data.user_id is not None:
         target_id = data.user_id
     else:
+        assert data.nickname is not None  # FriendRequestIn requires one of the two
         target_id = session.scalar(
             select(User.id).where(
                 func.lower(User.nickname) == data.nickname.lower(), User.deleted_at.is_(None)

@@ -13,8 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
-    Select,
     Text,
     and_,
     bindparam,
@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.orm import Session, aliased
 
 from api.auth.tokens import Viewer
-from api.core.db import utcnow
+from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, InvalidInput, NotFound
 from api.courses.models import Course, CourseSlot
 from api.courses.service import course_json, json_object
@@ -59,7 +59,7 @@ def _summary(t: Timetable) -> TimetableSummary:
 
 
 @cache  # statements are immutable; building one costs more than running it
-def _view_select() -> Select[Any]:
+def _view_select() -> AnySelect:
     """A timetable as TimetableOut's JSON text: its courses (with their slots) and total
     credits aggregated in, so a view is one statement and pydantic reads it in Rust."""
     courses = (
@@ -88,7 +88,7 @@ def _view_select() -> Select[Any]:
 def _visible_to_viewer() -> ColumnElement[bool]:
     """The visibility rule as SQL: the owner sees every one of theirs; a friend sees the
     owner's primary when it is public. Anything else is no row (404, never 403)."""
-    viewer_id = bindparam("viewer_id")
+    viewer_id: BindParameter[UUID] = bindparam("viewer_id")
     friends = exists().where(
         Friendship.user_id == viewer_id, Friendship.friend_id == Timetable.user_id
     )
@@ -99,12 +99,12 @@ def _visible_to_viewer() -> ColumnElement[bool]:
 
 
 @cache
-def _view_by_id() -> Select[Any]:
+def _view_by_id() -> AnySelect:
     return _view_select().where(Timetable.id == bindparam("timetable_id"), _visible_to_viewer())
 
 
 @cache
-def _view_of_primary() -> Select[Any]:
+def _view_of_primary() -> AnySelect:
     return _view_select().where(
         Timetable.user_id == bindparam("owner_id"),
         Timetable.semester == bindparam("semester"),
@@ -117,7 +117,7 @@ def _view(session: Session, viewer: Viewer, timetable_id: UUID) -> TimetableOut:
     return _one_view(session, _view_by_id(), timetable_id=timetable_id, viewer_id=viewer.id)
 
 
-def _one_view(session: Session, stmt: Select[Any], **params: Any) -> TimetableOut:
+def _one_view(session: Session, stmt: AnySelect, **params: Any) -> TimetableOut:
     """The timetable a view statement found, or 404 when it is not there or not visible."""
     body = session.scalar(stmt, params)
     if body is None:
@@ -238,7 +238,7 @@ def delete_timetable(session: Session, viewer: Viewer, timetable_id: UUID) -> No
 
 
 @cache
-def _lock_for_add() -> Select[Any]:
+def _lock_for_add() -> AnySelect:
     """The viewer's timetable, locked, with the course."""
     return (
         select(
@@ -260,7 +260,7 @@ def _lock_for_add() -> Select[Any]:
 
 
 @cache
-def _insert_unless_clash() -> Select[Any]:
+def _insert_unless_clash() -> AnySelect:
     """Insert the course unless one of its meetings overlaps a course already in the
     timetable; the first clashing course (if any) and whether a row went in.
 
