@@ -147,12 +147,17 @@ def serve(workers: int | None) -> None:
     """Serve the API on $HOST:$PORT (uvicorn, httptools and uvloop)."""
     import uvicorn
 
-    from infra.database import resolve_url
+    from infra import database
 
     settings = get_settings()
     if not settings.cloud_sql_instance:
         # Start the embedded database here, once, and hand its URL to the workers.
-        os.environ["DATABASE_URL"] = resolve_url(settings)
+        os.environ["DATABASE_URL"] = database.resolve_url(settings)
+    if settings.uses_embedded_database:
+        from infra.embedded_postgres import supervise
+
+        # Restarted if it dies; stopped when serving ends (Ctrl-C, SIGTERM).
+        supervise(database.embedded_server())
     workers = workers or settings.web_concurrency or os.cpu_count() or 1
     # uvicorn drains requests on SIGTERM, then re-raises the signal to whatever handler was
     # there before: make that a normal exit, so atexit hooks (stopping the embedded

@@ -6,9 +6,10 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from api.auth.router import router as auth_router
 from api.boards.router import router as boards_router
@@ -141,14 +142,20 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"])
-    def readyz() -> JSONResponse:
-        """Readiness: the database answers."""
-        try:
-            with database.get_engine().connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:
-            return problem_response(503, "not-ready", "Database unavailable")
-        return JSONResponse({"status": "ok"})
+    async def readyz() -> JSONResponse:
+        """Readiness: the database answers, within DB_CONNECT_TIMEOUT_SECONDS."""
+        # A probe waiting for a pool whose connections all hang would wait the pool timeout
+        # and then the connect timeout: past that bound it answers 503, leaving its thread
+        # to finish on its own.
+        with anyio.move_on_after(settings.db_connect_timeout_seconds):
+            if await anyio.to_thread.run_sync(database.database_answers, abandon_on_cancel=True):
+                return JSONResponse({"status": "ok"})
+        return problem_response(
+            503,
+            "not-ready",
+            "Database unavailable",
+            headers={"Retry-After": str(settings.db_unavailable_retry_after_seconds)},
+        )
 
     return app
 

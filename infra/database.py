@@ -14,6 +14,12 @@ round trip); one back from a request a moment ago is not: under load that ping w
 quarter of a one-statement read's round trips. If the server drops connections anyway
 (restart, failover), the requests using them fail once and SQLAlchemy then replaces every
 connection of the pool that is older than the failure.
+
+When the database cannot be reached (refused or dead socket, no connection within the pool
+timeout, a server shutting down or starting up), `is_unavailable` says so, so the API can
+answer 503 instead of 500; `note_unavailable` and `note_answered` log such an outage once
+when it starts and once when the database answers again, not once per failed request.
+Opening a connection is bounded by `DB_CONNECT_TIMEOUT_SECONDS`.
 """
 
 from __future__ import annotations
@@ -69,6 +75,11 @@ def embedded_server_url(settings: Settings) -> str:
     return pg8000_socket_url(str(pgdata), settings.db_name)
 
 
+def embedded_server() -> Any:
+    """The embedded PostgreSQL this process started or attached to (pgserver), if any."""
+    return _embedded
+
+
 def _ensure_database(socket_dir: str, name: str) -> None:
     import pg8000.native
 
@@ -114,9 +125,19 @@ def _cloud_sql_creator(settings: Settings):
         atexit.register(_connector.close)
 
     def creator():
-        return _connector.connect(
-            settings.cloud_sql_instance, "pg8000", user=settings.db_user, db=settings.db_name
-        )
+        try:
+            return _connector.connect(
+                settings.cloud_sql_instance,
+                "pg8000",
+                user=settings.db_user,
+                db=settings.db_name,
+                timeout=settings.db_connect_timeout_seconds,
+            )
+        except OSError as error:
+            # The connector's own network failures (refused, reset, TLS, its timeout) as
+            # pg8000 reports a socket it could not open, so they read as the database
+            # being unreachable.
+            raise pg8000.exceptions.InterfaceError("communication error") from error
 
     return creator
 
@@ -143,7 +164,24 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
             "postgresql+pg8000://", creator=_cloud_sql_creator(settings), **pool_args
         )
     else:
-        engine = create_engine(resolve_url(settings), **pool_args)
+        # pg8000's `timeout` bounds the connect and the start-up exchange; it would stay on
+        # the socket for every later read too, so _on_connect lifts it again (a report's
+        # query may rightly run for minutes with its statement timeout off).
+        engine = create_engine(
+            resolve_url(settings),
+            connect_args={"timeout": settings.db_connect_timeout_seconds},
+            **pool_args,
+        )
+
+        @event.listens_for(engine, "do_connect")
+        def _connect(dialect, _record, cargs, cparams):
+            try:
+                return dialect.loaded_dbapi.connect(*cargs, **cparams)
+            except OSError as error:
+                # pg8000 lets a timeout or reset in its start-up exchange escape bare, which
+                # SQLAlchemy would pass on unwrapped: report it as pg8000 reports a socket
+                # it could not open.
+                raise pg8000.exceptions.InterfaceError("communication error") from error
 
     timeout_ms = settings.db_statement_timeout_ms
     tuned = settings.db_driver_tuning
@@ -164,12 +202,36 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         cur.execute("SET TIME ZONE 'UTC'")
         cur.close()
         dbapi_conn.commit()
+        usock = getattr(dbapi_conn, "_usock", None)
+        if usock is not None and not settings.cloud_sql_instance:
+            usock.settimeout(None)
+        note_answered()
 
     _install_pool_hooks(engine, settings)
     return engine
 
 
+class _ClosingADeadConnection(logging.Filter):
+    """Drops the pool's report, with a stack, of a failure to close a connection whose
+    socket is dead: pg8000 says goodbye on the socket before closing it, which fails when
+    the server is gone (the socket is closed all the same). Nothing to act on, and one per
+    pooled connection in every outage."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (
+            str(record.msg).startswith(("Exception closing connection", "Exception terminating"))
+            and isinstance(error, pg8000.exceptions.InterfaceError)
+            and str(error) in ("network error", "connection is closed")
+        )
+
+
+_closing_a_dead_connection = _ClosingADeadConnection()
+
+
 def _install_pool_hooks(engine: Engine, settings: Settings) -> None:
+    if isinstance(engine.pool.logger, logging.Logger):
+        engine.pool.logger.addFilter(_closing_a_dead_connection)
     ping_after = settings.db_pool_ping_after_seconds
     ping_idle = settings.db_pool_pre_ping and ping_after > 0
 
@@ -187,6 +249,22 @@ def _install_pool_hooks(engine: Engine, settings: Settings) -> None:
         # A dead socket may mean a restarted server: then every pooled connection is stale.
         # A client-side failure concerns this connection alone.
         context.invalidate_pool_on_disconnect = isinstance(context.original_exception, OSError)
+
+    @event.listens_for(engine, "handle_error")
+    def _report_a_dead_socket_as_pg8000_does(context):
+        # pg8000 lets a reset met on the first read of a reply escape as the bare OSError
+        # (ConnectionResetError); it is the same dead socket as its "network error".
+        error = context.original_exception
+        if isinstance(error, OSError) and context.sqlalchemy_exception is None:
+            orig = pg8000.exceptions.InterfaceError("network error")
+            orig.__cause__ = error
+            return exc.InterfaceError(
+                context.statement,
+                context.parameters,
+                orig,
+                connection_invalidated=context.is_disconnect,
+            )
+        return None
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):
@@ -213,6 +291,124 @@ def is_server_reported(error: BaseException) -> bool:
         and bool(error.args)
         and isinstance(error.args[0], dict)
     )
+
+
+# --- the database unreachable -----------------------------------------------------------
+
+# SQLSTATEs with which PostgreSQL refuses to serve now, whatever the statement: shutting
+# down, crashed, starting up or in recovery, no connection slot left (and class 08,
+# connection exceptions).
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+STATEMENT_TIMEOUT = "57014"
+# How pg8000 reports a socket it could not open, or one that died under it.
+_NETWORK_ERRORS = ("network error", "communication error", "Can't create a connection")
+
+
+def sqlstate(error: BaseException | None) -> str | None:
+    """The SQLSTATE of an error PostgreSQL reported (a DBAPIError or pg8000's own)."""
+    orig = getattr(error, "orig", error)
+    return orig.args[0].get("C") if orig is not None and is_server_reported(orig) else None
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when `error` says the database cannot serve now, not that a statement is wrong:
+    no connection within the pool timeout, a refused, reset or dead socket, a server that
+    is shutting down, starting up or out of connection slots."""
+    if isinstance(error, exc.TimeoutError | exc.DisconnectionError):
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    code = sqlstate(error)
+    if code is not None:
+        return code.startswith("08") or code in _UNAVAILABLE_SQLSTATES
+    orig = error.orig
+    return isinstance(orig, pg8000.exceptions.InterfaceError) and (
+        str(orig).startswith(_NETWORK_ERRORS) or str(orig) == "connection is closed"
+    )
+
+
+def is_statement_timeout(error: BaseException) -> bool:
+    return isinstance(error, exc.DBAPIError) and sqlstate(error) == STATEMENT_TIMEOUT
+
+
+class _Outage:
+    """One log line when the database stops answering and one when it answers again,
+    whatever number of requests fail in between (a stack trace per request was megabytes
+    of log a minute). Per process.
+
+    It is over at the first success after `quiet` seconds without a failure: requests in
+    flight when the database came back, or a pool that times out on and off under load,
+    keep it open instead of logging a pair of lines per failure.
+    """
+
+    def __init__(self, quiet: float = 2.0) -> None:
+        self.quiet = quiet
+        self._lock = threading.Lock()
+        self.since: float | None = None
+        self.last_failure = 0.0
+        self.refused = 0
+
+    def failed(self, error: BaseException, refused: bool) -> None:
+        now = time.monotonic()
+        with self._lock:
+            first = self.since is None
+            if first:
+                self.since, self.refused = now, 0
+            self.last_failure = now
+            self.refused += refused
+        if not first:
+            return
+        log.warning(
+            "database unavailable: answering 503 until it answers again",
+            extra={"fields": {"error": _first_line(error)}},
+        )
+
+    def answered(self) -> None:
+        if self.since is None:  # no outage: the one check on every success
+            return
+        now = time.monotonic()
+        with self._lock:
+            if self.since is None or now - self.last_failure < self.quiet:
+                return
+            seconds, refused = self.last_failure - self.since, self.refused
+            self.since = None
+        log.warning(
+            "database answering again after %.1f s unavailable; %d requests refused meanwhile",
+            seconds,
+            refused,
+            extra={"fields": {"unavailable_seconds": round(seconds, 1), "refused": refused}},
+        )
+
+
+def _first_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300]
+
+
+_outage = _Outage()
+
+
+def note_unavailable(error: BaseException, refused: bool = True) -> None:
+    """Count a request refused because the database is unavailable (`refused`), or some
+    other work that failed for it (logged once per outage)."""
+    _outage.failed(error, refused)
+
+
+def note_answered() -> None:
+    """The database did its work: ends an outage, if one is going on."""
+    _outage.answered()
+
+
+def database_answers() -> bool:
+    """Readiness: a pooled connection runs `SELECT 1`."""
+    try:
+        with get_engine().connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as error:
+        if is_unavailable(error):
+            note_unavailable(error)
+        return False
+    note_answered()
+    return True
 
 
 def _ping(engine: Engine, dbapi_conn) -> None:
@@ -257,8 +453,12 @@ def _run_after_commit(session: Session) -> None:
     for callback in callbacks:
         try:
             callback()
-        except Exception:
-            log.exception("after-commit callback failed")
+        except Exception as error:
+            if is_unavailable(error):
+                # Part of an outage, logged as such; and recoverable, as these must be.
+                note_unavailable(error, refused=False)
+            else:
+                log.exception("after-commit callback failed")
 
 
 @contextmanager
@@ -275,6 +475,7 @@ def autocommit_connection() -> Iterator[Connection]:
             # Also reset on every checkout; this keeps a connection that goes back to the
             # pool from being handed on in autocommit in between.
             dbapi_conn.autocommit = False
+    note_answered()
 
 
 @contextmanager
@@ -313,4 +514,5 @@ def session_scope() -> Iterator[Session]:
             session.info.pop("after_commit", None)
             session.rollback()
             raise
+        note_answered()
         _run_after_commit(session)

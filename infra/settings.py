@@ -63,6 +63,17 @@ class Settings(BaseSettings):
         "than this; 0 tests every checkout",
     )
     db_statement_timeout_ms: int = 15_000
+    db_connect_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="Bound on opening a connection (TCP connect and start-up), so a request "
+        "or readiness probe fails fast when the database cannot be reached",
+    )
+    db_unavailable_retry_after_seconds: int = Field(
+        2,
+        ge=0,
+        description="Retry-After of the 503 answered while the database cannot be reached",
+    )
     db_driver_tuning: bool = Field(
         True,
         description="pg8000 with prepared statements and faster parsing (infra/pg8000_tuning.py); "

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from uuid import UUID
 
 import httpx
@@ -297,12 +298,13 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    workers: int = 2, env: dict[str, str] | None = None
+    workers: int = 2, env: dict[str, str | None] | None = None, stdout: IO | int | None = None
 ) -> Iterator[tuple[subprocess.Popen, str]]:
     """`quad serve` on a free 127.0.0.1 port against the test database, with `env` added
-    to its environment; stopped after."""
+    to its environment (a None value removes the variable); stopped after. Its log lines
+    (stdout) go to `stdout` if given."""
     port = free_port()
-    env = {
+    merged = {
         **os.environ,
         "HOST": "127.0.0.1",
         "PORT": str(port),
@@ -312,8 +314,8 @@ def running_server(
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
+        env={name: value for name, value in merged.items() if value is not None},
+        stdout=subprocess.DEVNULL if stdout is None else stdout,
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"

@@ -3,6 +3,14 @@
 Services raise `Problem` subclasses; the handlers below turn every error the service can
 produce (ours, validation, routing, and unexpected ones) into the same shape, and never
 put a stack trace in a response.
+
+A request that fails because the database cannot serve it answers 503 with `Retry-After`:
+`database-unavailable` when it cannot be reached (refused or dead connection, none free
+within the pool timeout, a server shutting down or starting up), logged once per outage
+rather than per request; `database-timeout` when a statement ran into the statement
+timeout (the database is up but did not answer in time: retrying later may succeed, and
+the client is not at fault), logged as one line naming the statement. Any other database
+error is a bug: a 500, logged with its stack.
 """
 
 from __future__ import annotations
@@ -13,7 +21,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from infra import database
+from infra.settings import get_settings
 
 log = logging.getLogger("api.errors")
 
@@ -93,6 +105,14 @@ class Overloaded(Problem):
         self.headers["Retry-After"] = str(retry_after)
 
 
+class DatabaseUnavailable(Problem):
+    status, slug, title = 503, "database-unavailable", "The database is unavailable"
+
+
+class DatabaseTimeout(Problem):
+    status, slug, title = 503, "database-timeout", "The database did not answer in time"
+
+
 def problem_response(
     status: int,
     slug: str,
@@ -153,6 +173,38 @@ def install_error_handlers(app: FastAPI) -> None:
             instance=request.url.path,
             errors=_validation_errors(exc),
         )
+
+    async def _database_error(request: Request, error: Exception) -> JSONResponse:
+        if database.is_unavailable(error):
+            database.note_unavailable(error)
+            problem: type[Problem] = DatabaseUnavailable
+            detail = "Try again in a moment."
+        elif database.is_statement_timeout(error):
+            statement = getattr(error, "statement", None) or ""
+            log.warning(
+                "statement timeout",
+                extra={
+                    "fields": {
+                        "http_method": request.method,
+                        "path": request.url.path,
+                        "statement": statement[:500],
+                    }
+                },
+            )
+            problem, detail = DatabaseTimeout, "Try again in a moment."
+        else:
+            raise error  # a bug: RequestContextMiddleware logs it with its stack, answers 500
+        return problem_response(
+            problem.status,
+            problem.slug,
+            problem.title,
+            detail,
+            instance=request.url.path,
+            headers={"Retry-After": str(get_settings().db_unavailable_retry_after_seconds)},
+        )
+
+    for error_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, sa_exc.DisconnectionError):
+        app.add_exception_handler(error_class, _database_error)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
