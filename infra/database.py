@@ -468,6 +468,7 @@ def autocommit_connection() -> Iterator[Connection]:
     statement with nothing to be atomic with."""
     with get_engine().connect() as connection:
         dbapi_conn = connection.connection.dbapi_connection
+        assert dbapi_conn is not None  # a checked-out connection always has one
         dbapi_conn.autocommit = True
         try:
             yield connection

@@ -66,7 +66,8 @@ def _wait_until_reaped(pgdata: Path, timeout: float) -> None:
 
 def stop_postmaster(server: Any) -> None:
     """Stop the postmaster serving `server`'s data folder now, whoever started it."""
-    from pgserver._commands import pg_ctl
+    # pgserver makes one function per PostgreSQL program at import time.
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     pid = postmaster_pid(server.pgdata)
     if pid is None:
