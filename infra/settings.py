@@ -48,7 +48,7 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL of any PostgreSQL, e.g. postgresql+pg8000://u:p@h/db"
     )
     # Pool per process. Keep (pool_size + max_overflow) x workers x max_instances below
-    # the instance's max_connections (DESIGN.md, Cloud practice).
+    # the instance's max_connections (docs/ARCHITECTURE.md; terraform/ checks it).
     db_pool_size: int = 5
     db_max_overflow: int = 2
     db_pool_timeout: float = 10.0

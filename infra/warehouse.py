@@ -3,7 +3,7 @@
 Both sides speak BigQuery: tables are described by BigQuery JSON schemas (`TableSpec`),
 and SQL is written in BigQuery's dialect. DuckDB runs the same SQL transpiled by sqlglot,
 so what runs locally and in tests is what runs in the cloud (keep the SQL inside the
-subset that transpiles faithfully; ../shared/DESIGN.md lists the known divergences).
+subset that transpiles faithfully; docs/ARCHITECTURE.md lists the known divergences).
 
 Writes replace whole units, so a rerun gives the same tables:
 - `load_partition`: the staged NDJSON files become one day's partition

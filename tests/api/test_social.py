@@ -1,6 +1,6 @@
 """Friends and follows: requests, acceptance, removal, follows, lists, counts, concurrency.
 
-The rules come from issue 3 ("Friends and follows") and DESIGN.md: friendship is symmetric,
+The rules (README, "Friends and follows"): friendship is symmetric,
 a request to yourself is 422, to a friend or a duplicate pending one 409, crossing requests
 make friends at once, accepting twice is a no-op; follows are idempotent PUT/DELETE with
 exact counts under concurrency; everything works across schools; profiles show the counts.

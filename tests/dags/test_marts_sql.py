@@ -1,6 +1,6 @@
 """The marts' SQL: BigQuery queries that match their table schemas, filter
 activity_events on its partition column, and stay inside the subset of BigQuery that
-sqlglot transpiles faithfully to DuckDB (../shared/DESIGN.md lists the divergences).
+sqlglot transpiles faithfully to DuckDB (docs/ARCHITECTURE.md lists the divergences).
 
 The DuckDB path runs every mart in test_dag_run.py (exact values); the BigQuery path's
 requests are checked in test_bigquery.py."""

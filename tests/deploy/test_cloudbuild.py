@@ -257,6 +257,6 @@ def test_the_dag_sync_carries_every_package_the_dags_import():
     for path in dags.rglob("*.py"):
         missing = first_party_imports(path) - shipped
         assert not missing, f"{path.relative_to(ROOT)} imports {missing}, not synced to Composer"
-    # infra imports nothing of the deployables (DESIGN.md), so infra/ alone is enough.
+    # infra imports nothing of the deployables (docs/ARCHITECTURE.md), so infra/ alone is enough.
     for path in (ROOT / "infra").rglob("*.py"):
         assert not first_party_imports(path) & {"api", "functions"}, path

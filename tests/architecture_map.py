@@ -1,0 +1,88 @@
+"""The maps docs/ARCHITECTURE.md shows, made from the code: every route with its router
+and the service functions it runs, and every event type with its topic and handlers.
+tests/test_architecture.py checks the document carries exactly these;
+`python -m tests.architecture_map` prints them to paste when they change."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+from fastapi.routing import APIRoute
+
+_SERVICE_CALL = re.compile(r"\b(\w*service)\.(\w+)\b")
+_ROUTER_HELPER = re.compile(r"in_\w*session\(\s*(_\w+)")
+
+
+def api_routes(app: Any) -> list[APIRoute]:
+    found: list[APIRoute] = []
+
+    def walk(routes: Any) -> None:
+        for route in routes:
+            if hasattr(route, "original_router"):  # an included router
+                walk(route.original_router.routes)
+            elif isinstance(route, APIRoute) and route.include_in_schema:
+                found.append(route)
+
+    walk(app.router.routes)
+    return found
+
+
+def _services(route: APIRoute) -> list[str]:
+    module = inspect.getmodule(route.endpoint)
+    assert module is not None
+    domain = module.__name__.split(".")[1] if module.__name__.count(".") >= 2 else "main"
+    sources = [inspect.getsource(route.endpoint)]
+    for helper in _ROUTER_HELPER.findall(sources[0]):  # a router-level composition
+        sources.append(inspect.getsource(getattr(module, helper)))
+    calls: dict[str, None] = {}
+    for source in sources:
+        for owner, function in _SERVICE_CALL.findall(source):
+            owner_domain = domain if owner == "service" else owner.removesuffix("_service")
+            calls[f"{owner_domain}.{function}"] = None
+    return list(calls)
+
+
+def route_rows(app: Any) -> list[str]:
+    rows = []
+    for route in api_routes(app):
+        module = route.endpoint.__module__.replace(".", "/") + ".py"
+        services = ", ".join(f"`{s}`" for s in _services(route)) or "—"
+        for method in sorted(route.methods):
+            rows.append(f"| {method} | `{route.path}` | `{module}` | {services} |")
+    return rows
+
+
+def event_rows() -> list[str]:
+    from api.events.types import TOPICS, EventType
+    from infra.settings import Settings
+
+    local = dict(
+        pair.split("=", 1) for pair in Settings().inprocess_subscriptions.split(",") if pair
+    )
+    from tests.terraform.hcl import platform_locals
+
+    # terraform/modules/platform/events.tf: the function each topic pushes to.
+    cloud = {
+        f["topic"].removeprefix("${local.topic_prefix}"): f"`{f['entry_point']}`"
+        for f in platform_locals()["planned_functions"]
+        if isinstance(f.get("topic"), str)
+    }
+    rows = []
+    for event_type in EventType:
+        topic = TOPICS[event_type]
+        handler = local.get(topic)
+        rows.append(
+            f"| `{event_type.value}` | `{topic}` | {cloud.get(topic, '—')} | "
+            f"{f'`{handler}`' if handler else '—'} |"
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    from api.main import create_app
+
+    print("\n".join(route_rows(create_app())))
+    print()
+    print("\n".join(event_rows()))
