@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from infra.logging import configure_logging
-from infra.settings import get_settings
+from infra.settings import SettingsError, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,7 +29,11 @@ def _alembic_config():
 @click.group()
 def main() -> None:
     """Quad operator commands."""
-    configure_logging(get_settings().log_level, get_settings().google_cloud_project)
+    try:
+        settings = get_settings()
+    except SettingsError as exc:  # stop before anything starts, naming what is wrong
+        raise click.ClickException(str(exc)) from None
+    configure_logging(settings.log_level, settings.google_cloud_project)
 
 
 @main.command()

@@ -12,16 +12,30 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(RuntimeError):
+    """A setting the process cannot run with: each line names the environment variable,
+    what it was given and what it may be."""
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
-    environment: str = Field("local", description="local | dev | prod; labels logs only")
+    @property
+    def in_cloud(self) -> bool:
+        return self.environment != "local"
+
+    environment: Literal["local", "dev", "prod"] = Field(
+        "local",
+        description="Where the process runs: local, or a cloud environment (dev, prod). The "
+        "one setting that says 'in the cloud': the auto backends choose the cloud's, and "
+        "secrets must be given rather than generated",
+    )
     port: int = Field(8080, description="HTTP port (Cloud Run sets PORT)")
     host: str = Field("127.0.0.1", description="Bind address; the container sets 0.0.0.0")
     web_concurrency: int | None = Field(
@@ -31,7 +45,7 @@ class Settings(BaseSettings):
         Path(".quad-data"),
         description="Folder for the embedded database and generated local secrets",
     )
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     google_cloud_project: str | None = Field(
         None, description="Project id; used to build Cloud Logging trace names"
     )
@@ -43,7 +57,9 @@ class Settings(BaseSettings):
     db_user: str = Field("postgres", description="Database user (the IAM user on Cloud SQL)")
     db_name: str = Field("quad", description="Database name")
     db_iam_auth: bool = Field(True, description="IAM database authentication on Cloud SQL")
-    db_ip_type: str = Field("private", description="Cloud SQL IP type: private | public | psc")
+    db_ip_type: Literal["private", "public", "psc"] = Field(
+        "private", description="Cloud SQL IP type"
+    )
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of any PostgreSQL, e.g. postgresql+pg8000://u:p@h/db"
     )
@@ -98,10 +114,10 @@ class Settings(BaseSettings):
     )
 
     # --- events: Pub/Sub in the cloud or with the emulator, else an in-process bus ------
-    events_backend: str = Field(
+    events_backend: Literal["auto", "pubsub", "inprocess"] = Field(
         "auto",
-        description="auto | pubsub | inprocess (auto: Pub/Sub when in the cloud or "
-        "when PUBSUB_EMULATOR_HOST is set)",
+        description="auto: Pub/Sub in the cloud (ENVIRONMENT dev or prod) or when "
+        "PUBSUB_EMULATOR_HOST is set, else the in-process bus",
     )
     pubsub_emulator_host: str | None = Field(None, description="host:port of the emulator")
     pubsub_project: str | None = Field(
@@ -124,13 +140,13 @@ class Settings(BaseSettings):
     def uses_pubsub(self) -> bool:
         if self.events_backend != "auto":
             return self.events_backend == "pubsub"
-        return bool(self.pubsub_emulator_host or self.cloud_sql_instance)
+        return bool(self.pubsub_emulator_host) or self.in_cloud
 
     # --- uploads: GCS in the cloud or with an emulator, else a folder under DATA_DIR -----
-    storage_backend: str = Field(
+    storage_backend: Literal["auto", "gcs", "local"] = Field(
         "auto",
-        description="auto | gcs | local (auto: GCS when in the cloud or when "
-        "STORAGE_EMULATOR_HOST is set)",
+        description="auto: GCS in the cloud or when STORAGE_EMULATOR_HOST is set, else a "
+        "folder under DATA_DIR",
     )
     storage_emulator_host: str | None = Field(
         None, description="URL of a GCS emulator, e.g. http://127.0.0.1:9023"
@@ -152,7 +168,7 @@ class Settings(BaseSettings):
     def uses_gcs(self) -> bool:
         if self.storage_backend != "auto":
             return self.storage_backend == "gcs"
-        return bool(self.storage_emulator_host or self.cloud_sql_instance)
+        return bool(self.storage_emulator_host) or self.in_cloud
 
     def local_storage_url(self) -> str:
         if self.local_storage_base_url:
@@ -228,15 +244,13 @@ class Settings(BaseSettings):
         """The JWT key: configured, or generated once into the data dir for local runs."""
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
-        if self.cloud_sql_instance:
+        if self.in_cloud:
             raise RuntimeError("JWT_SECRET must be set in the cloud (from Secret Manager)")
         return _local_secret(self.data_dir / "jwt-secret")
 
     # --- warehouse / analytics: BigQuery in the cloud, else a DuckDB file under DATA_DIR -
-    warehouse_backend: str = Field(
-        "auto",
-        description="auto | bigquery | duckdb (auto: BigQuery when in the cloud, i.e. when "
-        "CLOUD_SQL_INSTANCE is set)",
+    warehouse_backend: Literal["auto", "bigquery", "duckdb"] = Field(
+        "auto", description="auto: BigQuery in the cloud, else a DuckDB file"
     )
     bigquery_project: str | None = Field(
         None, description="Project of the dataset and its jobs (default: GOOGLE_CLOUD_PROJECT)"
@@ -282,7 +296,7 @@ class Settings(BaseSettings):
     def uses_bigquery(self) -> bool:
         if self.warehouse_backend != "auto":
             return self.warehouse_backend == "bigquery"
-        return bool(self.cloud_sql_instance)
+        return self.in_cloud
 
     @property
     def duckdb_file(self) -> Path:
@@ -297,7 +311,7 @@ class Settings(BaseSettings):
             return self.analytics_pseudonym_key.get_secret_value().encode()
         if self.analytics_pseudonym_key_secret:
             return _secret_version_data(self.analytics_pseudonym_key_secret, secret_client)
-        if self.cloud_sql_instance or self.uses_bigquery:
+        if self.in_cloud or self.uses_bigquery:
             raise RuntimeError(
                 "ANALYTICS_PSEUDONYM_KEY or ANALYTICS_PSEUDONYM_KEY_SECRET must be set in the "
                 "cloud (the key is in Secret Manager)"
@@ -334,4 +348,25 @@ def _local_secret(path: Path) -> str:
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment (and `values`), or a SettingsError that says in the
+    environment's own words what is wrong: an unknown backend name must stop start-up, not
+    silently select a local stand-in."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(
+            "invalid settings:\n"
+            + "\n".join(_describe(error) for error in exc.errors(include_url=False))
+        ) from None
+
+
+def _describe(error: Any) -> str:
+    name = "_".join(str(part) for part in error["loc"]).upper()
+    allowed = error.get("ctx", {}).get("expected")
+    given = error.get("input")
+    told = f"must be one of {allowed}" if allowed else error["msg"]
+    return f"  {name}={given!r}: {told}"

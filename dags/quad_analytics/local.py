@@ -114,9 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_settings()
     if settings.uses_bigquery:
-        raise SystemExit(
-            "make analytics runs locally: unset WAREHOUSE_BACKEND / CLOUD_SQL_INSTANCE"
-        )
+        raise SystemExit("make analytics runs locally: unset WAREHOUSE_BACKEND and ENVIRONMENT")
     _airflow_environment(settings.data_dir)
 
     engine = database.get_engine()
