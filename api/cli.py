@@ -1,4 +1,5 @@
-"""Operator commands: `quad migrate`, `quad schools add`, `quad seed-demo`, `quad serve`.
+"""Operator commands: `quad migrate`, `quad schools add`, `quad courses import`,
+`quad seed-demo`, `quad outbox sweep`, `quad serve`.
 
 `quad-migrate` is the same as `quad migrate`; the Cloud Run migration job runs it.
 """
@@ -116,18 +117,18 @@ def import_courses(school_id, semester: str, csv_file) -> None:
 
 
 @main.group()
-def events() -> None:
+def outbox() -> None:
     """The outbox of domain events."""
 
 
-@events.command("sweep")
+@outbox.command("sweep")
 @click.option("--prune-days", default=7, show_default=True, help="Delete published events older")
 def sweep_events(prune_days: int) -> None:
     """Publish events left behind, then prune old published ones (Cloud Scheduler runs
     the same through the sweep_outbox function)."""
     from datetime import timedelta
 
-    from api.events import service
+    from api.outbox import service
 
     published, pruned = service.sweep(prune_after=timedelta(days=prune_days))
     click.echo(f"published {published} events, pruned {pruned}")

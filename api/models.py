@@ -7,8 +7,8 @@ from api.boards.models import Board
 from api.comments.models import Comment
 from api.core.db import Base
 from api.courses.models import Course, CourseSlot, Professor, Review
-from api.events.models import OutboxEvent, ProcessedEvent
 from api.notifications.models import Notification
+from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.posts.models import Post, PostAnonymousAuthor
 from api.reactions.models import CommentLike, PostLike, Scrap
 from api.reports.models import ModerationAction, Report

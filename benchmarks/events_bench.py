@@ -7,12 +7,12 @@
 1. Handlers. The moderation (`functions.handlers.content_reported`) and notification
    (`comment_created`) handlers, called in this one process as the functions call them,
    against api_bench.py's seeded PostgreSQL (reused, or seeded first). Each event is the
-   CloudEvent the API publishes (`api.events.service.to_cloudevent` of an outbox row)
+   CloudEvent the API publishes (`api.outbox.service.to_cloudevent` of an outbox row)
    inside the `messagePublished` CloudEvent Pub/Sub pushes, built with the cloudevents
    SDK. Sequentially and from several threads (fresh events each run), the same events
    again (duplicates), and once through functions-framework's own app (binary-mode HTTP,
    in process). Reports are inserted first so the moderation rule has reporters to count.
-2. Outbox relay. Rows recorded -> published (`api.events.service`): one event per
+2. Outbox relay. Rows recorded -> published (`api.outbox.service`): one event per
    transaction relayed after its commit, as a request does, and a backlog drained by the
    sweep; to the in-process bus and to the Pub/Sub emulator (gcloud SDK, loopback port),
    checking that every event arrived.
@@ -120,11 +120,11 @@ _message_ids = itertools.count(17_000_000_000_000_000)
 
 
 def outbox_event(type_: Any, subject: str, data: dict[str, Any]) -> Any:
-    """An outbox row as `events.record` makes it (not stored)."""
+    """An outbox row as `outbox.record` makes it (not stored)."""
     from api.core.db import utcnow
     from api.core.ids import new_id
-    from api.events.models import OutboxEvent
-    from api.events.types import TOPICS
+    from api.outbox.models import OutboxEvent
+    from api.outbox.types import TOPICS
 
     return OutboxEvent(
         id=new_id(),
@@ -142,7 +142,7 @@ def pubsub_delivery(event: Any) -> Any:
     structured CloudEvent, base64 in `message.data`, as Eventarc pushes it."""
     from cloudevents.http import CloudEvent
 
-    from api.events.service import to_cloudevent
+    from api.outbox.service import to_cloudevent
     from functions.envelope import PUBSUB_PUBLISHED
 
     message_id = str(next(_message_ids))
@@ -319,7 +319,7 @@ REASONS = ("spam", "abuse", "hate", "sexual", "illegal", "privacy", "misinformat
 def moderation_events(url: str, campus: Campus, n: int) -> tuple[list[Any], dict[str, int]]:
     """About n report events: reports are stored first (as the report request does), one
     event per report. Most reported posts get one report; 15% reach the threshold."""
-    from api.events.types import EventType
+    from api.outbox.types import EventType
 
     rng = campus.rng
     counts: list[int] = []
@@ -364,7 +364,7 @@ def moderation_events(url: str, campus: Campus, n: int) -> tuple[list[Any], dict
 
 def comment_events(campus: Campus, n: int) -> tuple[list[Any], int]:
     """n comment events for seeded comments; and how many notifications they must write."""
-    from api.events.types import EventType
+    from api.outbox.types import EventType
 
     events = []
     expected = 0
@@ -566,15 +566,15 @@ def relay_events(n: int, rng: random.Random) -> list[tuple[str, dict[str, Any]]]
 
 def relay_per_commit(what: str, n: int, rng: random.Random, meter: CpuMeter) -> tuple[Run, list]:
     """One event per transaction, relayed after its commit, as the API's writes do."""
-    from api.events import service as events
-    from api.events.types import EventType
+    from api.outbox import service as outbox
+    from api.outbox.types import EventType
     from infra.database import session_scope
 
     ids: list[str] = []
 
     def record(item: tuple[str, dict[str, Any]]) -> str:
         with session_scope() as session:
-            ids.append(str(events.record(session, EventType.comment_created, *item).id))
+            ids.append(str(outbox.record(session, EventType.comment_created, *item).id))
         return "recorded"
 
     return timed(what, record, relay_events(n, rng), 1, meter), ids
@@ -586,8 +586,8 @@ def relay_backlog(what: str, n: int, rng: random.Random, meter: CpuMeter) -> tup
 
     from api.core.db import utcnow
     from api.core.ids import new_id
-    from api.events import service as events
-    from api.events.models import OutboxEvent
+    from api.outbox import service as outbox
+    from api.outbox.models import OutboxEvent
     from infra.database import session_scope
 
     rows = [
@@ -615,7 +615,7 @@ def relay_backlog(what: str, n: int, rng: random.Random, meter: CpuMeter) -> tup
             session.execute(insert(OutboxEvent), rows[i : i + 1000])
 
     def sweep(_: Any) -> str:
-        published, _pruned = events.sweep(batch=500)
+        published, _pruned = outbox.sweep(batch=500)
         return f"published {published:,}"
 
     r = timed(what, sweep, [None], 1, meter)

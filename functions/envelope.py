@@ -31,7 +31,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from cloudevents.http import CloudEvent, from_json
 from sqlalchemy.orm import Session
 
-from api.events import service as events
+from api.outbox import service as outbox
 from infra.database import session_scope
 from infra.settings import get_settings
 
@@ -162,7 +162,7 @@ def handle(
         return "malformed"
     try:
         with session_scope() as session:
-            if not events.claim(session, event_id, name):
+            if not outbox.claim(session, event_id, name):
                 log.info("duplicate event; already applied", extra={"fields": fields})
                 return "duplicate"
             outcome = apply(session, ours) or "applied"

@@ -7,9 +7,9 @@ import logging
 from cloudevents.http import CloudEvent
 from sqlalchemy.orm import Session
 
-from api.events import service as events
-from api.events.types import EventType
 from api.notifications import service as notifications
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.reports import service as reports
 from api.reports.models import TargetType
 from api.uploads import service as uploads
@@ -127,7 +127,7 @@ def upload_finalized(event: CloudEvent | bytes) -> str:
 
 
 def sweep_outbox() -> tuple[int, int]:
-    return events.sweep()
+    return outbox.sweep()
 
 
 # The in-process bus (local runs) hands over (data, attributes) as Pub/Sub would.

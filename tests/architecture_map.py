@@ -55,7 +55,7 @@ def route_rows(app: Any) -> list[str]:
 
 
 def event_rows() -> list[str]:
-    from api.events.types import TOPICS, EventType
+    from api.outbox.types import TOPICS, EventType
     from infra.settings import Settings
 
     local = dict(

@@ -23,8 +23,8 @@ from api.core.errors import (
     RefreshTokenReused,
 )
 from api.core.ids import new_id
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.schools.models import Department, School
 from api.users.models import User
 from infra.settings import get_settings
@@ -54,7 +54,7 @@ def signup(session: Session, data: SignupIn) -> User:
             session.flush()
     except IntegrityError as exc:
         raise _taken(exc) from exc
-    events.record(
+    outbox.record(
         session,
         EventType.user_signed_up,
         f"users/{user.id}",

@@ -22,8 +22,8 @@ from api.core.db import utcnow
 from api.core.errors import Conflict, Forbidden, NotFound
 from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, encode_cursor, page_limit
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post, PostAnonymousAuthor
 from api.reactions.models import CommentLike
@@ -203,7 +203,7 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
         )
         .returning(select(User.nickname).where(User.id == viewer.id).scalar_subquery())
     ).scalar_one()
-    events.record(
+    outbox.record(
         session,
         EventType.comment_created,
         f"posts/{post_id}/comments/{comment_id}",

@@ -39,8 +39,8 @@ from api.core.errors import NotFound
 from api.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
 from api.courses.models import Course, CourseSlot, Professor, Review
 from api.courses.schemas import CourseOut, ProfessorOut, ReviewIn, ReviewOut
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 
 # --- course views, built by PostgreSQL ----------------------------------------------
 #
@@ -300,7 +300,7 @@ def put_review(session: Session, viewer: Viewer, course_id: UUID, data: ReviewIn
         ).returning(Review)
     ).scalar_one()
     _refresh_rating(session, course_id)
-    events.record(
+    outbox.record(
         session,
         EventType.review_posted,
         f"courses/{course_id}/reviews/{review.id}",

@@ -29,8 +29,8 @@ from api.core import search
 from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.posts.models import HOT_LIKE_THRESHOLD, Post
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
 from api.reactions.models import PostLike, Scrap
@@ -332,7 +332,7 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
     session.add(post)
     session.flush()
     attachments = uploads_service.attach_to_post(session, viewer, post, data.attachment_ids)
-    events.record(
+    outbox.record(
         session,
         EventType.post_created,
         f"posts/{post.id}",

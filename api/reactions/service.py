@@ -17,8 +17,8 @@ from api.auth.tokens import Viewer
 from api.comments import service as comments_service
 from api.comments.models import Comment
 from api.core.errors import Forbidden, NotFound
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post
 from api.reactions.models import CommentLike, PostLike, Scrap
@@ -52,7 +52,7 @@ def _toggle(
     if changed is None:
         return session.execute(select(column).where(target.id == target_id)).scalar_one()
     if add:
-        events.record(session, *added_event)
+        outbox.record(session, *added_event)
     return session.execute(
         update(target)
         .where(target.id == target_id)

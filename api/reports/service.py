@@ -20,8 +20,8 @@ from api.auth.tokens import Viewer
 from api.comments.models import Comment
 from api.core.db import table_of, utcnow
 from api.core.errors import Forbidden, NotFound
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post
 from api.reports.models import ModerationAction, Report, ReportReason, TargetType
@@ -63,7 +63,7 @@ def report(
         .returning(Report.id)
     ).first()
     if added:
-        events.record(
+        outbox.record(
             session,
             EventType.content_reported,
             f"{target_type}s/{target_id}",
@@ -118,7 +118,7 @@ def hide_if_reported_enough(session: Session, target_type: TargetType, target_id
             reason=f"reported by {reporters} distinct users (threshold {threshold})",
         )
     )
-    events.record(
+    outbox.record(
         session,
         EventType.content_hidden,
         f"{target_type}s/{target_id}",

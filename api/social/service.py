@@ -19,8 +19,8 @@ from api.auth.tokens import Viewer
 from api.core.db import utcnow
 from api.core.errors import Conflict, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.social.models import Follow, FriendRequest, Friendship, RequestStatus
 from api.social.schemas import (
     Direction,
@@ -90,7 +90,7 @@ def _befriend(session: Session, a: UUID, b: UUID) -> None:
     _bump(session, a, "friend_count", +1)
     _bump(session, b, "friend_count", +1)
     first, second = sorted((a, b))
-    events.record(
+    outbox.record(
         session,
         EventType.friend_added,
         f"users/{first}/friends/{second}",
@@ -277,7 +277,7 @@ def set_follow(session: Session, viewer: Viewer, user_id: UUID, follow: bool) ->
         count = _bump(session, user_id, "follower_count", delta)
         _bump(session, viewer.id, "following_count", delta)
         if follow:
-            events.record(
+            outbox.record(
                 session,
                 EventType.user_followed,
                 f"users/{user_id}/followers/{viewer.id}",

@@ -36,8 +36,8 @@ from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, InvalidInput, NotFound
 from api.courses.models import Course, CourseSlot
 from api.courses.service import course_json, json_object
-from api.events import service as events
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.types import EventType
 from api.social.models import Friendship
 from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
@@ -339,7 +339,7 @@ def add_course(
 
 def _record_change(session: Session, t: Any, course_id: UUID, change: str) -> None:
     """`t`: the timetable or a row with its id, user_id and semester."""
-    events.record(
+    outbox.record(
         session,
         EventType.timetable_changed,
         f"timetables/{t.id}",

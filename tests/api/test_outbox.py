@@ -10,9 +10,9 @@ import pytest
 from cloudevents.http import from_json
 from sqlalchemy import select, update
 
-from api.events import service as events
-from api.events.models import OutboxEvent
-from api.events.types import EventType
+from api.outbox import service as outbox
+from api.outbox.models import OutboxEvent
+from api.outbox.types import EventType
 from infra import events as bus_module
 from infra.database import session_scope
 from tests.api.helpers import create_comment, create_post
@@ -104,19 +104,19 @@ def test_a_failed_publish_loses_nothing_and_the_sweep_sends_it(client, campus, b
     [row] = _outbox()
     assert row.published_at is None and row.attempts == 1 and "unavailable" in row.last_error
     bus.fail = False
-    published, _ = events.sweep()
+    published, _ = outbox.sweep()
     assert published == 1
     assert [m[1]["data"]["post_id"] for m in bus.messages] == [post["id"]]
-    assert events.sweep() == (0, 0)  # nothing twice
+    assert outbox.sweep() == (0, 0)  # nothing twice
 
 
 def test_the_sweep_keeps_order_and_stops_at_a_failure(database_url, campus, bus):
     bus.fail = True
     with session_scope() as s:
         for i in range(3):
-            events.record(s, EventType.post_created, f"posts/p{i}", {"n": i}, ordering_key="k")
+            outbox.record(s, EventType.post_created, f"posts/p{i}", {"n": i}, ordering_key="k")
     bus.fail = False
-    events.sweep()
+    outbox.sweep()
     assert [m[1]["data"]["n"] for m in bus.messages] == [0, 1, 2]
 
 
@@ -144,11 +144,11 @@ def _pull_data(subscription: str, count: int) -> list[dict]:
 def test_a_batch_to_pubsub_marks_what_went_out_and_holds_back_a_failed_key(pubsub):
     comments = _subscribe(pubsub, "comments")  # the posts topic does not exist yet
     with session_scope() as s:  # published as one batch after this commit
-        events.record(s, EventType.post_created, "posts/a", {"n": 0})
-        events.record(s, EventType.comment_created, "posts/a/comments/1", {"n": 1})
-        events.record(s, EventType.post_created, "posts/a", {"n": 2}, ordering_key="posts/a")
-        events.record(s, EventType.comment_created, "posts/b/comments/2", {"n": 3})
-        events.record(s, EventType.comment_created, "posts/a/comments/4", {"n": 4})
+        outbox.record(s, EventType.post_created, "posts/a", {"n": 0})
+        outbox.record(s, EventType.comment_created, "posts/a/comments/1", {"n": 1})
+        outbox.record(s, EventType.post_created, "posts/a", {"n": 2}, ordering_key="posts/a")
+        outbox.record(s, EventType.comment_created, "posts/b/comments/2", {"n": 3})
+        outbox.record(s, EventType.comment_created, "posts/a/comments/4", {"n": 4})
     rows = {row.data["n"]: row for row in _outbox()}
     assert {n for n, row in rows.items() if row.published_at} == {1, 3, 4}
     # The failure is recorded on its row; the one behind it in its key was not tried.
@@ -157,21 +157,21 @@ def test_a_batch_to_pubsub_marks_what_went_out_and_holds_back_a_failed_key(pubsu
     assert sorted(_pull_data(comments, 3), key=lambda d: d["n"]) == [{"n": 1}, {"n": 3}, {"n": 4}]
 
     posts = _subscribe(pubsub, "posts")
-    assert events.sweep() == (2, 0)
+    assert outbox.sweep() == (2, 0)
     assert _pull_data(posts, 2) == [{"n": 0}, {"n": 2}]  # in their order
     assert all(row.published_at for row in _outbox())
 
 
 def test_the_sweep_prunes_old_published_events(database_url, bus):
     with session_scope() as s:
-        events.record(s, EventType.post_created, "posts/old", {})
+        outbox.record(s, EventType.post_created, "posts/old", {})
     with session_scope() as s:
         s.execute(
             update(OutboxEvent).values(published_at=OutboxEvent.published_at - timedelta(days=8))
         )
     with session_scope() as s:
-        events.record(s, EventType.post_created, "posts/new", {})
-    published, pruned = events.sweep()
+        outbox.record(s, EventType.post_created, "posts/new", {})
+    published, pruned = outbox.sweep()
     assert (published, pruned) == (0, 1)
     assert [r.subject for r in _outbox()] == ["posts/new"]
 
@@ -184,7 +184,7 @@ def test_the_in_process_bus_hands_events_to_subscribers(database_url, campus):
     bus_module.set_bus(bus)
     try:
         with session_scope() as s:
-            events.record(s, EventType.post_created, "posts/x", {})
+            outbox.record(s, EventType.post_created, "posts/x", {})
     finally:
         bus_module.set_bus(None)
     assert received == ["quad.post.created.v1"]

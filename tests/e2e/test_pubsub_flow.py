@@ -84,7 +84,7 @@ def comment_function(emulator):
 def _topics_and_push(push_endpoint: str) -> None:
     from google.cloud import pubsub_v1
 
-    from api.events.types import TOPICS
+    from api.outbox.types import TOPICS
 
     publisher = pubsub_v1.PublisherClient()
     subscriber = pubsub_v1.SubscriberClient()
@@ -121,7 +121,7 @@ def test_a_comment_reaches_the_post_author_through_pubsub(client, campus, commen
     # Every event of these writes left the outbox.
     from sqlalchemy import select
 
-    from api.events.models import OutboxEvent
+    from api.outbox.models import OutboxEvent
     from infra.database import session_scope
 
     with session_scope() as s:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from api.events.models import OutboxEvent
+from api.outbox.models import OutboxEvent
 from api.reports.models import ModerationAction
 from functions import main
 from infra import events as bus_module

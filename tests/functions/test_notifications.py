@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from api.events.models import OutboxEvent
 from api.notifications.models import Notification
+from api.outbox.models import OutboxEvent
 from functions import handlers
 from infra import events as bus_module
 from tests.api.helpers import create_comment, create_post

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from api.events.models import ProcessedEvent
+from api.outbox.models import ProcessedEvent
 from api.uploads.models import Attachment
 from functions import handlers, main
 from infra import events as bus_module

@@ -342,7 +342,7 @@ def test_the_migration_job_runs_the_projects_migrate_script():
 
 
 def test_topics_cover_every_topic_the_api_publishes_to():
-    from api.events import types
+    from api.outbox import types
     from infra import settings
 
     assert LOCALS["topic_prefix"] == settings.Settings.model_fields["topic_prefix"].default

@@ -2,7 +2,7 @@
 # bucket, and the functions that react (functions/main.py) with their triggers.
 
 locals {
-  # TOPIC_PREFIX + the topics of api/events/types.py (tests/terraform checks they match).
+  # TOPIC_PREFIX + the topics of api/outbox/types.py (tests/terraform checks they match).
   topic_prefix  = "quad-"
   domain_topics = ["users", "posts", "comments", "reactions", "reports", "moderation", "reviews", "social", "timetables"]
   topics = merge(

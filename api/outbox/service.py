@@ -25,8 +25,8 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from api.core.db import table_of, utcnow
 from api.core.ids import new_id
-from api.events.models import OutboxEvent, ProcessedEvent
-from api.events.types import TOPICS, EventType
+from api.outbox.models import OutboxEvent, ProcessedEvent
+from api.outbox.types import TOPICS, EventType
 from infra import database
 from infra.events import Message, NotSent, Outcome, get_bus, publish_batch
 from infra.settings import get_settings
