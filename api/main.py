@@ -11,6 +11,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from api import API_PREFIX
 from api.auth.router import router as auth_router
 from api.boards.router import router as boards_router
 from api.comments.router import router as comments_router
@@ -124,7 +125,7 @@ def create_app() -> FastAPI:
         notifications_router,
         uploads_router,
     ):
-        app.include_router(router)
+        app.include_router(router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["health"], response_model=None)
     async def healthz() -> dict[str, str] | JSONResponse:

@@ -15,17 +15,18 @@ _SERVICE_CALL = re.compile(r"\b(\w*service)\.(\w+)\b")
 _ROUTER_HELPER = re.compile(r"in_\w*session\(\s*(_\w+)")
 
 
-def api_routes(app: Any) -> list[APIRoute]:
-    found: list[APIRoute] = []
+def api_routes(app: Any) -> list[tuple[str, APIRoute]]:
+    """(full path, route) of every documented route, included routers' prefixes applied."""
+    found: list[tuple[str, APIRoute]] = []
 
-    def walk(routes: Any) -> None:
+    def walk(routes: Any, prefix: str) -> None:
         for route in routes:
             if hasattr(route, "original_router"):  # an included router
-                walk(route.original_router.routes)
+                walk(route.original_router.routes, prefix + route.include_context.prefix)
             elif isinstance(route, APIRoute) and route.include_in_schema:
-                found.append(route)
+                found.append((prefix + route.path, route))
 
-    walk(app.router.routes)
+    walk(app.router.routes, "")
     return found
 
 
@@ -46,11 +47,11 @@ def _services(route: APIRoute) -> list[str]:
 
 def route_rows(app: Any) -> list[str]:
     rows = []
-    for route in api_routes(app):
+    for path, route in api_routes(app):
         module = route.endpoint.__module__.replace(".", "/") + ".py"
         services = ", ".join(f"`{s}`" for s in _services(route)) or "—"
         for method in sorted(route.methods):
-            rows.append(f"| {method} | `{route.path}` | `{module}` | {services} |")
+            rows.append(f"| {method} | `{path}` | `{module}` | {services} |")
     return rows
 
 

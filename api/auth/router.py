@@ -7,7 +7,7 @@ from api.core.db import in_session
 from api.users import service as users_service
 from api.users.schemas import MeOut
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=MeOut)

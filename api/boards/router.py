@@ -11,18 +11,18 @@ from api.core.db import in_read_session
 router = APIRouter(tags=["boards"])
 
 
-@router.get("/v1/schools/{school_id}/boards", response_model=list[BoardOut])
+@router.get("/schools/{school_id}/boards", response_model=list[BoardOut])
 async def list_boards(school_id: UUID, viewer: CurrentViewer) -> list[BoardOut]:
     return await in_read_session(service.list_boards, viewer, school_id)
 
 
 @router.post(
-    "/v1/schools/{school_id}/boards", status_code=status.HTTP_201_CREATED, response_model=BoardOut
+    "/schools/{school_id}/boards", status_code=status.HTTP_201_CREATED, response_model=BoardOut
 )
 async def create_board(school_id: UUID, body: BoardIn, viewer: CurrentViewer) -> BoardOut:
     return await in_write_session(service.create_board, viewer, school_id, body)
 
 
-@router.get("/v1/boards/{board_id}", response_model=BoardOut)
+@router.get("/boards/{board_id}", response_model=BoardOut)
 async def get_board(board_id: UUID, viewer: CurrentViewer) -> BoardOut:
     return await in_read_session(service.board_out, viewer, board_id)

@@ -13,7 +13,7 @@ from api.core.schemas import json_response
 router = APIRouter(tags=["comments"])
 
 
-@router.get("/v1/posts/{post_id}/comments", response_model=Page[CommentThread])
+@router.get("/posts/{post_id}/comments", response_model=Page[CommentThread])
 async def list_comments(
     post_id: UUID,
     viewer: CurrentViewer,
@@ -26,20 +26,20 @@ async def list_comments(
 
 
 @router.post(
-    "/v1/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut
+    "/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut
 )
 async def create_comment(post_id: UUID, body: CommentIn, viewer: CurrentViewer) -> Response:
     comment = await in_write_session(service.create_comment, viewer, post_id, body)
     return json_response(comment, status_code=status.HTTP_201_CREATED)
 
 
-@router.patch("/v1/comments/{comment_id}", response_model=CommentOut)
+@router.patch("/comments/{comment_id}", response_model=CommentOut)
 async def update_comment(
     comment_id: UUID, body: CommentUpdate, viewer: CurrentViewer
 ) -> CommentOut:
     return await in_write_session(service.update_comment, viewer, comment_id, body)
 
 
-@router.delete("/v1/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_comment(comment_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_comment, viewer, comment_id)

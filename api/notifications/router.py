@@ -9,7 +9,7 @@ from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.notifications import service
 from api.notifications.schemas import NotificationOut, ReadAllOut
 
-router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/notifications", tags=["notifications"])
 
 
 @router.get("", response_model=Page[NotificationOut])

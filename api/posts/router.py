@@ -14,7 +14,7 @@ from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
 router = APIRouter(tags=["posts"])
 
 
-@router.get("/v1/boards/{board_id}/posts", response_model=Page[PostSummary])
+@router.get("/boards/{board_id}/posts", response_model=Page[PostSummary])
 async def list_board_posts(
     board_id: UUID,
     viewer: CurrentViewer,
@@ -26,13 +26,13 @@ async def list_board_posts(
 
 
 @router.post(
-    "/v1/boards/{board_id}/posts", status_code=status.HTTP_201_CREATED, response_model=PostOut
+    "/boards/{board_id}/posts", status_code=status.HTTP_201_CREATED, response_model=PostOut
 )
 async def create_post(board_id: UUID, body: PostIn, viewer: CurrentViewer) -> PostOut:
     return await in_write_session(service.create_post, viewer, board_id, body)
 
 
-@router.get("/v1/schools/{school_id}/posts/search", response_model=Page[PostSummary])
+@router.get("/schools/{school_id}/posts/search", response_model=Page[PostSummary])
 async def search_posts(
     school_id: UUID,
     viewer: CurrentViewer,
@@ -46,7 +46,7 @@ async def search_posts(
     return json_response(page)
 
 
-@router.get("/v1/schools/{school_id}/posts/hot", response_model=Page[PostSummary])
+@router.get("/schools/{school_id}/posts/hot", response_model=Page[PostSummary])
 async def hot_posts(
     school_id: UUID,
     viewer: CurrentViewer,
@@ -57,16 +57,16 @@ async def hot_posts(
     return json_response(await in_read_session(service.list_hot, viewer, school_id, cursor, limit))
 
 
-@router.get("/v1/posts/{post_id}", response_model=PostOut)
+@router.get("/posts/{post_id}", response_model=PostOut)
 async def get_post(post_id: UUID, viewer: CurrentViewer) -> Response:
     return json_response(await in_read_session(service.get_post, viewer, post_id))
 
 
-@router.patch("/v1/posts/{post_id}", response_model=PostOut)
+@router.patch("/posts/{post_id}", response_model=PostOut)
 async def update_post(post_id: UUID, body: PostUpdate, viewer: CurrentViewer) -> PostOut:
     return await in_write_session(service.update_post, viewer, post_id, body)
 
 
-@router.delete("/v1/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_post(post_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_post, viewer, post_id)

@@ -11,14 +11,14 @@ from api.reports.schemas import ReportIn, ReportState
 router = APIRouter(tags=["reports"])
 
 
-@router.put("/v1/posts/{post_id}/report", response_model=ReportState)
+@router.put("/posts/{post_id}/report", response_model=ReportState)
 async def report_post(post_id: UUID, body: ReportIn, viewer: CurrentViewer) -> ReportState:
     """One report per user per post; repeating is a no-op. Reports cannot be withdrawn."""
     await in_write_session(service.report, viewer, TargetType.post, post_id, body.reason)
     return ReportState()
 
 
-@router.put("/v1/comments/{comment_id}/report", response_model=ReportState)
+@router.put("/comments/{comment_id}/report", response_model=ReportState)
 async def report_comment(comment_id: UUID, body: ReportIn, viewer: CurrentViewer) -> ReportState:
     await in_write_session(service.report, viewer, TargetType.comment, comment_id, body.reason)
     return ReportState()

@@ -6,7 +6,7 @@ from api.core.db import in_read_session
 from api.schools import service
 from api.schools.schemas import SchoolDetail, SchoolOut
 
-router = APIRouter(prefix="/v1/schools", tags=["schools"])
+router = APIRouter(prefix="/schools", tags=["schools"])
 
 
 @router.get("", response_model=list[SchoolOut])

@@ -21,7 +21,7 @@ router = APIRouter(tags=["social"])
 
 
 @router.post(
-    "/v1/friends/requests", status_code=status.HTTP_201_CREATED, response_model=FriendRequestOut
+    "/friends/requests", status_code=status.HTTP_201_CREATED, response_model=FriendRequestOut
 )
 async def send_friend_request(body: FriendRequestIn, viewer: CurrentViewer) -> FriendRequestOut:
     """Ask someone to be friends. If they already asked you, you become friends at once
@@ -29,7 +29,7 @@ async def send_friend_request(body: FriendRequestIn, viewer: CurrentViewer) -> F
     return await in_write_session(service.send_request, viewer, body)
 
 
-@router.get("/v1/friends/requests", response_model=Page[FriendRequestOut])
+@router.get("/friends/requests", response_model=Page[FriendRequestOut])
 async def list_friend_requests(
     viewer: CurrentViewer,
     direction: Annotated[Direction, Query()] = Direction.incoming,
@@ -40,22 +40,22 @@ async def list_friend_requests(
     return await in_read_session(service.list_requests, viewer, direction, cursor, limit)
 
 
-@router.post("/v1/friends/requests/{request_id}/accept", response_model=FriendRequestOut)
+@router.post("/friends/requests/{request_id}/accept", response_model=FriendRequestOut)
 async def accept_friend_request(request_id: UUID, viewer: CurrentViewer) -> FriendRequestOut:
     return await in_write_session(service.respond, viewer, request_id, accept=True)
 
 
-@router.post("/v1/friends/requests/{request_id}/decline", response_model=FriendRequestOut)
+@router.post("/friends/requests/{request_id}/decline", response_model=FriendRequestOut)
 async def decline_friend_request(request_id: UUID, viewer: CurrentViewer) -> FriendRequestOut:
     return await in_write_session(service.respond, viewer, request_id, accept=False)
 
 
-@router.delete("/v1/friends/requests/{request_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/friends/requests/{request_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def cancel_friend_request(request_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.cancel, viewer, request_id)
 
 
-@router.get("/v1/friends", response_model=Page[FriendOut])
+@router.get("/friends", response_model=Page[FriendOut])
 async def list_friends(
     viewer: CurrentViewer,
     cursor: CursorParam = None,
@@ -64,23 +64,23 @@ async def list_friends(
     return await in_read_session(service.list_friends, viewer, cursor, limit)
 
 
-@router.delete("/v1/friends/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/friends/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_friend(user_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.remove_friend, viewer, user_id)
 
 
-@router.put("/v1/users/{user_id}/follow", response_model=FollowState)
+@router.put("/users/{user_id}/follow", response_model=FollowState)
 async def follow(user_id: UUID, viewer: CurrentViewer) -> FollowState:
     """Idempotent: following again changes nothing."""
     return await in_write_session(service.set_follow, viewer, user_id, follow=True)
 
 
-@router.delete("/v1/users/{user_id}/follow", response_model=FollowState)
+@router.delete("/users/{user_id}/follow", response_model=FollowState)
 async def unfollow(user_id: UUID, viewer: CurrentViewer) -> FollowState:
     return await in_write_session(service.set_follow, viewer, user_id, follow=False)
 
 
-@router.get("/v1/users/{user_id}/followers", response_model=Page[FollowOut])
+@router.get("/users/{user_id}/followers", response_model=Page[FollowOut])
 async def followers(
     user_id: UUID,
     viewer: CurrentViewer,
@@ -90,7 +90,7 @@ async def followers(
     return await in_read_session(service.list_follows, user_id, True, cursor, limit)
 
 
-@router.get("/v1/users/{user_id}/following", response_model=Page[FollowOut])
+@router.get("/users/{user_id}/following", response_model=Page[FollowOut])
 async def following(
     user_id: UUID,
     viewer: CurrentViewer,

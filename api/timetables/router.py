@@ -14,7 +14,7 @@ from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, 
 router = APIRouter(tags=["timetables"])
 
 
-@router.get("/v1/users/me/timetables", response_model=list[TimetableSummary])
+@router.get("/users/me/timetables", response_model=list[TimetableSummary])
 async def my_timetables(
     viewer: CurrentViewer,
     semester: Annotated[str | None, Query(pattern=SEMESTER_PATTERN)] = None,
@@ -22,31 +22,31 @@ async def my_timetables(
     return await in_read_session(service.list_mine, viewer, semester)
 
 
-@router.post("/v1/timetables", status_code=status.HTTP_201_CREATED, response_model=TimetableOut)
+@router.post("/timetables", status_code=status.HTTP_201_CREATED, response_model=TimetableOut)
 async def create_timetable(body: TimetableIn, viewer: CurrentViewer) -> TimetableOut:
     """The first timetable of a semester becomes its primary one."""
     return await in_write_session(service.create_timetable, viewer, body)
 
 
-@router.get("/v1/timetables/{timetable_id}", response_model=TimetableOut)
+@router.get("/timetables/{timetable_id}", response_model=TimetableOut)
 async def get_timetable(timetable_id: UUID, viewer: CurrentViewer) -> Response:
     """Yours, or a friend's primary timetable when it is public; otherwise 404."""
     return json_response(await in_read_session(service.get_timetable, viewer, timetable_id))
 
 
-@router.patch("/v1/timetables/{timetable_id}", response_model=TimetableOut)
+@router.patch("/timetables/{timetable_id}", response_model=TimetableOut)
 async def update_timetable(
     timetable_id: UUID, body: TimetableUpdate, viewer: CurrentViewer
 ) -> TimetableOut:
     return await in_write_session(service.update_timetable, viewer, timetable_id, body)
 
 
-@router.delete("/v1/timetables/{timetable_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/timetables/{timetable_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_timetable(timetable_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_timetable, viewer, timetable_id)
 
 
-@router.put("/v1/timetables/{timetable_id}/courses/{course_id}", response_model=TimetableOut)
+@router.put("/timetables/{timetable_id}/courses/{course_id}", response_model=TimetableOut)
 async def add_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer) -> Response:
     """409 naming the clashing course when meetings overlap; adding twice is a no-op."""
     view = await in_write_session(service.add_course, viewer, timetable_id, course_id)
@@ -54,13 +54,13 @@ async def add_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer)
 
 
 @router.delete(
-    "/v1/timetables/{timetable_id}/courses/{course_id}", status_code=status.HTTP_204_NO_CONTENT
+    "/timetables/{timetable_id}/courses/{course_id}", status_code=status.HTTP_204_NO_CONTENT
 )
 async def remove_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.remove_course, viewer, timetable_id, course_id)
 
 
-@router.get("/v1/users/{user_id}/timetable", response_model=TimetableOut)
+@router.get("/users/{user_id}/timetable", response_model=TimetableOut)
 async def friends_timetable(
     user_id: UUID,
     viewer: CurrentViewer,

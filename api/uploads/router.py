@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
+from api import API_PREFIX
 from api.auth.access import in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.db import in_read_session
@@ -14,7 +15,7 @@ from infra.storage import LOCAL_ROUTE
 router = APIRouter(tags=["uploads"])
 
 
-@router.post("/v1/uploads", status_code=status.HTTP_201_CREATED, response_model=UploadSlotOut)
+@router.post("/uploads", status_code=status.HTTP_201_CREATED, response_model=UploadSlotOut)
 async def create_upload(body: UploadIn, viewer: CurrentViewer) -> UploadSlotOut:
     """An upload slot: a pending upload and where to PUT the file (`upload`: URL and the
     headers to send, valid 15 minutes). Once the file is stored it is checked; poll
@@ -23,7 +24,7 @@ async def create_upload(body: UploadIn, viewer: CurrentViewer) -> UploadSlotOut:
     return await in_write_session(service.create_upload, viewer, body)
 
 
-@router.get("/v1/uploads/{upload_id}", response_model=UploadOut)
+@router.get("/uploads/{upload_id}", response_model=UploadOut)
 async def get_upload(upload_id: UUID, viewer: CurrentViewer) -> UploadOut:
     """An upload's status; only its owner sees it."""
     return await in_read_session(service.get_upload, viewer, upload_id)
@@ -33,7 +34,7 @@ async def get_upload(upload_id: UUID, viewer: CurrentViewer) -> UploadOut:
 # are not part of the API (in the cloud they point at Cloud Storage), so not in its docs.
 
 
-@router.put(f"{LOCAL_ROUTE}/{{object_name:path}}", include_in_schema=False)
+@router.put(f"{LOCAL_ROUTE.removeprefix(API_PREFIX)}/{{object_name:path}}", include_in_schema=False)
 async def put_local_object(object_name: str, request: Request) -> Response:
     storage = service.local_storage()
     low, high = service.check_local_upload(
@@ -58,7 +59,7 @@ async def put_local_object(object_name: str, request: Request) -> Response:
     return Response(status_code=status.HTTP_200_OK)
 
 
-@router.get(f"{LOCAL_ROUTE}/{{object_name:path}}", include_in_schema=False)
+@router.get(f"{LOCAL_ROUTE.removeprefix(API_PREFIX)}/{{object_name:path}}", include_in_schema=False)
 def get_local_object(object_name: str, request: Request) -> FileResponse:
     storage = service.local_storage()
     path, content_type = service.local_download(storage, object_name, request.query_params)

@@ -11,7 +11,7 @@ from api.posts.schemas import PostSummary
 from api.users import service
 from api.users.schemas import MeOut, MeUpdate, ProfileOut
 
-router = APIRouter(prefix="/v1/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"])
 
 
 @router.get("/me", response_model=MeOut)
