@@ -1,7 +1,6 @@
-"""Stream a day's activity out of PostgreSQL into staged NDJSON parts.
+"""Stream a day's activity out of PostgreSQL into staged NDJSON parts: per day its events
+(activity_events) and its active users (active_user_days, board_active_users).
 
-Per day: the events (activity_events) and the day's active users (active_user_days,
-board_active_users).
 One read-only REPEATABLE READ transaction covers every day and event type of a run, so
 each type's source count and its rows come from the same snapshot. Rows arrive through
 server-side cursors, `fetch_rows` at a time, and leave as NDJSON parts of at most
@@ -21,7 +20,7 @@ from sqlalchemy import Connection, Engine, text
 from infra.warehouse import Staging
 from quad_analytics.privacy import Pseudonymizer
 from quad_analytics.sources import ACTIVE_USERS_SQL, DIMENSION_SQL, EVENT_SOURCES, EventSource
-from quad_analytics.tables import ACTIVE_USER_DAYS, BOARD_ACTIVE_USERS
+from quad_analytics.tables import ACTIVE_USER_DAYS, ACTIVITY_EVENTS, BOARD_ACTIVE_USERS
 
 # Columns every event query returns that are not copied as they are.
 _SPECIAL = ("source_key", "actor_id", "event_at")
@@ -33,7 +32,7 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def activity_prefix(day: date) -> str:
-    return day_prefix("activity_events", day)
+    return day_prefix(ACTIVITY_EVENTS, day)
 
 
 def day_prefix(table: str, day: date) -> str:
