@@ -257,10 +257,10 @@ def grow_warehouse(warehouse_file: Path, rows: int, days: list[date]) -> None:
     for day in days:
         con.execute(
             f"""INSERT INTO activity_events (event_id, event_type, event_at, event_date,
-                                             school_id, user_key, post_id, board_id)
+                                             school_id, post_id, board_id)
                 SELECT md5(i::VARCHAR || '{day}'), 'post_like',
                        TIMESTAMPTZ '{day} 00:00:00+00' + i * INTERVAL 1 MILLISECOND,
-                       DATE '{day}', 's' || (i % 2), md5(i::VARCHAR), md5((i % 100000)::VARCHAR),
+                       DATE '{day}', 's' || (i % 2), md5((i % 100000)::VARCHAR),
                        'b' || (i % 50)
                 FROM range({per_day}) t(i)"""
         )
@@ -281,10 +281,16 @@ def peak_mib() -> float:
 
 
 def measure(day: date) -> dict[str, Any]:
-    from quad_analytics.checks import check_day
+    from quad_analytics.checks import check_active_users, check_day
     from quad_analytics.extract import extract_days
     from quad_analytics.privacy import Pseudonymizer
-    from quad_analytics.tables import ACTIVITY_EVENTS, table, tables
+    from quad_analytics.tables import (
+        ACTIVE_USER_DAYS,
+        ACTIVITY_EVENTS,
+        BOARD_ACTIVE_USERS,
+        table,
+        tables,
+    )
 
     from infra import database
     from infra.settings import get_settings
@@ -310,11 +316,16 @@ def measure(day: date) -> dict[str, Any]:
     cpu1, t1 = time.process_time(), time.perf_counter()
     extract_peak = peak_mib()
     warehouse.load_partition(table(ACTIVITY_EVENTS), day, entry["uris"])
+    for name in (ACTIVE_USER_DAYS, BOARD_ACTIVE_USERS):
+        warehouse.load_partition(table(name), day, entry[name]["uris"])
     cpu2, t2 = time.process_time(), time.perf_counter()
     findings = check_day(warehouse, day, entry["source_counts"])
+    findings += check_active_users(warehouse, day, entry)
     t3 = time.perf_counter()
     return {
         "rows": entry["staged_rows"],
+        "active_user_rows": entry[ACTIVE_USER_DAYS]["staged_rows"],
+        "active_board_rows": entry[BOARD_ACTIVE_USERS]["staged_rows"],
         "source_rows": sum(entry["source_counts"].values()),
         "files": len(entry["uris"]),
         "staged_bytes": sum(Path(u).stat().st_size for u in entry["uris"]),
@@ -478,6 +489,11 @@ def main() -> int:
         "  peak MiB when ready / after extract+stage / after load: "
         f"A {a['ready_peak_mib']:.0f} / {a['extract_peak_mib']:.0f} / {a['peak_mib']:.0f}, "
         f"B {b['ready_peak_mib']:.0f} / {b['extract_peak_mib']:.0f} / {b['peak_mib']:.0f}"
+    )
+    say(
+        "  rows of active_user_days / board_active_users staged and loaded besides: "
+        f"{a['active_user_rows']:,} / {a['active_board_rows']:,} (A), "
+        f"{b['active_user_rows']:,} / {b['active_board_rows']:,} (B)"
     )
     for name, r in (("A", a), ("B", b)):
         if r["findings"] or r["rows"] != r["source_rows"]:

@@ -6,14 +6,15 @@ BigQuery dataset (a DuckDB file locally) and rebuilds that day's marts.
 
 1. **prepare_warehouse**: create any missing table from `schemas/*.json` (Terraform
    creates them in the cloud; nothing existing is changed).
-2. **extract_and_stage**: stream the day's events (plus `ANALYTICS_LOOKBACK_DAYS` days
-   before it, for late commits) out of PostgreSQL in one read-only snapshot, users
-   pseudonymised, into NDJSON files in the staging bucket; count each event type's
-   source rows in the same snapshot.
-3. **load_activity**: each staged day replaces its partition of `activity_events`
-   (`activity_events$YYYYMMDD`, WRITE_TRUNCATE).
+2. **extract_and_stage**: stream the day's events and active users (plus
+   `ANALYTICS_LOOKBACK_DAYS` days before it, for late commits) out of PostgreSQL in one
+   read-only snapshot, users pseudonymised, into NDJSON files in the staging bucket;
+   count each event type's source rows in the same snapshot.
+3. **load_activity**: each staged day replaces its partition of `activity_events`,
+   `active_user_days` and `board_active_users` (`<table>$YYYYMMDD`, WRITE_TRUNCATE).
 4. **check_activity**: per event type, warehouse count = source count; no missing keys;
-   no duplicate event ids. A failure fails the run (no retry: a rerun of the day is the fix).
+   a `user_key` only on named content and signups; no duplicate event ids; the active
+   users as staged. A failure fails the run (no retry: a rerun of the day is the fix).
 5. **refresh_dimensions**: snapshot schools, boards and courses.
 6. **build_marts**: rebuild the day's partition of every mart (`sql/*.sql`).
 

@@ -1,4 +1,5 @@
-"""Stream a day's activity out of PostgreSQL into staged NDJSON parts.
+"""Stream a day's activity out of PostgreSQL into staged NDJSON parts: per day its events
+(activity_events) and its active users (active_user_days, board_active_users).
 
 One read-only REPEATABLE READ transaction covers every day and event type of a run, so
 each type's source count and its rows come from the same snapshot. Rows arrive through
@@ -18,7 +19,8 @@ from sqlalchemy import Connection, Engine, text
 
 from infra.warehouse import Staging
 from quad_analytics.privacy import Pseudonymizer
-from quad_analytics.sources import DIMENSION_SQL, EVENT_SOURCES, EventSource
+from quad_analytics.sources import ACTIVE_USERS_SQL, DIMENSION_SQL, EVENT_SOURCES, EventSource
+from quad_analytics.tables import ACTIVE_USER_DAYS, ACTIVITY_EVENTS, BOARD_ACTIVE_USERS
 
 # Columns every event query returns that are not copied as they are.
 _SPECIAL = ("source_key", "actor_id", "event_at")
@@ -30,7 +32,11 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def activity_prefix(day: date) -> str:
-    return f"activity_events/{day.isoformat()}"
+    return day_prefix(ACTIVITY_EVENTS, day)
+
+
+def day_prefix(table: str, day: date) -> str:
+    return f"{table}/{day.isoformat()}"
 
 
 class PartWriter:
@@ -81,10 +87,12 @@ class PartWriter:
 def event_lines(
     rows: Iterable[Any], columns: list[str], source: EventSource, day: date, pseudo: Pseudonymizer
 ) -> Iterator[bytes]:
-    """activity_events rows as NDJSON lines; NULL columns are left out (they load as NULL)."""
+    """activity_events rows as NDJSON lines; NULL columns are left out (they load as NULL).
+    The actor becomes user_key only on the types the app shows with their author."""
     key_i, actor_i, at_i = (columns.index(c) for c in _SPECIAL)
     attributes = [(name, i) for i, name in enumerate(columns) if name not in _SPECIAL]
     event_type, event_date = source.event_type, day.isoformat()
+    keyed = source.user_key
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     for row in rows:
         record: dict[str, Any] = {
@@ -94,13 +102,52 @@ def event_lines(
             "event_date": event_date,
         }
         actor = row[actor_i]
-        if actor is not None:
+        if keyed and actor is not None:
             record["user_key"] = pseudo.user_key(actor)
         for name, i in attributes:
             value = row[i]
             if value is not None:
                 record[name] = value
         yield (dumps(record) + "\n").encode()
+
+
+def stage_active_users(
+    rows: Iterable[Any],
+    columns: list[str],
+    day: date,
+    pseudo: Pseudonymizer,
+    users: PartWriter,
+    boards: PartWriter,
+) -> int:
+    """Route ACTIVE_USERS_SQL's rows as NDJSON lines: a user's row into active_user_days
+    (the user becomes their week key), a board's count into board_active_users. Returns
+    the sum of the boards' counts."""
+    kind_i, actor_i, school_i, board_i, week_i, users_i = (
+        columns.index(c)
+        for c in ("kind", "actor_id", "school_id", "board_id", "signup_week", "active_users")
+    )
+    activity_date = day.isoformat()
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
+    board_users = 0
+    for row in rows:
+        if row[kind_i] == "user":
+            record = {
+                "activity_date": activity_date,
+                "school_id": row[school_i],
+                "week_key": pseudo.week_key(day, row[actor_i]),
+                "signup_week": row[week_i].isoformat(),
+            }
+            users.write_lines([(dumps(record) + "\n").encode()])
+        else:
+            record = {
+                "activity_date": activity_date,
+                "school_id": row[school_i],
+                "board_id": row[board_i],
+                "active_users": row[users_i],
+            }
+            board_users += row[users_i]
+            boards.write_lines([(dumps(record) + "\n").encode()])
+    return board_users
 
 
 def _stream(conn: Connection, sql: str, params: dict[str, Any], fetch_rows: int):
@@ -129,8 +176,10 @@ def extract_days(
     fetch_rows: int,
     part_rows: int,
 ) -> list[dict[str, Any]]:
-    """Stage each day's events. Returns, per day, the staged URIs, the rows staged and
-    each event type's source count (same snapshot)."""
+    """Stage each day's events and active users. Returns, per day, the staged URIs, the
+    rows staged and each event type's source count (same snapshot), and for
+    active_user_days and board_active_users their staged URIs and rows (and the sum of
+    the boards' counts)."""
     manifest = []
     with read_only(engine) as conn:
         for day in days:
@@ -146,14 +195,27 @@ def extract_days(
                     ).scalar_one()
                     columns, rows = _stream(conn, source.rows_sql, params, fetch_rows)
                     writer.write_lines(event_lines(rows, columns, source, day, pseudo))
-            manifest.append(
-                {
-                    "day": day.isoformat(),
-                    "uris": writer.uris,
-                    "staged_rows": writer.rows,
-                    "source_counts": counts,
-                }
-            )
+            entry: dict[str, Any] = {
+                "day": day.isoformat(),
+                "uris": writer.uris,
+                "staged_rows": writer.rows,
+                "source_counts": counts,
+            }
+            for name in (ACTIVE_USER_DAYS, BOARD_ACTIVE_USERS):
+                staging.clear(day_prefix(name, day))
+            with (
+                PartWriter(staging, day_prefix(ACTIVE_USER_DAYS, day), part_rows) as users,
+                PartWriter(staging, day_prefix(BOARD_ACTIVE_USERS, day), part_rows) as boards,
+            ):
+                columns, rows = _stream(conn, ACTIVE_USERS_SQL, params, fetch_rows)
+                board_users = stage_active_users(rows, columns, day, pseudo, users, boards)
+            entry[ACTIVE_USER_DAYS] = {"uris": users.uris, "staged_rows": users.rows}
+            entry[BOARD_ACTIVE_USERS] = {
+                "uris": boards.uris,
+                "staged_rows": boards.rows,
+                "active_users": board_users,
+            }
+            manifest.append(entry)
         conn.rollback()
     return manifest
 

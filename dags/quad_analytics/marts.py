@@ -10,20 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 
 from infra.warehouse import TableSpec, Warehouse
+from quad_analytics.privacy import week_start
 from quad_analytics.tables import SQL_DIR, table
 
 
 def same_day(day: date) -> date:
     return day
-
-
-def week_start(day: date) -> date:
-    """Monday of the ISO week, as DATE_TRUNC(day, ISOWEEK)."""
-    return day - timedelta(days=day.weekday())
 
 
 @dataclass(frozen=True)

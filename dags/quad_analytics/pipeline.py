@@ -18,7 +18,14 @@ from quad_analytics.checks import check_days
 from quad_analytics.extract import extract_days, extract_dimensions
 from quad_analytics.marts import MARTS
 from quad_analytics.privacy import Pseudonymizer
-from quad_analytics.tables import ACTIVITY_EVENTS, DIMENSIONS, table, tables
+from quad_analytics.tables import (
+    ACTIVE_USER_DAYS,
+    ACTIVITY_EVENTS,
+    BOARD_ACTIVE_USERS,
+    DIMENSIONS,
+    table,
+    tables,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +69,24 @@ def extract_and_stage(day: date, warehouse: Warehouse | None = None) -> Manifest
             len(entry["uris"]),
             entry["source_counts"],
         )
+        log.info(
+            "%s: staged %d active users and %d boards' active user counts",
+            entry["day"],
+            entry[ACTIVE_USER_DAYS]["staged_rows"],
+            entry[BOARD_ACTIVE_USERS]["staged_rows"],
+        )
     return manifest
 
 
 def load_activity(manifest: Manifest, warehouse: Warehouse | None = None) -> None:
     warehouse = warehouse or get_warehouse()
-    events = table(ACTIVITY_EVENTS)
     for entry in manifest:
         day = date.fromisoformat(entry["day"])
-        warehouse.load_partition(events, day, entry["uris"])
-        log.info("%s: loaded %s", day, events.partition_id(day))
+        for name in (ACTIVITY_EVENTS, ACTIVE_USER_DAYS, BOARD_ACTIVE_USERS):
+            spec = table(name)
+            uris = entry["uris"] if name == ACTIVITY_EVENTS else entry[name]["uris"]
+            warehouse.load_partition(spec, day, uris)
+            log.info("%s: loaded %s", day, spec.partition_id(day))
 
 
 def check_activity(manifest: Manifest, warehouse: Warehouse | None = None) -> None:

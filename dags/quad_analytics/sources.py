@@ -1,9 +1,13 @@
-"""What is read from PostgreSQL: one query per event type, and the dimension snapshots.
+"""What is read from PostgreSQL: one query per event type, one for the day's active users,
+and the dimension snapshots.
 
 Every event query returns, for the rows created in [:start, :end):
 - `source_key`: what identifies the source row (hashed into the event id, never stored),
-- `actor_id`: the acting user's id (hashed into user_key, never stored), NULL when the
-  content is anonymous: an anonymous author's id does not even leave PostgreSQL,
+- `actor_id`: the acting user's id, never stored. On the types the app shows with their
+  author (signup, post, comment: `user_key=True`) it is hashed into user_key; on the
+  others it only counts the user as active that day (ACTIVE_USERS_SQL). It is NULL
+  when the content is anonymous: an anonymous author's id does not even leave
+  PostgreSQL, and they are not counted as active for it.
 - `event_at`, and columns named after activity_events' columns.
 
 Only ids, flags, numbers and times are selected: no e-mail, password hash, token, title,
@@ -26,6 +30,13 @@ class EventSource:
     required: tuple[str, ...] = ()
     # A BigQuery SQL condition that is true on an invalid row of this type.
     invalid_when: str | None = None
+    # The app shows this activity with its author: its actor's user_key is stored. On
+    # every other type the actor only counts as active that day (dags/README.md, Privacy).
+    user_key: bool = False
+    # Its rows have a board_id: the actor counts as active in that board too.
+    in_board: bool = False
+    # A user acted (false for system actions, whose actor_id is always NULL).
+    has_actor: bool = True
 
 
 _INTERVAL = "{col} >= :start AND {col} < :end"
@@ -54,6 +65,7 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         """,
         _count("users"),
         required=("user_key",),
+        user_key=True,
     ),
     EventSource(
         "post",
@@ -69,6 +81,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         _count("posts"),
         required=("post_id", "board_id"),
         invalid_when=_AUTHOR_INVALID,
+        user_key=True,
+        in_board=True,
     ),
     EventSource(
         "comment",
@@ -86,6 +100,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         _count("comments"),
         required=("comment_id", "post_id", "board_id"),
         invalid_when=_AUTHOR_INVALID,
+        user_key=True,
+        in_board=True,
     ),
     EventSource(
         "post_like",
@@ -99,7 +115,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="l.created_at")}
         """,
         _count("post_likes"),
-        required=("user_key", "post_id", "board_id"),
+        required=("post_id", "board_id"),
+        in_board=True,
     ),
     EventSource(
         "comment_like",
@@ -114,7 +131,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="l.created_at")}
         """,
         _count("comment_likes"),
-        required=("user_key", "comment_id", "post_id", "board_id"),
+        required=("comment_id", "post_id", "board_id"),
+        in_board=True,
     ),
     EventSource(
         "scrap",
@@ -128,7 +146,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="s.created_at")}
         """,
         _count("scraps"),
-        required=("user_key", "post_id", "board_id"),
+        required=("post_id", "board_id"),
+        in_board=True,
     ),
     EventSource(
         # A report's school is its reporter's: users report only in their own school,
@@ -148,7 +167,7 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="r.created_at")}
         """,
         _count("reports"),
-        required=("user_key", "report_reason"),
+        required=("report_reason",),
         invalid_when=_TARGET_INVALID,
     ),
     EventSource(
@@ -178,7 +197,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE m.action = 'hidden' AND {_INTERVAL.format(col="m.created_at")}
         """,
         _count("moderation_actions", extra=" AND action = 'hidden'"),
-        invalid_when=_TARGET_INVALID + " OR user_key IS NOT NULL",
+        invalid_when=_TARGET_INVALID,
+        has_actor=False,
     ),
     EventSource(
         # The review as it is now (a later edit changes its rating; see dags/README.md).
@@ -192,7 +212,7 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="rv.created_at")}
         """,
         _count("course_reviews"),
-        required=("user_key", "course_id", "rating"),
+        required=("course_id", "rating"),
     ),
     EventSource(
         # Courses still in their timetable: one removed before its addition's day was last
@@ -208,7 +228,7 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="tc.added_at")}
         """,
         _count("timetable_courses", col="added_at"),
-        required=("user_key", "course_id"),
+        required=("course_id",),
     ),
     EventSource(
         # The API logs each removal (alone or with its whole timetable) with the owner, so
@@ -222,11 +242,45 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
         WHERE {_INTERVAL.format(col="r.removed_at")}
         """,
         _count("timetable_course_removals", col="removed_at"),
-        required=("user_key", "course_id"),
+        required=("course_id",),
     ),
 )
 
 EVENT_TYPES = tuple(source.event_type for source in EVENT_SOURCES)
+
+
+def _active_users_sql() -> str:
+    """The day's active users, in one pass over every event type's rows but anonymous
+    content and system actions:
+    - kind 'user': one row per user and school active that day, with the user's id (for
+      the week key) and their signup week (active_user_days);
+    - kind 'board': one row per board with the number of distinct users who acted in it
+      (board_active_users). Counted here, as no pseudonym in the warehouse may tie a
+      user's named posts to their likes."""
+    actors = "\n      UNION ALL\n".join(
+        f"SELECT actor_id, school_id, {'board_id' if s.in_board else 'NULL::text'} AS board_id "
+        f"FROM ({s.rows_sql}) AS e{i} WHERE actor_id IS NOT NULL"
+        for i, s in enumerate(EVENT_SOURCES)
+        if s.has_actor
+    )
+    return f"""
+    WITH activity AS (
+      {actors}
+    )
+    SELECT 'user' AS kind, a.actor_id, a.school_id, NULL::text AS board_id,
+           date_trunc('week', u.created_at AT TIME ZONE 'UTC')::date AS signup_week,
+           NULL::bigint AS active_users
+    FROM (SELECT DISTINCT actor_id, school_id FROM activity) a
+    JOIN users u ON u.id = a.actor_id::uuid
+    UNION ALL
+    SELECT 'board', NULL, school_id, board_id, NULL, count(DISTINCT actor_id)
+    FROM activity
+    WHERE board_id IS NOT NULL
+    GROUP BY school_id, board_id
+    """
+
+
+ACTIVE_USERS_SQL = _active_users_sql()
 
 # Dimension snapshots: table -> query. Board descriptions and creators stay out.
 DIMENSION_SQL: dict[str, str] = {

@@ -20,6 +20,8 @@ SQL_DIR = DAGS_DIR / "sql"
 TABLE_OPTIONS = DAGS_DIR / "tables.json"
 
 ACTIVITY_EVENTS = "activity_events"
+ACTIVE_USER_DAYS = "active_user_days"
+BOARD_ACTIVE_USERS = "board_active_users"
 DIMENSIONS = ("dim_schools", "dim_boards", "dim_courses")
 
 

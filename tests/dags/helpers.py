@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,16 @@ def named(rows: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, A
     return [{k: names.get(v, v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
 
 
+def _key(data_dir: Path) -> bytes:
+    return (data_dir / "analytics-pseudonym-key").read_text().strip().encode()
+
+
 def pseudonym(data_dir: Path, user_id: object) -> str:
     """A user's user_key, computed independently from the key the run generated."""
-    key = (data_dir / "analytics-pseudonym-key").read_text().strip().encode()
-    return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key(data_dir), str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
+def week_pseudonym(data_dir: Path, monday: date, user_id: object) -> str:
+    """A user's week_key for the ISO week starting on `monday`, computed the same way."""
+    message = f"week\x00{monday.isoformat()}\x00{user_id}".encode()
+    return hmac.new(_key(data_dir), message, hashlib.sha256).hexdigest()

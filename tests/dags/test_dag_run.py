@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from tests.dags import world
-from tests.dags.helpers import dump, named, pseudonym, query
+from tests.dags.helpers import dump, named, query, week_pseudonym
 
 D, D_1 = world.D, world.D_1
 
@@ -130,7 +130,7 @@ def test_the_day_boundary_is_utc_midnight(run, names):
     assert scraps == [{"event_date": D, "post_id": "P5", "at": "2026-11-20 23:59:59.999999+00"}]
 
 
-def test_timetable_removals_are_events_of_their_owner(run, names):
+def test_timetable_removals_are_events_with_no_user_that_make_their_owner_active(run, names):
     removed = named(
         query(
             run.warehouse_file,
@@ -142,12 +142,11 @@ def test_timetable_removals_are_events_of_their_owner(run, names):
         ),
         names,
     )
-    alex, junho = (pseudonym(run.data_dir, run.world.ids[n]) for n in ("alex", "junho"))
     assert removed == [
         {
             "event_date": D_1,
             "school_id": "R",
-            "user_key": alex,
+            "user_key": None,
             "course_id": "RK1",
             "at": "2026-11-19 14:00:00+00",
         },
@@ -155,10 +154,79 @@ def test_timetable_removals_are_events_of_their_owner(run, names):
         {
             "event_date": D,
             "school_id": "H",
-            "user_key": junho,
+            "user_key": None,
             "course_id": "K2",
             "at": "2026-11-20 17:00:00+00",
         },
+    ]
+    # Removing RK1 was alex's only activity on D_1: he is that day's one active user at R.
+    alex = week_pseudonym(run.data_dir, date(2026, 11, 16), run.world.ids["alex"])
+    assert named(
+        query(
+            run.warehouse_file,
+            "SELECT school_id, week_key FROM active_user_days "
+            "WHERE activity_date = ? AND school_id = ?",
+            [D_1, run.world["R"]],
+        ),
+        names,
+    ) == [{"school_id": "R", "week_key": alex}]
+
+
+def test_active_user_days(run, names):
+    """A row per user active that day, under their key of the week, with their signup
+    week; per board only the number of its active users."""
+    ids = run.world.ids
+
+    def week_key(name: str, monday: date) -> str:
+        return week_pseudonym(run.data_dir, monday, ids[name])
+
+    def users(activity_date: date) -> list[dict]:
+        return named(
+            query(
+                run.warehouse_file,
+                "SELECT school_id, week_key, signup_week FROM active_user_days "
+                "WHERE activity_date = ? ORDER BY week_key",
+                [activity_date],
+            ),
+            names,
+        )
+
+    w09, w16 = date(2026, 11, 9), date(2026, 11, 16)
+    # Not yuna: her only activity was an anonymous comment.
+    expected = [
+        ("H", "minji", w09),
+        ("H", "junho", w09),
+        ("H", "seoyeon", w16),
+        ("H", "dohyun", w16),
+        ("R", "alex", w09),
+        ("R", "sam", w16),
+    ]
+    assert users(D) == sorted(
+        (
+            {"school_id": school, "week_key": week_key(name, w16), "signup_week": signup}
+            for school, name, signup in expected
+        ),
+        key=lambda r: r["week_key"],
+    )
+    # The same key all week (minji on 11-19 and 11-20), another the week before (11-14).
+    assert week_key("minji", w16) in {r["week_key"] for r in users(D_1)}
+    assert week_key("minji", w09) in {r["week_key"] for r in users(date(2026, 11, 14))}
+    assert week_key("minji", w09) != week_key("minji", w16)
+
+    boards = named(
+        query(
+            run.warehouse_file,
+            "SELECT school_id, board_id, active_users FROM board_active_users "
+            "WHERE activity_date = ? ORDER BY ALL",
+            [D],
+        ),
+        names,
+    )
+    # hf: minji, junho, seoyeon, dohyun; hs: minji's like of P2 (P2 and C2 are anonymous).
+    assert sorted(boards, key=lambda r: r["board_id"]) == [
+        {"school_id": "H", "board_id": "hf", "active_users": 4},
+        {"school_id": "H", "board_id": "hs", "active_users": 1},
+        {"school_id": "R", "board_id": "rf", "active_users": 2},
     ]
 
 

@@ -31,12 +31,17 @@ def test_it_runs_the_last_active_day_and_the_day_before_and_prints_row_counts(
     rows = counts(out)
     # columns: 2026-11-19, 2026-11-20, all
     assert rows["activity_events"] == ["0", "6", "6"]
+    # minji and junho active in the school, and both in its board.
+    assert rows["active_user_days"] == ["0", "2", "2"]
+    assert rows["board_active_users"] == ["0", "1", "1"]
     # The run for 11-19 also reloaded 11-18 (the lookback day): three days of rows.
     assert rows["daily_school_activity"] == ["1", "1", "3"]
     assert rows["daily_hot_posts"] == ["0", "1", "1"]
     assert rows["dim_schools"] == ["-", "-", "1"]
     assert set(rows) == {
+        "active_user_days",
         "activity_events",
+        "board_active_users",
         "course_rating_summary",
         "daily_board_engagement",
         "daily_hot_posts",

@@ -12,10 +12,21 @@ import json
 import pytest
 import sqlglot
 from quad_analytics.marts import MARTS
-from quad_analytics.tables import DIMENSIONS, SCHEMA_DIR, SQL_DIR, TABLE_OPTIONS, tables
+from quad_analytics.tables import (
+    ACTIVE_USER_DAYS,
+    ACTIVITY_EVENTS,
+    BOARD_ACTIVE_USERS,
+    DIMENSIONS,
+    SCHEMA_DIR,
+    SQL_DIR,
+    TABLE_OPTIONS,
+    tables,
+)
 from sqlglot import exp
 
-SOURCES = {"activity_events", *DIMENSIONS}
+# The tables that require a partition filter in BigQuery, and their partition column.
+FILTERED = {ACTIVITY_EVENTS: "event_date", ACTIVE_USER_DAYS: "activity_date"}
+SOURCES = {*FILTERED, BOARD_ACTIVE_USERS, *DIMENSIONS}
 marts = pytest.mark.parametrize("mart", MARTS, ids=lambda m: m.name)
 
 
@@ -95,20 +106,27 @@ def test_mart_is_one_select_of_the_day_with_the_columns_of_its_schema(mart):
 
 
 @marts
-def test_mart_reads_activity_events_only_through_its_partition_column(mart):
-    """activity_events requires a partition filter in BigQuery: every SELECT that reads it
-    filters on event_date in its own WHERE."""
+def test_mart_reads_filtered_tables_only_through_their_partition_column(mart):
+    """activity_events and active_user_days require a partition filter in BigQuery: every
+    SELECT that reads one filters on its partition column in its own WHERE."""
     tree = sqlglot.parse_one(mart.sql, read="bigquery")
-    readers = [
-        select
-        for select in tree.find_all(exp.Select)
-        if any(t.name == "activity_events" for t in select.args["from_"].find_all(exp.Table))
-    ]
-    assert readers
-    for select in readers:
-        where = select.args.get("where")
-        assert where is not None
-        assert "event_date" in {c.name for c in where.find_all(exp.Column)}
+    read = False
+    for name, column in FILTERED.items():
+        for select in tree.find_all(exp.Select):
+            if not any(t.name == name for t in select.args["from_"].find_all(exp.Table)):
+                continue
+            read = True
+            where = select.args.get("where")
+            assert where is not None, name
+            assert column in {c.name for c in where.find_all(exp.Column)}, name
+    assert read
+
+
+def test_filtered_tables_require_their_partition_filter():
+    for name, column in FILTERED.items():
+        spec = tables()[name]
+        assert spec.partition_field == column
+        assert spec.require_partition_filter is True
 
 
 def test_every_column_of_every_table_is_described():

@@ -1,6 +1,8 @@
 """After the world's backfill, every column of every warehouse table is scanned: no
 e-mail, no raw user id, no password hash, no title, body or review text, and no author
-key on anonymous content. Users appear only as HMAC pseudonyms."""
+key on anonymous content. Users appear only as HMAC pseudonyms: user_key only on what the
+app shows with its author, week_key only on active_user_days. The join these rules
+prevent is performed in test_linkage.py."""
 
 from __future__ import annotations
 
@@ -80,15 +82,41 @@ def test_anonymous_content_carries_no_author_key(run):
                 assert not (str(content_id) in values and author_key in values), (table, row)
 
 
+def test_only_what_the_app_shows_with_its_author_carries_a_user_key(run):
+    keyed = query(
+        run.warehouse_file,
+        "SELECT event_type, bool_or(is_anonymous) AS anonymous, count(*) AS n "
+        "FROM activity_events WHERE user_key IS NOT NULL GROUP BY 1 ORDER BY 1",
+    )
+    assert keyed == [
+        {"event_type": "comment", "anonymous": False, "n": 2},  # C1, C3
+        {"event_type": "post", "anonymous": False, "n": 5},  # P0, P5, P1, P3, RP1
+        {"event_type": "signup", "anonymous": None, "n": 7},
+    ]
+
+
 def test_marts_and_dimensions_hold_no_pseudonyms(run):
-    keys = {
+    user_keys = {
         r["user_key"]
         for r in query(
             run.warehouse_file,
             "SELECT DISTINCT user_key FROM activity_events WHERE user_key IS NOT NULL",
         )
     }
-    assert len(keys) == 7
+    week_keys = {
+        r["week_key"]
+        for r in query(
+            run.warehouse_file,
+            "SELECT DISTINCT week_key FROM active_user_days WHERE week_key IS NOT NULL",
+        )
+    }
+    assert len(user_keys) == 7
+    # One key per user and week: minji, junho, yuna and alex in the week of 11-09; minji,
+    # junho, alex, seoyeon, dohyun and sam in the next (yuna only wrote anonymously).
+    assert len(week_keys) == 4 + 6
+    assert not user_keys & week_keys
     for table, column, value in cells(run):
         if table != "activity_events":
-            assert value not in keys, f"{table}.{column}"
+            assert value not in user_keys, f"{table}.{column}"
+        if table != "active_user_days":
+            assert value not in week_keys, f"{table}.{column}"

@@ -145,6 +145,40 @@ def test_an_author_key_on_anonymous_content_fails(source, analytics_env):
     assert "2026-11-20 post: 1 rows with a missing key or a broken anonymity rule" in message
 
 
+def test_a_user_key_on_what_the_app_shows_without_its_author_fails(source, analytics_env):
+    small_day(source)
+    message = _checked(
+        analytics_env,
+        "UPDATE activity_events SET user_key = repeat('a', 64) WHERE event_type = 'post_like'",
+    )
+    assert "2026-11-20 post_like: 1 rows with a missing key or a broken anonymity rule" in message
+
+
+def test_a_lost_active_user_fails(source, analytics_env):
+    small_day(source)
+    message = _checked(
+        analytics_env,
+        "DELETE FROM active_user_days WHERE rowid = (SELECT min(rowid) FROM active_user_days)",
+    )
+    assert "2026-11-20 active_user_days: 1 active users in the warehouse, 2 in the source" in (
+        message
+    )
+
+
+def test_a_duplicated_active_user_or_a_wrong_board_count_fails(source, analytics_env):
+    small_day(source)
+    message = _checked(
+        analytics_env,
+        "INSERT INTO active_user_days SELECT * FROM active_user_days; "
+        "UPDATE board_active_users SET active_users = active_users + 1",
+    )
+    assert "2026-11-20 active_user_days: 2 duplicate week keys in a school" in message
+    assert (
+        "2026-11-20 board_active_users: 1 boards with 3 active users in the warehouse, "
+        "1 with 2 in the source"
+    ) in message
+
+
 def test_a_row_committed_after_its_days_run_is_loaded_by_the_next_run(
     source, analytics_env, activity_dag
 ):
