@@ -10,18 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import throttle, tokens
+from api.auth.errors import AccountLocked, InvalidCredentials, RefreshTokenReused
 from api.auth.models import RefreshToken
 from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import LoginIn, SignupIn, TokenPair
 from api.core.db import utcnow, violated_constraint
-from api.core.errors import (
-    AccountLocked,
-    Conflict,
-    InvalidCredentials,
-    InvalidInput,
-    InvalidToken,
-    RefreshTokenReused,
-)
+from api.core.errors import Conflict, InvalidInput, InvalidToken
 from api.core.ids import new_id
 from api.outbox import service as outbox
 from api.outbox.types import EventType

@@ -16,10 +16,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from api.auth.tokens import Viewer
+from api.comments.errors import CommentHidden
 from api.comments.models import Comment
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
 from api.core.db import utcnow
-from api.core.errors import Conflict, Forbidden, NotFound
+from api.core.errors import Forbidden, NotFound
 from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, encode_cursor, page_limit
 from api.outbox import service as outbox
@@ -28,13 +29,6 @@ from api.posts import service as posts_service
 from api.posts.models import Post, PostAnonymousAuthor
 from api.reactions.models import CommentLike
 from api.users.models import User
-
-
-class CommentHidden(Conflict):
-    slug, title = "comment-hidden", "The comment is hidden"
-
-    def __init__(self) -> None:
-        super().__init__("A hidden comment can be deleted by its author, not changed.")
 
 
 def _is_writer(post: Any, author_id: UUID, anonymous: bool) -> bool:

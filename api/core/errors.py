@@ -55,16 +55,8 @@ class Unauthorized(Problem):
         self.headers["WWW-Authenticate"] = "Bearer"
 
 
-class InvalidCredentials(Unauthorized):
-    slug, title = "invalid-credentials", "Email or password is wrong"
-
-
 class InvalidToken(Unauthorized):
     slug, title = "invalid-token", "The token is missing, expired or invalid"
-
-
-class RefreshTokenReused(Unauthorized):
-    slug, title = "refresh-token-reused", "Refresh token already used; the session was revoked"
 
 
 class Forbidden(Problem):
@@ -85,14 +77,6 @@ class InvalidInput(Problem):
 
 class InvalidCursor(InvalidInput):
     slug, title = "invalid-cursor", "The cursor is not valid"
-
-
-class AccountLocked(Problem):
-    status, slug, title = 429, "account-locked", "Too many failed logins; try again later"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Try again in {retry_after} seconds.", retry_after=retry_after)
-        self.headers["Retry-After"] = str(retry_after)
 
 
 class Overloaded(Problem):

@@ -31,6 +31,7 @@ from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
 from api.outbox import service as outbox
 from api.outbox.types import EventType
+from api.posts.errors import PostHidden
 from api.posts.models import HOT_LIKE_THRESHOLD, Post
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
 from api.reactions.models import PostLike, Scrap
@@ -48,13 +49,6 @@ EXCERPT_CHARS = 200
 # - its author sees it, `hidden: true`, in its detail, its comments and their own posts and
 #   scraps, but not in the lists everyone shares (board, search, HOT, profiles: those show
 #   what everyone sees), and may delete it but not change it or add to it (409).
-
-
-class PostHidden(Conflict):
-    slug, title = "post-hidden", "The post is hidden"
-
-    def __init__(self) -> None:
-        super().__init__("A hidden post can be deleted by its author, not changed or added to.")
 
 
 def shown_to(viewer: Viewer) -> ColumnElement[bool]:

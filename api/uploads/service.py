@@ -20,10 +20,19 @@ from sqlalchemy.orm import Session
 
 from api.auth.tokens import Viewer
 from api.core.db import utcnow
-from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
+from api.core.errors import NotFound
 from api.core.ids import new_id
 from api.posts.models import Post
 from api.posts.schemas import PostSummary
+from api.uploads.errors import (
+    AttachmentInUse,
+    AttachmentNotReady,
+    AttachmentRejected,
+    PayloadTooLarge,
+    PayloadTooSmall,
+    SignedUrlRejected,
+    UnknownAttachment,
+)
 from api.uploads.models import Attachment, AttachmentStatus
 from api.uploads.rules import INCOMING_PREFIX
 from api.uploads.schemas import (
@@ -38,34 +47,6 @@ from infra import database
 from infra.storage import LocalStorage, ObjectNotFound, UrlRejected, get_storage
 
 log = logging.getLogger(__name__)
-
-
-class UnknownAttachment(InvalidInput):
-    slug, title = "unknown-attachment", "No such upload of yours"
-
-
-class AttachmentNotReady(Conflict):
-    slug, title = "attachment-not-ready", "The upload has not been checked yet"
-
-
-class AttachmentRejected(Conflict):
-    slug, title = "attachment-rejected", "The upload was rejected"
-
-
-class AttachmentInUse(Conflict):
-    slug, title = "attachment-in-use", "The upload is already attached to a post"
-
-
-class SignedUrlRejected(Forbidden):
-    slug, title = "signed-url-rejected", "The signed URL is not valid for this request"
-
-
-class PayloadTooLarge(Problem):
-    status, slug, title = 413, "payload-too-large", "Request body too large"
-
-
-class PayloadTooSmall(Problem):
-    status, slug, title = 400, "payload-too-small", "Request body too small"
 
 
 # --- slots and status ----------------------------------------------------------------
