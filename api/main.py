@@ -62,10 +62,10 @@ _startup_objects_frozen = False
 
 
 def _freeze_startup_objects() -> None:
-    """Move what import and start-up built (modules, routes, schemas: ~140,000 objects,
-    alive as long as the process) out of the cyclic garbage collector's way, once per
-    process. Left in, every full collection walked them all: a 70-90 ms pause of the
-    whole worker every few seconds under load, most of the catalog search's p99."""
+    """Move what import and start-up built (modules, routes, schemas: objects alive as
+    long as the process) out of the cyclic garbage collector's way, once per process.
+    Left in, every full collection walked them all: a pause of the whole worker every few
+    seconds under load, most of a fast read's p99."""
     global _startup_objects_frozen
     if not _startup_objects_frozen:
         _startup_objects_frozen = True

@@ -1,10 +1,11 @@
 """Three hot spots of pg8000 (pure Python) that dominate a cheap read, and their fixes.
 
-Measured on a 20-post board page (2 statements, 43 timestamps), per request:
-- `timestamptz` parsing with `datetime.strptime` cost ~0.8 ms; `datetime.fromisoformat`
-  (C, and it reads PostgreSQL's `+00` offsets since Python 3.11) does the same in ~0.03 ms.
+Found by profiling a board page (the figures are in benchmarks/README.md and the commits):
+- `timestamptz` parsing with `datetime.strptime` was most of a page's driver time;
+  `datetime.fromisoformat` (C, and it reads PostgreSQL's `+00` offsets since Python 3.11)
+  does the same for a small fraction of it.
 - The DB-API layer rewrites every statement's `%s` placeholders to `$n` with a character
-  by character scanner (~0.2 ms per statement). For the `format` paramstyle SQLAlchemy
+  by character scanner, on every execution. For the `format` paramstyle SQLAlchemy
   uses, the rewrite depends on the SQL text alone, and SQLAlchemy sends the same few
   texts again and again, so it is cached.
 - Every parameterised statement went out as an unnamed statement in three round trips

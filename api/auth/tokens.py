@@ -53,7 +53,7 @@ def issue_access_token(user_id: UUID, school_id: UUID) -> str:
 
 # Tokens that verified, by their exact text (signature included, so a tampered token never
 # matches), with their expiry: a client presents the same token for up to 15 minutes, and
-# verifying it again (base64, HMAC, JSON, claim checks) was ~10% of a cached read.
+# verifying it again (base64, HMAC, JSON, claim checks) was a sizeable share of a cheap read.
 # Bounded; emptied when full and whenever the signing key changes.
 _VERIFIED_MAX = 10_000
 _verified: dict[str, tuple[Viewer, int]] = {}

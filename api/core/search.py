@@ -40,9 +40,8 @@ def index_is_exact(query: str) -> bool:
 
     It does when every word has two characters: the index holds the two-character pieces
     of each word of the lower-cased text, so a text it finds holds the word. The check
-    could remove nothing, and on a common word it was half the statement (3,000 candidate
-    courses: 5 ms of SQL, 2.5 ms without it). Only for plain queries (see query_terms);
-    any other query keeps the check.
+    could remove nothing, and on a common word it was half the statement. Only for plain
+    queries (see query_terms); any other query keeps the check.
     """
     terms = query_terms(query)
     return terms is not None and terms.index_is_exact
@@ -68,9 +67,9 @@ class QueryTerms(NamedTuple):
 def query_terms(query: str) -> QueryTerms | None:
     """The query's QueryTerms made here, or None where only PostgreSQL can make them.
 
-    The SQL functions cost a search about 0.3 ms of database CPU (a regexp split, a window
-    and a DISTINCT each call), a quarter of a catalog search's. Python makes the same terms
-    when the query is plain: it holds only characters both lower-case and split alike.
+    The SQL functions are a good part of a catalog search's database CPU (a regexp split,
+    a window and a DISTINCT each call). Python makes the same terms when the query is
+    plain: it holds only characters both lower-case and split alike.
     """
     if _PLAIN_QUERY.fullmatch(query) is None:
         return None

@@ -143,12 +143,11 @@ def _search_page(in_catalog: list[ColumnElement[bool]], substring_check: bool) -
     """The page of matches: all of them first (a MATERIALIZED CTE, so the search index
     finds them), then their order. Asked for the first 21 by code, PostgreSQL would walk
     the (school, semester, code) index testing every course until 21 match: most of the
-    catalog when they all sort late (one department's courses, 45 ms for some words).
-    The cost moves to common words, whose matches are all read and sorted (6,000 for
-    "ch": about 3.5 ms, with the stored search text of migration 0007); a probe of the
-    first courses in code order before that (tried with 300 and 2,000 courses) cut those
-    but cost every rare word 1-3 ms of SQL, and did not change the p99 under load beyond
-    the run-to-run noise."""
+    catalog when they all sort late (one department's courses). The cost moves to common
+    words, whose matches are all read and sorted (cheap with the stored search text of
+    migration 0007); probing the first courses in code order before that cut those but
+    cost every rare word more, and did not change the p99 under load beyond the noise
+    (benchmarks/README.md has the figures)."""
     matches = (
         select(Course.id, Course.code)
         .where(*in_catalog, *_matches_query(Course, substring_check))
