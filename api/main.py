@@ -97,7 +97,7 @@ def create_app() -> FastAPI:
     app.add_middleware(
         ConcurrencyLimitMiddleware,
         limiter=in_flight,
-        lanes={"/v1/auth/login": hashing, "/v1/auth/signup": hashing},
+        lanes={f"{API_PREFIX}/auth/login": hashing, f"{API_PREFIX}/auth/signup": hashing},
     )
     app.add_middleware(
         RequestBodyMiddleware,

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.core.errors import PROBLEM_JSON, TYPE_PREFIX
+from api.core.errors import PROBLEM_JSON, TYPE_PREFIX, InvalidInput, Overloaded
 from infra.logging import trace_id_from_headers, trace_id_var
 
 log = logging.getLogger("api.errors")
@@ -57,14 +57,15 @@ _INTERNAL = _problem(
     "Internal server error",
     "Something went wrong on our side. It has been logged.",
 )
+# The same answers as the Problem classes give, made once as bytes (no handler runs here).
 _OVERLOADED = _problem(
-    503, "overloaded", "The server is busy; try again shortly", "Try again in 1 seconds."
+    Overloaded.status, Overloaded.slug, Overloaded.title, str(Overloaded(retry_after=1))
 )
 _OVERLOADED[0]["headers"].append((b"retry-after", b"1"))
 _NUL_IN_URL = _problem(
-    422,
-    "validation-error",
-    "The request is not valid",
+    InvalidInput.status,
+    InvalidInput.slug,
+    InvalidInput.title,
     "The URL must not contain the NUL character (%00).",
 )
 
