@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import time
 
 import httpx
 
@@ -18,6 +19,17 @@ from tests.reliability.dbfaults import (
     quad,
     wait_until_ready,
 )
+
+
+def _answers_again(client: httpx.Client, path: str, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        status = client.get(path).status_code
+        if status == 200:
+            return True
+        assert status == 503, status  # unavailable, never a 500
+        time.sleep(0.1)
+    return False
 
 
 def test_serve_restarts_its_killed_database_and_stops_it_on_ctrl_c(database_url):
@@ -35,7 +47,9 @@ def test_serve_restarts_its_killed_database_and_stops_it_on_ctrl_c(database_url)
         ):
             first = kill_postmaster(pgdata)
             assert wait_until_ready(client, within=10) < 10
-            assert client.get("/v1/schools").status_code == 200
+            # A pooled connection to the killed server may still fail one request (503)
+            # before the pool replaces it; the API answers again within the bound.
+            assert _answers_again(client, "/v1/schools", within=10)
             restarted = postmaster_pid(pgdata)
             assert restarted not in (None, first)
             assert any(
