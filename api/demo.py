@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from api.auth import service as auth_service
 from api.auth.schemas import SignupIn
-from api.auth.tokens import Viewer
 from api.boards import service as boards_service
 from api.boards.schemas import BoardIn
 from api.comments import service as comments_service
 from api.comments.schemas import CommentIn
+from api.core.viewer import Viewer
 from api.courses import importer
 from api.courses import service as courses_service
 from api.courses.models import Course

@@ -14,7 +14,7 @@ MISUSE = """
 from uuid import UUID
 
 from api.auth.access import in_write_session
-from api.auth.tokens import Viewer
+from api.core.viewer import Viewer
 from api.core.db import in_read_session
 from api.posts import service
 

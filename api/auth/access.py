@@ -13,9 +13,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from api.auth.tokens import Viewer
 from api.core.db import in_session
 from api.core.errors import InvalidToken
+from api.core.viewer import Viewer
 from api.users.models import User
 
 P = ParamSpec("P")

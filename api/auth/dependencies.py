@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.auth.tokens import Viewer, read_access_token
+from api.auth.tokens import read_access_token
 from api.core.errors import InvalidToken
+from api.core.viewer import Viewer
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /v1/auth/login")
 

@@ -5,24 +5,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
 from uuid import UUID
 
 import jwt
 
 from api.core.errors import InvalidToken
+from api.core.viewer import Viewer
 from infra.settings import get_settings
 
 ALGORITHM = "HS256"
 ACCESS = "access"
-
-
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    """Who is calling: taken from the access token alone, so reads need no user query."""
-
-    id: UUID
-    school_id: UUID
 
 
 _key_cache: tuple[object, str] | None = None

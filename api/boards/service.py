@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth.tokens import Viewer
 from api.boards.models import Board
 from api.boards.schemas import BoardIn, BoardOut
 from api.core.errors import Conflict, NotFound
+from api.core.viewer import Viewer
 
 
 def require_member(viewer: Viewer, school_id: UUID) -> None:

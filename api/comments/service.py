@@ -15,7 +15,6 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from api.auth.tokens import Viewer
 from api.comments.errors import CommentHidden
 from api.comments.models import Comment
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
@@ -23,6 +22,7 @@ from api.core.db import utcnow
 from api.core.errors import Forbidden, NotFound
 from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, encode_cursor, page_limit
+from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts import service as posts_service

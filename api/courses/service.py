@@ -31,12 +31,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.orm import Session
 
-from api.auth.tokens import Viewer
 from api.boards.service import require_member
 from api.core import search
 from api.core.db import AnySelect, utcnow
 from api.core.errors import NotFound
 from api.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
+from api.core.viewer import Viewer
 from api.courses.models import Course, CourseSlot, Professor, Review
 from api.courses.schemas import CourseOut, ProfessorOut, ReviewIn, ReviewOut
 from api.outbox import service as outbox

@@ -12,11 +12,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from api.auth.tokens import Viewer
 from api.comments.models import Comment
 from api.core.db import AnySelect, table_of, utcnow
 from api.core.errors import NotFound
 from api.core.pagination import Page, decode_key, encode_key, page_limit
+from api.core.viewer import Viewer
 from api.notifications.models import Notification
 from api.notifications.schemas import NotificationOut, ReadAllOut
 from api.posts.models import Post, PostAnonymousAuthor

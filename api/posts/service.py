@@ -23,12 +23,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, defer
 
-from api.auth.tokens import Viewer
 from api.boards import service as boards_service
 from api.core import search
 from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
+from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts.errors import PostHidden

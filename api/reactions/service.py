@@ -13,10 +13,10 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from api.auth.tokens import Viewer
 from api.comments import service as comments_service
 from api.comments.models import Comment
 from api.core.errors import Forbidden, NotFound
+from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts import service as posts_service

@@ -16,10 +16,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
-from api.auth.tokens import Viewer
 from api.comments.models import Comment
 from api.core.db import table_of, utcnow
 from api.core.errors import Forbidden, NotFound
+from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts import service as posts_service

@@ -15,10 +15,10 @@ from sqlalchemy import and_, delete, func, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
-from api.auth.tokens import Viewer
 from api.core.db import utcnow
 from api.core.errors import Conflict, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
+from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.social.models import Follow, FriendRequest, Friendship, RequestStatus

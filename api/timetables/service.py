@@ -31,9 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.orm import Session, aliased
 
-from api.auth.tokens import Viewer
 from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, InvalidInput, NotFound
+from api.core.viewer import Viewer
 from api.courses.models import Course, CourseSlot
 from api.courses.service import course_json, json_object
 from api.outbox import service as outbox

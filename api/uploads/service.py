@@ -18,10 +18,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth.tokens import Viewer
 from api.core.db import utcnow
 from api.core.errors import NotFound
 from api.core.ids import new_id
+from api.core.viewer import Viewer
 from api.posts.models import Post
 from api.posts.schemas import PostSummary
 from api.uploads.errors import (

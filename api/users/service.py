@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import service as auth_service
-from api.auth.tokens import Viewer
 from api.core.db import utcnow
 from api.core.errors import Conflict, InvalidToken, NotFound
+from api.core.viewer import Viewer
 from api.schools.models import School
 from api.social import service as social_service
 from api.users.models import User

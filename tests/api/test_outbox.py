@@ -86,7 +86,7 @@ def test_writes_that_others_react_to_record_their_events(client, campus, world, 
 
 
 def test_a_rolled_back_write_publishes_nothing(database_url, campus, bus):
-    from api.auth.tokens import Viewer
+    from api.core.viewer import Viewer
     from api.posts import service as posts
     from api.posts.schemas import PostIn
 

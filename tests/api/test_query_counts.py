@@ -30,9 +30,9 @@ PAGE = 60  # more than the largest page (50), so both page sizes are full pages
 def seed(world) -> Seed:
     from sqlalchemy import update
 
-    from api.auth.tokens import Viewer
     from api.comments import service as comments
     from api.comments.schemas import CommentIn
+    from api.core.viewer import Viewer
     from api.posts import service as posts
     from api.posts.models import Post
     from api.posts.schemas import PostIn

@@ -100,9 +100,10 @@ def seed(url: str) -> Seeded:
     """A school, a board, a member and a post of theirs, through the services."""
     from sqlalchemy.orm import Session
 
-    from api.auth.tokens import Viewer, issue_access_token
+    from api.auth.tokens import issue_access_token
     from api.boards import service as boards
     from api.boards.schemas import BoardIn
+    from api.core.viewer import Viewer
     from api.posts import service as posts
     from api.posts.schemas import PostIn
     from api.schools import service as schools

@@ -1,0 +1,14 @@
+"""Who is calling, as every domain sees it (the auth domain makes one from a token)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is calling: taken from the access token alone, so reads need no user query."""
+
+    id: UUID
+    school_id: UUID
