@@ -4,7 +4,7 @@ check share.
 - Letter case: the whole address is lower-cased (the local part too: no mail system a
   school uses tells `Minji` from `minji`).
 - Domains are compared in their ASCII (IDNA 2008, UTS #46) form, so `한빛.kr` and
-  `xn--xx3br43b.kr` are one domain, and a look-alike (a Cyrillic `а` in `hanbit`) is a
+  `xn--xx3br43b.kr` are one domain, and a look-alike (`hanbit` with a Cyrillic a, U+0430) is a
   different one (`xn--hnbit-4ve`).
 - `+tag` addressing is accepted, but the account's key (`users.email_key`, unique) is the
   address without its tag: one account per mailbox.

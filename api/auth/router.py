@@ -1,7 +1,8 @@
 from fastapi import APIRouter, Request, status
 from sqlalchemy.orm import Session
 
-from api.auth import service, verification
+from api.auth import service
+from api.auth import verification as verification_service
 from api.auth.access import in_account_session
 from api.auth.dependencies import CurrentAccount
 from api.auth.schemas import LoginIn, RefreshIn, SignupIn, TokenPair, VerifyEmailIn
@@ -38,7 +39,7 @@ async def verify_email(body: VerifyEmailIn, viewer: CurrentAccount) -> AccountOu
 
 
 def _verify(session: Session, viewer: Viewer, body: VerifyEmailIn) -> AccountOut:
-    user = verification.verify(session, viewer, body.code, body.token)
+    user = verification_service.verify(session, viewer, body.code, body.token)
     tokens = service.issue_tokens(session, user)
     return AccountOut(user=users_service.me_out(session, user), tokens=tokens)
 
@@ -47,7 +48,7 @@ def _verify(session: Session, viewer: Viewer, body: VerifyEmailIn) -> AccountOut
 async def resend_verification(viewer: CurrentAccount) -> None:
     """Mail a new code (the older ones stop working): at most once a minute and a few
     times a day (429 `verification-mail-limited` with `Retry-After`)."""
-    await in_account_session(verification.resend, viewer)
+    await in_account_session(verification_service.resend, viewer)
 
 
 @router.post("/login", response_model=TokenPair)

@@ -109,9 +109,7 @@ def issue_verification_mail(session: Session, verification_id: UUID) -> Verifica
     the mail handler inside its own transaction; a later call replaces the code, so the
     older mail's code stops working."""
     row = session.scalars(
-        select(EmailVerification)
-        .where(EmailVerification.id == verification_id)
-        .with_for_update()
+        select(EmailVerification).where(EmailVerification.id == verification_id).with_for_update()
     ).first()
     if row is None:
         return None

@@ -58,9 +58,7 @@ def test_operators_manage_a_schools_email_domains(database_url, db, client):
     assert school["email_domain"] in school["email_domains"]
     # Signup follows at once: the removed domain no longer joins, its subdomain still does.
     body = {"password": "0123456789", "school_id": school_id}
-    r = client.post(
-        "/v1/auth/signup", json=body | {"email": "a@domain.ac.kr", "nickname": "dom_a"}
-    )
+    r = client.post("/v1/auth/signup", json=body | {"email": "a@domain.ac.kr", "nickname": "dom_a"})
     assert r.json()["type"] == "urn:quad:problem:email-domain-mismatch"
     r = client.post(
         "/v1/auth/signup", json=body | {"email": "b@x.grad.domain.ac.kr", "nickname": "dom_b"}

@@ -11,13 +11,13 @@ from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 
 from tests.api.test_auth import assert_problem, bearer
 
 PASSWORD = "0123456789"
 HANBIT = "hanbit.ac.kr"
-# "hanbit.ac.kr" with a Cyrillic "а" (U+0430) for the Latin "a": it looks the same.
+# "hanbit.ac.kr" with a Cyrillic a (U+0430) for the Latin "a": it looks the same.
 LOOKALIKE = "h\u0430nbit.ac.kr"
 ALLOWED_UNVERIFIED = {
     ("get", "/v1/users/me"),

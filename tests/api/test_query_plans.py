@@ -151,10 +151,11 @@ def campus(database_url) -> Iterator[Campus]:
                             WHERE timetable_id = {_id("timetable", "0")})"""
         fits = _one(conn, f"SELECT c.id FROM courses c WHERE NOT {overlaps} AND NOT {mine} LIMIT 1")
         clashes = _one(conn, f"SELECT c.id FROM courses c WHERE {overlaps} AND NOT {mine} LIMIT 1")
+        token = issue_access_token(UUID(viewer), UUID(school), verified=True)
         found = Campus(
             school=school,
             board=_one(conn, f"SELECT {_id('board', '0')}"),
-            viewer={"Authorization": f"Bearer {issue_access_token(UUID(viewer), UUID(school), verified=True)}"},
+            viewer={"Authorization": f"Bearer {token}"},
             post=_one(conn, f"SELECT {_id('post', '20')}"),
             timetable=_one(conn, f"SELECT {_id('timetable', '0')}"),
             friend=_one(conn, f"SELECT {_id('user', '2')}"),
