@@ -85,12 +85,13 @@ def add_school(name: str, email_domains: tuple[str, ...], departments: tuple[str
 
 @schools.command("list")
 def list_schools() -> None:
+    """Schools with their ids and email domains ('-': none, so no signups)."""
     from api.schools import service
     from infra.database import session_scope
 
     with session_scope() as session:
         for school in service.list_schools(session):
-            click.echo(f"{school.id}\t{school.name}")
+            click.echo(f"{school.id}\t{school.name}\t{','.join(school.email_domains) or '-'}")
 
 
 @schools.group("domains")

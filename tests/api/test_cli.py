@@ -27,7 +27,7 @@ def test_operators_add_schools_and_departments_idempotently(database_url, db):
         assert r.returncode == 0, r.stderr
     assert db.scalar(select(func.count()).select_from(School)) == 1
     assert sorted(db.scalars(select(Department.name))) == ["경영학과", "컴퓨터공학과"]
-    assert "한빛대학교" in quad("schools", "list").stdout
+    assert "한빛대학교\thanbit.ac.kr" in quad("schools", "list").stdout
 
 
 def test_operators_manage_a_schools_email_domains(database_url, db, client):
