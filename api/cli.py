@@ -1,4 +1,5 @@
-"""Operator commands: `quad migrate`, `quad schools add`, `quad courses import`,
+"""Operator commands: `quad migrate`, `quad schools add`, `quad schools domains
+add|remove|list`, `quad courses import`,
 `quad seed-demo`, `quad outbox sweep`, `quad serve`.
 
 `quad-migrate` is the same as `quad migrate`; the Cloud Run migration job runs it.
@@ -58,26 +59,103 @@ def schools() -> None:
 
 @schools.command("add")
 @click.argument("name")
-@click.option("--email-domain", help="The school's email domain, e.g. hanbit.ac.kr")
+@click.option(
+    "--email-domain",
+    "email_domains",
+    multiple=True,
+    help="A domain whose addresses may join, e.g. hanbit.ac.kr (repeat for each)",
+)
 @click.option("--department", "departments", multiple=True, help="Repeat for each department")
-def add_school(name: str, email_domain: str | None, departments: tuple[str, ...]) -> None:
-    """Create a school (or add departments to an existing one)."""
-    from api.schools import service
+def add_school(name: str, email_domains: tuple[str, ...], departments: tuple[str, ...]) -> None:
+    """Create a school (or add departments and domains to an existing one). A school with
+    no email domain accepts no signups."""
+    from api.schools import domains, service
     from infra.database import session_scope
 
+    try:
+        normalized = [domains.normalize_domain(d) for d in email_domains]
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     with session_scope() as session:
-        school = service.create_school(session, name, email_domain, list(departments))
+        school = service.create_school(session, name, None, list(departments))
+        for domain in normalized:
+            domains.add_domain(session, school, domain)
         click.echo(f"{school.id}\t{school.name}")
 
 
 @schools.command("list")
 def list_schools() -> None:
+    """Schools with their ids and email domains ('-': none, so no signups)."""
     from api.schools import service
     from infra.database import session_scope
 
     with session_scope() as session:
         for school in service.list_schools(session):
-            click.echo(f"{school.id}\t{school.name}")
+            click.echo(f"{school.id}\t{school.name}\t{','.join(school.email_domains) or '-'}")
+
+
+@schools.group("domains")
+def school_domains() -> None:
+    """The email domains whose addresses may join a school (and their subdomains)."""
+
+
+def _school_or_exit(session, school_id):
+    from api.schools.models import School
+
+    school = session.get(School, school_id)
+    if school is None:
+        raise click.ClickException(f"no school with id {school_id}")
+    return school
+
+
+@school_domains.command("add")
+@click.argument("school_id", type=click.UUID)
+@click.argument("domain")
+def add_school_domain(school_id, domain: str) -> None:
+    """Let addresses at DOMAIN (and its subdomains) join SCHOOL_ID. Unicode domains are
+    stored in their ASCII (punycode) form."""
+    from api.schools import domains
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        school = _school_or_exit(session, school_id)
+        try:
+            added = domains.add_domain(session, school, domain)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{school.id}\t{added}")
+
+
+@school_domains.command("remove")
+@click.argument("school_id", type=click.UUID)
+@click.argument("domain")
+def remove_school_domain(school_id, domain: str) -> None:
+    """Stop new signups at DOMAIN for SCHOOL_ID (accounts made with it stay)."""
+    from api.schools import domains
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        school = _school_or_exit(session, school_id)
+        try:
+            removed = domains.remove_domain(session, school, domain)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        if not removed:
+            raise click.ClickException(f"{school.name} does not list {domain}")
+        click.echo(f"removed {domain} from {school.name}")
+
+
+@school_domains.command("list")
+@click.argument("school_id", type=click.UUID)
+def list_school_domains(school_id) -> None:
+    """SCHOOL_ID's domains, one a line (none: the school accepts no signups)."""
+    from api.schools import domains
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        school = _school_or_exit(session, school_id)
+        for domain in domains.list_domains(session, school.id):
+            click.echo(domain)
 
 
 @main.group()

@@ -44,7 +44,10 @@ comments and replies, likes, scraps and reports; friends and follows; the course
 reviews and timetables; images in posts (`POST /v1/uploads`, then PUT the file to the
 signed URL it returns).
 
-Sign in with `POST /v1/auth/login` and send the access token as `Authorization: Bearer …`.
+Sign up with an address at your school's email domain (`POST /v1/auth/signup` answers a
+token pair), enter the mailed code (`POST /v1/auth/verify-email`), or sign in with
+`POST /v1/auth/login`, and send the access token as `Authorization: Bearer …`. Until the
+email is verified only `/v1/users/me` and verifying work (403 `verification-required`).
 Errors are `application/problem+json` (RFC 9457) with a stable `type`. Lists take
 `cursor` and `limit` and return `next_cursor`.
 """

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Index
 
-from api.auth.models import LoginFailure, RefreshToken
+from api.auth.models import EmailVerification, LoginFailure, RefreshToken
 from api.boards.models import Board
 from api.comments.models import Comment
 from api.core.db import Base
@@ -12,7 +12,7 @@ from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.posts.models import Post, PostAnonymousAuthor
 from api.reactions.models import CommentLike, PostLike, Scrap
 from api.reports.models import ModerationAction, Report
-from api.schools.models import Department, School
+from api.schools.models import Department, School, SchoolDomain
 from api.social.models import Follow, FriendRequest, Friendship
 from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.uploads.models import Attachment
@@ -48,6 +48,7 @@ __all__ = [
     "Course",
     "CourseSlot",
     "Department",
+    "EmailVerification",
     "Follow",
     "FriendRequest",
     "Friendship",
@@ -64,6 +65,7 @@ __all__ = [
     "Report",
     "Review",
     "School",
+    "SchoolDomain",
     "Scrap",
     "Timetable",
     "TimetableCourse",

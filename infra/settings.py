@@ -207,6 +207,23 @@ class Settings(BaseSettings):
         "after its last one (or when its lock ends, if later)",
     )
 
+    # Email verification (api/auth/verification.py): a 6-digit code is a million guesses,
+    # so each code takes few tries and a new one is rationed.
+    email_verification_code_ttl_seconds: int = Field(
+        15 * 60, ge=60, description="How long a mailed code (and link) verifies"
+    )
+    email_verification_max_attempts: int = Field(
+        5, ge=1, description="Wrong codes after which the code is dead and a new one is needed"
+    )
+    email_verification_resend_interval_seconds: int = Field(
+        60, ge=0, description="Shortest time between two verification mails to one account"
+    )
+    email_verification_mails_per_day: int = Field(
+        6,
+        ge=1,
+        description="Verification mails one account may ask for in 24 hours, signup's included",
+    )
+
     # Password hashing (argon2id). Every hash in progress holds PASSWORD_HASH_MEMORY_KIB of
     # memory, so a process runs at most budget // memory of them at once.
     password_hash_memory_kib: int = Field(

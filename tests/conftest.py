@@ -193,13 +193,24 @@ class World:
         self._hash = password_hash_value
         self._n = 0
 
-    def school(self, name: str | None = None, departments: tuple[str, ...] = ()) -> UUID:
+    def school(
+        self,
+        name: str | None = None,
+        departments: tuple[str, ...] = (),
+        domains: tuple[str, ...] = ("example.edu",),
+    ) -> UUID:
+        """A school whose signups take addresses at `domains` (the users below have
+        example.edu addresses)."""
+        from api.schools import domains as school_domains
         from api.schools import service
         from infra.database import session_scope
 
         self._n += 1
         with session_scope() as s:
-            return service.create_school(s, name or f"School {self._n}", None, list(departments)).id
+            school = service.create_school(s, name or f"School {self._n}", None, list(departments))
+            for domain in domains:
+                school_domains.add_domain(s, school, domain)
+            return school.id
 
     def board(self, school_id: UUID, name: str | None = None) -> UUID:
         from api.boards import service
@@ -211,21 +222,29 @@ class World:
             return service.create_board(s, None, school_id, BoardIn(name=name or f"B{self._n}")).id
 
     def user(self, school_id: UUID, nickname: str | None = None) -> ApiUser:
+        """A member who has verified their email."""
         from api.auth.tokens import issue_access_token
+        from api.core.db import utcnow
         from api.users.models import User
         from infra.database import session_scope
 
         self._n += 1
         nickname = nickname or f"user{self._n}"
-        email = f"{nickname}@example.edu"
+        email = f"{nickname}@example.edu".lower()
         with session_scope() as s:
             user = User(
-                email=email, password_hash=self._hash, nickname=nickname, school_id=school_id
+                email=email,
+                email_key=email,
+                email_verified_at=utcnow(),
+                password_hash=self._hash,
+                nickname=nickname,
+                school_id=school_id,
             )
             s.add(user)
             s.flush()
             user_id = user.id
-        return ApiUser(user_id, school_id, nickname, email, issue_access_token(user_id, school_id))
+        token = issue_access_token(user_id, school_id, verified=True)
+        return ApiUser(user_id, school_id, nickname, email, token)
 
     def users(self, school_id: UUID, count: int) -> list[ApiUser]:
         return [self.user(school_id) for _ in range(count)]

@@ -131,6 +131,42 @@ def test_downgrade_to_base_and_upgrade_again(scratch_engine):
         assert set(terms) == {"학교", "교에", "에서"}
 
 
+def test_0010_verifies_existing_accounts_keys_their_emails_and_lists_school_domains(
+    scratch_engine,
+):
+    # Accounts made under the old rules keep working: verified, each with its own key
+    # (the earliest of those sharing a key keeps it), each school's domain its first.
+    migrate(scratch_engine, "0008")
+    with scratch_engine.begin() as conn:
+        school = conn.execute(
+            text(
+                "INSERT INTO schools (id, name, email_domain) "
+                "VALUES (gen_random_uuid(), 'Old U', 'Old.AC.kr') RETURNING id"
+            )
+        ).scalar_one()
+        for n, email in enumerate(("kim@old.ac.kr", "kim+2@old.ac.kr", "lee+x@old.ac.kr")):
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, nickname, school_id, created_at) VALUES "
+                    "(gen_random_uuid(), :e, :n, :s, now() - make_interval(days => :d))"
+                ),
+                {"e": email, "n": f"old{n}", "s": school, "d": 10 - n},
+            )
+    migrate(scratch_engine, "head")
+    with scratch_engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT email, email_key, email_verified_at, language FROM users ORDER BY email")
+        ).all()
+        domains = conn.execute(text("SELECT domain FROM school_domains")).scalars().all()
+    assert [(r.email, r.email_key) for r in rows] == [
+        ("kim+2@old.ac.kr", "kim+2@old.ac.kr"),  # kim's key is taken: its own address
+        ("kim@old.ac.kr", "kim@old.ac.kr"),
+        ("lee+x@old.ac.kr", "lee@old.ac.kr"),
+    ]
+    assert all(r.email_verified_at is not None and r.language == "ko" for r in rows)
+    assert domains == ["old.ac.kr"]
+
+
 def test_the_shared_test_database_was_left_alone(engine):
     # Runs after the round trip (file order): the other tests' database is still at head.
     with engine.connect() as conn:

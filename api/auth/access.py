@@ -1,8 +1,10 @@
 """Who may write: the one check every write runs, in the write's own unit of work.
 
 Reads trust the access token (api/auth/tokens.py) until it expires; a write also checks
-that the account behind it still exists. Endpoints call `in_write_session`, never the
-check itself, so a write cannot forget it and a service never depends on FastAPI.
+that the account behind it still exists and has verified its email. Endpoints call
+`in_write_session` (or, for the few things an unverified account may do, such as leaving,
+`in_account_session`), never the check itself, so a write cannot forget it and a service
+never depends on FastAPI.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from api.auth.errors import VerificationRequired
 from api.core.db import in_session
 from api.core.errors import InvalidToken
 from api.core.viewer import Viewer
@@ -21,15 +24,22 @@ from api.users.models import User
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_deleted_at = select(User.deleted_at).where(User.id == bindparam("user_id"))
+_account = select(User.deleted_at, User.email_verified_at).where(User.id == bindparam("user_id"))
+
+
+def require_account(session: Session, viewer: Viewer) -> bool:
+    """401 unless the account behind the token still exists (a deleted account's tokens
+    stop writing at once); whether it has verified its email."""
+    row = session.execute(_account, {"user_id": viewer.id}).one_or_none()
+    if row is None or row.deleted_at is not None:
+        raise InvalidToken("The account no longer exists.")
+    return row.email_verified_at is not None
 
 
 def require_writer(session: Session, viewer: Viewer) -> None:
-    """401 unless the account behind the token still exists (a deleted account's tokens
-    stop writing at once)."""
-    deleted = session.execute(_deleted_at, {"user_id": viewer.id}).one_or_none()
-    if deleted is None or deleted[0] is not None:
-        raise InvalidToken("The account no longer exists.")
+    """`require_account`, and 403 unless the account has verified its email."""
+    if not require_account(session, viewer):
+        raise VerificationRequired("Verify your email address before writing.")
 
 
 async def in_write_session(
@@ -40,11 +50,27 @@ async def in_write_session(
 ) -> T:
     """`work(session, viewer, *args, **kwargs)` in one unit of work, after `require_writer`
     in the same session (one threadpool hop, one transaction)."""
-    return await in_session(_checked, work, viewer, *args, **kwargs)
+    return await in_session(_checked, require_writer, work, viewer, *args, **kwargs)
+
+
+async def in_account_session(
+    work: Callable[Concatenate[Session, Viewer, P], T],
+    viewer: Viewer,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`in_write_session` for what an account may do before verifying its email (verify,
+    ask for another mail, leave): `require_account` only."""
+    return await in_session(_checked, require_account, work, viewer, *args, **kwargs)
 
 
 def _checked(
-    session: Session, work: Callable[..., T], viewer: Viewer, *args: Any, **kwargs: Any
+    session: Session,
+    check: Callable[[Session, Viewer], object],
+    work: Callable[..., T],
+    viewer: Viewer,
+    *args: Any,
+    **kwargs: Any,
 ) -> T:
-    require_writer(session, viewer)
+    check(session, viewer)
     return work(session, viewer, *args, **kwargs)

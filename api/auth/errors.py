@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.core.errors import Problem, Unauthorized
+from api.core.errors import Conflict, Forbidden, InvalidInput, Problem, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -18,4 +18,28 @@ class AccountLocked(Problem):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"Try again in {retry_after} seconds.", retry_after=retry_after)
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class VerificationRequired(Forbidden):
+    slug, title = "verification-required", "Verify your email address first"
+
+
+class EmailAlreadyVerified(Conflict):
+    slug, title = "email-already-verified", "The email address is already verified"
+
+
+class VerificationCodeInvalid(InvalidInput):
+    slug, title = "verification-code-invalid", "The verification code is wrong"
+
+
+class VerificationCodeExpired(InvalidInput):
+    slug, title = "verification-code-expired", "The verification code no longer works"
+
+
+class VerificationMailLimited(Problem):
+    status, slug, title = 429, "verification-mail-limited", "Too many verification mails"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Ask again in {retry_after} seconds.", retry_after=retry_after)
         self.headers["Retry-After"] = str(retry_after)

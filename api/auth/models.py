@@ -47,5 +47,28 @@ class LoginFailure(Base):
     expires_at: Mapped[datetime]
 
 
+class EmailVerification(Base):
+    """One request to verify an account's email (signup, or a resend).
+
+    The row is written without a code; the mail handler calls
+    `api.auth.verification.issue_verification_mail`, which sets a new code and link token
+    (only their HMACs are stored) and the expiry. Only an account's newest row can verify
+    it: a resend retires the codes before it.
+    """
+
+    __tablename__ = "email_verifications"
+    __table_args__ = (Index("ix_email_verifications_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[UUID] = id_column()
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = created_at_column()
+    code_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    link_token_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    expires_at: Mapped[datetime | None]
+    # Wrong codes against the current code; at EMAIL_VERIFICATION_MAX_ATTEMPTS it is dead.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    verified_at: Mapped[datetime | None]
+
+
 # Not an address: the row counting an email's failures from every address.
 ALL_CLIENTS = "*"

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Literal
 from uuid import UUID
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, field_validator, model_validator
 
 from api.core.schemas import InputModel, OutputModel
 
@@ -27,6 +28,9 @@ class SignupIn(InputModel):
     )
     school_id: UUID
     department_id: UUID | None = None
+    language: Literal["ko", "en"] = Field(
+        "ko", description="The language of the mails the account gets"
+    )
 
     _nickname = field_validator("nickname")(check_nickname)
 
@@ -46,3 +50,18 @@ class TokenPair(OutputModel):
     expires_in: int = Field(description="Seconds until the access token expires")
     refresh_token: str
     refresh_expires_in: int
+
+
+class VerifyEmailIn(InputModel):
+    """Exactly one of the mailed code or the mail's link token."""
+
+    code: str | None = Field(None, pattern=r"^[0-9]{6}$", description="The mailed 6-digit code")
+    token: str | None = Field(
+        None, min_length=1, max_length=100, description="The token in the mail's link"
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> VerifyEmailIn:
+        if (self.code is None) == (self.token is None):
+            raise ValueError("send either code or token")
+        return self

@@ -1,4 +1,5 @@
-"""Signup, login with throttling, refresh-token rotation with reuse detection, logout."""
+"""Signup (at the school's email domains, unverified until the mailed code is entered),
+login with throttling, refresh-token rotation with reuse detection, logout."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth import throttle, tokens
+from api.auth import throttle, tokens, verification
+from api.auth.emails import parse_email
 from api.auth.errors import AccountLocked, InvalidCredentials, RefreshTokenReused
 from api.auth.models import RefreshToken
 from api.auth.passwords import hash_password, verify_password
@@ -19,28 +21,37 @@ from api.core.errors import Conflict, InvalidInput, InvalidToken
 from api.core.ids import new_id
 from api.outbox import service as outbox
 from api.outbox.types import EventType
+from api.schools.domains import check_email_domain
 from api.schools.models import Department, School
 from api.users.models import User
 from infra.settings import get_settings
 
 
 def signup(session: Session, data: SignupIn) -> User:
+    """A new, unverified account at one of the school's email domains, and a request for
+    its verification mail (written, not sent: the mail handler sends it)."""
     # Hashed first, before the session holds a connection: waiting for a hashing slot
     # (or being refused one) then keeps none.
     hashed = hash_password(data.password)
+    email = parse_email(data.email)
+    if email is None:  # EmailStr accepted it, so this is not expected
+        raise InvalidInput("Not an email address.", field="email")
     if session.get(School, data.school_id) is None:
         raise InvalidInput("Unknown school.", field="school_id")
+    check_email_domain(session, data.school_id, email.domain)
     if data.department_id is not None:
         dept = session.get(Department, data.department_id)
         if dept is None or dept.school_id != data.school_id:
             raise InvalidInput("Unknown department for this school.", field="department_id")
     user = User(
         id=new_id(),
-        email=data.email.lower(),
+        email=email.address,
+        email_key=email.key,
         password_hash=hashed,
         nickname=data.nickname,
         school_id=data.school_id,
         department_id=data.department_id,
+        language=data.language,
     )
     session.add(user)
     try:
@@ -54,11 +65,13 @@ def signup(session: Session, data: SignupIn) -> User:
         f"users/{user.id}",
         {"user_id": str(user.id), "school_id": str(user.school_id)},
     )
+    verification.request_verification(session, user.id)
     return user
 
 
 def _taken(exc: IntegrityError) -> Conflict:
-    if violated_constraint(exc) == "uq_users_email_lower":
+    if violated_constraint(exc) in ("uq_users_email_lower", "uq_users_email_key"):
+        # The key is the address without its +tag: one account per mailbox.
         return Conflict("This email is already registered.", field="email")
     return Conflict("This nickname is taken.", field="nickname")
 
@@ -67,17 +80,20 @@ def login(session: Session, data: LoginIn, client_address: str) -> TokenPair:
     """Tokens for the right password. Failures are throttled by email and client address
     (api/auth/throttle.py); unknown emails go through exactly the same steps."""
     settings = get_settings()
-    email = data.email.lower()
+    parsed = parse_email(data.email)
+    email = parsed.address if parsed is not None else data.email.lower()
     client = throttle.client_key(client_address)
     now = utcnow()
     retry_after = throttle.locked_for(session, email, client, now)
     if retry_after is not None:
         raise AccountLocked(retry_after)
+    # Addresses stored before domains were kept in ASCII may have a Unicode domain.
+    spellings = {email, data.email.lower()}
     user = session.execute(
-        select(User.id, User.school_id, User.password_hash).where(
-            func.lower(User.email) == email, User.deleted_at.is_(None)
+        select(User.id, User.school_id, User.password_hash, User.email_verified_at).where(
+            func.lower(User.email).in_(spellings), User.deleted_at.is_(None)
         )
-    ).one_or_none()
+    ).first()
     stored = user.password_hash if user is not None else None
     # Hand the connection back while hashing (and while waiting for a slot): the work
     # needs none, and an overloaded refusal then has nothing to undo.
@@ -97,10 +113,19 @@ def login(session: Session, data: LoginIn, client_address: str) -> TokenPair:
             .where(User.id == user.id, User.password_hash == stored)
             .values(password_hash=new_hash)
         )
-    return _issue(session, user.id, user.school_id, family_id=new_id())
+    verified = user.email_verified_at is not None
+    return _issue(session, user.id, user.school_id, verified, family_id=new_id())
 
 
-def _issue(session: Session, user_id: UUID, school_id: UUID, family_id: UUID) -> TokenPair:
+def issue_tokens(session: Session, user: User) -> TokenPair:
+    """A new session's token pair for `user` (signup, verification)."""
+    verified = user.email_verified_at is not None
+    return _issue(session, user.id, user.school_id, verified, family_id=new_id())
+
+
+def _issue(
+    session: Session, user_id: UUID, school_id: UUID, verified: bool, family_id: UUID
+) -> TokenPair:
     settings = get_settings()
     token, digest = tokens.new_refresh_token()
     session.add(
@@ -112,7 +137,7 @@ def _issue(session: Session, user_id: UUID, school_id: UUID, family_id: UUID) ->
         )
     )
     return TokenPair(
-        access_token=tokens.issue_access_token(user_id, school_id),
+        access_token=tokens.issue_access_token(user_id, school_id, verified=verified),
         expires_in=settings.access_token_ttl_seconds,
         refresh_token=token,
         refresh_expires_in=settings.refresh_token_ttl_seconds,
@@ -141,7 +166,8 @@ def refresh(session: Session, refresh_token: str) -> TokenPair:
     if user is None or user.deleted_at is not None:
         raise InvalidToken("The account no longer exists.")
     row.rotated_at = now
-    return _issue(session, user.id, user.school_id, family_id=row.family_id)
+    verified = user.email_verified_at is not None
+    return _issue(session, user.id, user.school_id, verified, family_id=row.family_id)
 
 
 def logout(session: Session, refresh_token: str) -> None:

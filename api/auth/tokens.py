@@ -30,12 +30,14 @@ def _signing_key() -> str:
     return cached[1]
 
 
-def issue_access_token(user_id: UUID, school_id: UUID) -> str:
+def issue_access_token(user_id: UUID, school_id: UUID, *, verified: bool) -> str:
     settings = get_settings()
     now = int(time.time())
     claims = {
         "sub": str(user_id),
         "sch": str(school_id),
+        # Whether the account had verified its email: reads trust the token alone.
+        "evf": verified,
         "typ": ACCESS,
         "iat": now,
         "exp": now + settings.access_token_ttl_seconds,
@@ -77,7 +79,14 @@ def _verify_access_token(token: str, key: str) -> tuple[Viewer, int]:
         )
         if claims["typ"] != ACCESS:
             raise InvalidToken("Not an access token.")
-        viewer = Viewer(id=_uuid_claim(claims, "sub"), school_id=_uuid_claim(claims, "sch"))
+        # Tokens minted before verification existed carry no claim; they name accounts the
+        # migration verified (and live 15 minutes at most).
+        verified = claims.get("evf", True)
+        if not isinstance(verified, bool):
+            raise InvalidToken()
+        viewer = Viewer(
+            id=_uuid_claim(claims, "sub"), school_id=_uuid_claim(claims, "sch"), verified=verified
+        )
         expires = int(claims["exp"])
         if expires - int(claims["iat"]) > get_settings().access_token_ttl_seconds:
             raise InvalidToken("The token lives longer than any token we issue.")

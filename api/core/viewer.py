@@ -12,3 +12,6 @@ class Viewer:
 
     id: UUID
     school_id: UUID
+    # False until the account verified its email: then it may only read itself, verify
+    # and leave (api/auth/dependencies.py, api/auth/access.py).
+    verified: bool = True

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from pydantic import Field
+
 from api.core.schemas import OutputModel
 
 
@@ -14,7 +16,10 @@ class DepartmentOut(OutputModel):
 class SchoolOut(OutputModel):
     id: UUID
     name: str
-    email_domain: str | None
+    email_domain: str | None = Field(description="The first of `email_domains`")
+    email_domains: list[str] = Field(
+        description="Signup takes addresses at these domains and their subdomains (ASCII)"
+    )
     created_at: datetime
 
 

@@ -1,4 +1,5 @@
-"""Schools and departments are created by operators (see `quad schools add`), read by all."""
+"""Schools, their departments and email domains are created by operators (see `quad schools
+add` and `quad schools domains`), read by all."""
 
 from __future__ import annotations
 
@@ -9,13 +10,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.core.errors import NotFound
-from api.schools.models import Department, School
+from api.schools import domains
+from api.schools.models import Department, School, SchoolDomain
 from api.schools.schemas import DepartmentOut, SchoolDetail, SchoolOut
+
+
+def _out(school: School, email_domains: list[str]) -> SchoolOut:
+    return SchoolOut(
+        id=school.id,
+        name=school.name,
+        email_domain=school.email_domain,
+        email_domains=email_domains,
+        created_at=school.created_at,
+    )
 
 
 def list_schools(session: Session) -> list[SchoolOut]:
     rows = session.scalars(select(School).order_by(School.name)).all()
-    return [SchoolOut.model_validate(s) for s in rows]
+    listed: dict[UUID, list[str]] = {}
+    for school_id, domain in session.execute(
+        select(SchoolDomain.school_id, SchoolDomain.domain).order_by(SchoolDomain.domain)
+    ):
+        listed.setdefault(school_id, []).append(domain)
+    return [_out(s, listed.get(s.id, [])) for s in rows]
 
 
 def get_school(session: Session, school_id: UUID) -> SchoolDetail:
@@ -26,7 +43,7 @@ def get_school(session: Session, school_id: UUID) -> SchoolDetail:
         select(Department).where(Department.school_id == school_id).order_by(Department.name)
     ).all()
     return SchoolDetail(
-        **SchoolOut.model_validate(school).model_dump(),
+        **_out(school, domains.list_domains(session, school_id)).model_dump(),
         departments=[DepartmentOut.model_validate(d) for d in departments],
     )
 
@@ -34,12 +51,15 @@ def get_school(session: Session, school_id: UUID) -> SchoolDetail:
 def create_school(
     session: Session, name: str, email_domain: str | None = None, departments: Sequence[str] = ()
 ) -> School:
-    """Create a school, or return the existing one of that name, with its departments."""
+    """Create a school, or return the existing one of that name, with its departments
+    (and `email_domain` added to its domains)."""
     school = session.scalar(select(School).where(School.name == name))
     if school is None:
-        school = School(name=name, email_domain=email_domain)
+        school = School(name=name)
         session.add(school)
         session.flush()
+    if email_domain is not None:
+        domains.add_domain(session, school, email_domain)
     for dept in departments:
         add_department(session, school.id, dept)
     return school

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, String, func, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, created_at_column, id_column
@@ -17,10 +17,18 @@ class User(Base):
     __table_args__ = (
         Index("uq_users_email_lower", func.lower(text("email")), unique=True),
         Index("uq_users_nickname_lower", func.lower(text("nickname")), unique=True),
+        CheckConstraint("language IN ('ko', 'en')", name="language"),
     )
 
     id: Mapped[UUID] = id_column()
     email: Mapped[str | None] = mapped_column(String(320))
+    # One account per mailbox: the email without its +tag (api/auth/emails.py), unique.
+    email_key: Mapped[str | None] = mapped_column(String(320), unique=True)
+    # NULL until the account proved it reads mail at its school's domain; until then it
+    # may only sign in, read itself, verify and leave (api/auth/access.py).
+    email_verified_at: Mapped[datetime | None]
+    # The language of the mails the account gets: "ko" or "en".
+    language: Mapped[str] = mapped_column(String(2), default="ko", server_default="ko")
     password_hash: Mapped[str | None] = mapped_column(String(200))
     nickname: Mapped[str | None] = mapped_column(String(30))
     school_id: Mapped[UUID] = mapped_column(ForeignKey("schools.id"), index=True)

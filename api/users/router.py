@@ -2,8 +2,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from api.auth.access import in_write_session
-from api.auth.dependencies import CurrentViewer
+from api.auth.access import in_account_session, in_write_session
+from api.auth.dependencies import CurrentAccount, CurrentViewer
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.posts import service as posts_service
@@ -15,7 +15,8 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 
 @router.get("/me", response_model=MeOut)
-async def get_me(viewer: CurrentViewer) -> MeOut:
+async def get_me(viewer: CurrentAccount) -> MeOut:
+    """Also before the email is verified (`email_verified` says whether it is)."""
     return await in_read_session(service.get_me, viewer)
 
 
@@ -25,9 +26,10 @@ async def update_me(body: MeUpdate, viewer: CurrentViewer) -> MeOut:
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_me(viewer: CurrentViewer) -> None:
-    """Close the account. Login stops working; posts and comments stay as "(deleted)"."""
-    await in_write_session(service.delete_me, viewer)
+async def delete_me(viewer: CurrentAccount) -> None:
+    """Close the account (verified or not). Login stops working; posts and comments stay
+    as "(deleted)"."""
+    await in_account_session(service.delete_me, viewer)
 
 
 @router.get("/me/posts", response_model=Page[PostSummary])

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import Field, field_validator
 
-from api.auth.schemas import NICKNAME_PATTERN, check_nickname
+from api.auth.schemas import NICKNAME_PATTERN, TokenPair, check_nickname
 from api.core.schemas import InputModel, OutputModel
 
 
@@ -21,6 +21,18 @@ class MeOut(OutputModel):
     school: SchoolRef
     department_id: UUID | None
     created_at: datetime
+    email_verified: bool = Field(
+        description="False until the mailed code is entered: until then only signing in, "
+        "this account, verifying and leaving work (403 verification-required elsewhere)"
+    )
+    language: str = Field(description="The language of the account's mails: ko or en")
+
+
+class AccountOut(OutputModel):
+    """An account and a token pair for it: what signup and verification answer."""
+
+    user: MeOut
+    tokens: TokenPair
 
 
 class ProfileOut(OutputModel):

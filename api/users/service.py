@@ -26,6 +26,8 @@ def me_out(session: Session, user: User) -> MeOut:
         school=SchoolRef(id=school.id, name=school.name),
         department_id=user.department_id,
         created_at=user.created_at,
+        email_verified=user.email_verified_at is not None,
+        language=user.language,
     )
 
 
@@ -64,6 +66,7 @@ def delete_me(session: Session, viewer: Viewer) -> None:
         .values(
             deleted_at=utcnow(),
             email=None,
+            email_key=None,
             password_hash=None,
             nickname=None,
         )

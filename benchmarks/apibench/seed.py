@@ -472,10 +472,12 @@ def generate(url: str, sizes: Sizes, rng: random.Random) -> float:
             f"{b}\t{school_id}\t{name}\t{name} (benchmark)\t{ts(school_t + 100)}"
             for b, name in zip(board_ids, board_names, strict=True)
         ]),
-        ("users", "id, email, password_hash, nickname, school_id, department_id, created_at", [
+        # Verified members (email_verified_at), as the API's writes require.
+        ("users", "id, email, password_hash, nickname, school_id, department_id, created_at, "
+                  "email_verified_at", [
             f"{u}\tbench{i:06d}@{SCHOOL[1]}\t{password_hash}\t"
             f"{'학생' if i % 2 else 'student'}{i:06d}\t{school_id}\t{rng.choice(dept_ids)}\t"
-            f"{ts(t)}"
+            f"{ts(t)}\t{ts(t)}"
             for i, (u, t) in enumerate(zip(user_ids, user_times, strict=True))
         ]),
     ]  # fmt: skip

@@ -96,12 +96,18 @@ def test_signup_creates_an_account_that_can_log_in(client, world):
         json=signup_body(school, email="Newbie@Example.edu", password="exactly10!"),
     )
     assert r.status_code == 201, r.text
-    me = r.json()
+    me = r.json()["user"]
     assert me["nickname"] == "newbie"
     assert me["email"] == "newbie@example.edu"
     assert me["school"] == {"id": str(school), "name": "Signup U"}
     assert me["department_id"] is None
+    assert me["email_verified"] is False and me["language"] == "ko"
     assert "password" not in r.text and "exactly10!" not in r.text
+    # Signup answers a token pair too: the app needs no login (and no second hash).
+    signed_up = r.json()["tokens"]
+    assert signed_up["refresh_token"] and signed_up["expires_in"] == 15 * 60
+    r = client.get("/v1/users/me", headers=bearer(signed_up["access_token"]))
+    assert r.status_code == 200 and r.json()["id"] == me["id"]
 
     # Email matching is case-insensitive at login too.
     r = login(client, "NEWBIE@example.EDU", "exactly10!")
@@ -125,7 +131,7 @@ def test_signup_with_a_department_of_the_school(client, world):
         dept = service.get_school(s, school).departments[0].id
     r = client.post("/v1/auth/signup", json=signup_body(school, department_id=str(dept)))
     assert r.status_code == 201, r.text
-    assert r.json()["department_id"] == str(dept)
+    assert r.json()["user"]["department_id"] == str(dept)
 
 
 def test_signup_password_shorter_than_10_is_rejected(client, world):

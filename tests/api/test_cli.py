@@ -27,7 +27,43 @@ def test_operators_add_schools_and_departments_idempotently(database_url, db):
         assert r.returncode == 0, r.stderr
     assert db.scalar(select(func.count()).select_from(School)) == 1
     assert sorted(db.scalars(select(Department.name))) == ["경영학과", "컴퓨터공학과"]
-    assert "한빛대학교" in quad("schools", "list").stdout
+    assert "한빛대학교\thanbit.ac.kr" in quad("schools", "list").stdout
+
+
+def test_operators_manage_a_schools_email_domains(database_url, db, client):
+    from api.schools.models import SchoolDomain
+
+    r = quad("schools", "add", "Domain U", "--email-domain", "Domain.AC.kr")
+    assert r.returncode == 0, r.stderr
+    school_id = r.stdout.split("\t")[0]
+    for domain in ("grad.domain.ac.kr", "한빛.kr", "GRAD.domain.ac.kr."):  # the last repeats
+        r = quad("schools", "domains", "add", school_id, domain)
+        assert r.returncode == 0, r.stderr
+    listed = quad("schools", "domains", "list", school_id).stdout.split()
+    assert listed == ["domain.ac.kr", "grad.domain.ac.kr", "xn--xx3br43b.kr"]
+    # What is no school's domain is refused, naming the problem; nothing is written.
+    for bad in ("kr", "not a domain", "x_y.kr", "a..kr"):
+        r = quad("schools", "domains", "add", school_id, bad)
+        assert r.returncode == 1 and "Error" in r.stderr, (bad, r.stderr)
+    r = quad("schools", "domains", "add", "00000000-0000-0000-0000-000000000000", "x.kr")
+    assert r.returncode == 1 and "no school" in r.stderr
+    assert db.scalar(select(func.count()).select_from(SchoolDomain)) == 3
+
+    r = quad("schools", "domains", "remove", school_id, "Domain.ac.KR")
+    assert r.returncode == 0, r.stderr
+    r = quad("schools", "domains", "remove", school_id, "domain.ac.kr")
+    assert r.returncode == 1 and "does not list" in r.stderr
+    school = client.get(f"/v1/schools/{school_id}").json()
+    assert school["email_domains"] == ["grad.domain.ac.kr", "xn--xx3br43b.kr"]
+    assert school["email_domain"] in school["email_domains"]
+    # Signup follows at once: the removed domain no longer joins, its subdomain still does.
+    body = {"password": "0123456789", "school_id": school_id}
+    r = client.post("/v1/auth/signup", json=body | {"email": "a@domain.ac.kr", "nickname": "dom_a"})
+    assert r.json()["type"] == "urn:quad:problem:email-domain-mismatch"
+    r = client.post(
+        "/v1/auth/signup", json=body | {"email": "b@x.grad.domain.ac.kr", "nickname": "dom_b"}
+    )
+    assert r.status_code == 201, r.text
 
 
 def test_demo_data_loads_once(database_url, db, client):
@@ -45,6 +81,7 @@ def test_demo_data_loads_once(database_url, db, client):
     assert login.status_code == 200
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     me = client.get("/v1/users/me", headers=headers).json()
+    assert me["email_verified"] is True  # the seeder verifies its users
     hot = client.get(f"/v1/schools/{me['school']['id']}/posts/hot", headers=headers).json()
     assert len(hot["items"]) >= 1
 

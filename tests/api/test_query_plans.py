@@ -52,9 +52,11 @@ SEED = [
     f"""INSERT INTO boards (id, school_id, name)
         SELECT {_id("board", "b")}, {_id("school", "0")}, 'board ' || b
         FROM generate_series(0, {BOARDS - 1}) b""",
-    f"""INSERT INTO users (id, email, password_hash, nickname, school_id, created_at)
+    f"""INSERT INTO users (id, email, password_hash, nickname, school_id, created_at,
+                           email_verified_at)
         SELECT {_id("user", "u")}, 'plan' || u || '@example.edu', 'not-a-hash',
-               'plan' || u, {_id("school", "0")}, now() - interval '400 days'
+               'plan' || u, {_id("school", "0")}, now() - interval '400 days',
+               now() - interval '400 days'
         FROM generate_series(0, {USERS - 1}) u""",
     f"""INSERT INTO posts (id, board_id, school_id, author_id, title, body, anonymous,
                            question, like_count, comment_count, hidden_at, created_at)
@@ -149,10 +151,11 @@ def campus(database_url) -> Iterator[Campus]:
                             WHERE timetable_id = {_id("timetable", "0")})"""
         fits = _one(conn, f"SELECT c.id FROM courses c WHERE NOT {overlaps} AND NOT {mine} LIMIT 1")
         clashes = _one(conn, f"SELECT c.id FROM courses c WHERE {overlaps} AND NOT {mine} LIMIT 1")
+        token = issue_access_token(UUID(viewer), UUID(school), verified=True)
         found = Campus(
             school=school,
             board=_one(conn, f"SELECT {_id('board', '0')}"),
-            viewer={"Authorization": f"Bearer {issue_access_token(UUID(viewer), UUID(school))}"},
+            viewer={"Authorization": f"Bearer {token}"},
             post=_one(conn, f"SELECT {_id('post', '20')}"),
             timetable=_one(conn, f"SELECT {_id('timetable', '0')}"),
             friend=_one(conn, f"SELECT {_id('user', '2')}"),

@@ -103,6 +103,7 @@ def seed(url: str) -> Seeded:
     from api.auth.tokens import issue_access_token
     from api.boards import service as boards
     from api.boards.schemas import BoardIn
+    from api.core.db import utcnow
     from api.core.viewer import Viewer
     from api.posts import service as posts
     from api.posts.schemas import PostIn
@@ -115,7 +116,11 @@ def seed(url: str) -> Seeded:
             school = schools.create_school(session, "Fault University", None, []).id
             board = boards.create_board(session, None, school, BoardIn(name="Free")).id
             user = User(
-                email="faults@example.edu", password_hash="x", nickname="faults", school_id=school
+                email="faults@example.edu",
+                password_hash="x",
+                nickname="faults",
+                school_id=school,
+                email_verified_at=utcnow(),
             )
             session.add(user)
             session.flush()
@@ -123,7 +128,7 @@ def seed(url: str) -> Seeded:
                 session, Viewer(user.id, school), board, PostIn(title="first", body="b")
             ).id
             session.commit()
-            return Seeded(board, post, issue_access_token(user.id, school))
+            return Seeded(board, post, issue_access_token(user.id, school, verified=True))
     finally:
         engine.dispose()
 

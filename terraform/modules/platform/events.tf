@@ -4,7 +4,7 @@
 locals {
   # TOPIC_PREFIX + the topics of api/outbox/types.py (tests/terraform checks they match).
   topic_prefix  = "quad-"
-  domain_topics = ["users", "posts", "comments", "reactions", "reports", "moderation", "reviews", "social", "timetables"]
+  domain_topics = ["users", "posts", "comments", "reactions", "reports", "moderation", "reviews", "social", "timetables", "mail"]
   topics = merge(
     # Authoritative: these are a topic's only publishers (the Pub/Sub agent publishes to the
     # dead-letter topics, which are not these).
