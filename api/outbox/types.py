@@ -22,6 +22,7 @@ class EventType(StrEnum):
     friend_added = "quad.friend.added.v1"
     user_followed = "quad.user.followed.v1"
     timetable_changed = "quad.timetable.changed.v1"
+    email_verification_requested = "quad.auth.email_verification_requested.v1"
 
 
 TOPICS: dict[EventType, str] = {
@@ -37,4 +38,5 @@ TOPICS: dict[EventType, str] = {
     EventType.friend_added: "social",
     EventType.user_followed: "social",
     EventType.timetable_changed: "timetables",
+    EventType.email_verification_requested: "mail",
 }
