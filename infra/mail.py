@@ -111,6 +111,7 @@ class MaildirMailer:
     def send(self, message: EmailMessage) -> None:
         try:
             with self._lock:
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # DATA_DIR on a first run
                 mailbox.Maildir(self.path, create=True).add(message)
         except OSError as exc:
             raise MailNotSent(f"writing to {self.path} failed: {exc!r}") from exc

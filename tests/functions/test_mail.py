@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from api import cli
 from api.core.ids import new_id
 from api.mail import service as mail_service
 from api.outbox import service as outbox
@@ -216,5 +218,11 @@ def test_locally_the_outbox_delivers_to_the_maildir_after_the_commit(
         assert message["To"] == "alex@riverside.edu"
         assert message["Subject"] == "Your Quad verification code"
         assert db.scalars(select(OutboxEvent.published_at)).one() is not None
+        # ... where `quad mail` reads it.
+        listed = CliRunner().invoke(cli.main, ["mail", "list"])
+        assert listed.exit_code == 0
+        assert "alex@riverside.edu  Your Quad verification code" in listed.output
+        shown = CliRunner().invoke(cli.main, ["mail", "show", "1"])
+        assert shown.exit_code == 0 and "482913" in shown.output
     finally:
         mail_module.set_mailer(None)

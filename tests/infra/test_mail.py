@@ -134,14 +134,14 @@ def test_a_silent_server_times_out_within_the_timeout(certificates):
 
 
 def test_with_nothing_configured_mail_lands_in_the_local_maildir(tmp_path):
-    settings = load_settings(data_dir=str(tmp_path))
+    settings = load_settings(data_dir=str(tmp_path / "data"))  # not there yet: a first run
     local = create_mailer(settings)
-    assert isinstance(local, MaildirMailer) and local.path == tmp_path / "mail"
+    assert isinstance(local, MaildirMailer) and local.path == tmp_path / "data" / "mail"
     local.send(message(subject="first"))
     local.send(message(subject="second"))
-    box = mailbox.Maildir(tmp_path / "mail", create=False)
+    box = mailbox.Maildir(tmp_path / "data" / "mail", create=False)
     assert sorted(m["Subject"] for m in box) == ["first", "second"]
-    assert len(list((tmp_path / "mail" / "new").iterdir())) == 2
+    assert len(list((tmp_path / "data" / "mail" / "new").iterdir())) == 2
 
 
 def test_in_the_cloud_a_relay_is_required(tmp_path):
