@@ -75,11 +75,12 @@ class SmtpMailer:
             answer = f"{exc.smtp_code} {exc.smtp_error!r}"
             raise MailNotSent(f"{where} refused the message: {answer}") from exc
         except smtplib.SMTPRecipientsRefused as exc:
-            raise MailNotSent(f"{where} refused every recipient: {exc.recipients}") from exc
+            answers = _answers(exc.recipients)
+            raise MailNotSent(f"{where} refused every recipient: {answers}") from exc
         except (smtplib.SMTPException, OSError) as exc:  # dropped, timed out, TLS, DNS
             raise MailNotSent(f"sending through {where} failed: {exc!r}") from exc
         if refused:  # some recipients accepted: what was refused is still not sent
-            raise MailNotSent(f"{where} refused {sorted(refused)}")
+            raise MailNotSent(f"{where} refused {len(refused)} recipients: {_answers(refused)}")
 
     def _connect(self) -> smtplib.SMTP:
         if self.tls == "tls":
@@ -99,6 +100,12 @@ class SmtpMailer:
             smtp.close()
             raise
         return smtp
+
+
+def _answers(refused: dict[str, tuple[int, bytes]]) -> str:
+    """The relay's answers without the addresses they were for: errors are logged, and
+    logs carry no addresses."""
+    return ", ".join(sorted({f"{code} {text!r}" for code, text in refused.values()}))
 
 
 class MaildirMailer:

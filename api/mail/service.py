@@ -43,8 +43,10 @@ KINDS: dict[str, MailKind] = {
     ),
 }
 
-# Event type -> composer(session, id) -> the mail's parts or None. Filled by the domains
-# (api.auth.verification.issue_verification_mail for verification).
+# Event type -> composer(session, id) -> the mail's parts or None. Registered where the
+# handlers are wired (functions/handlers.py), e.g. for verification:
+#   mail.register_composer(EventType.email_verification_requested,
+#                          verification.issue_verification_mail)
 COMPOSERS: dict[str, Composer] = {}
 
 
