@@ -1,6 +1,6 @@
 """Operator commands: `quad migrate`, `quad schools add`, `quad schools domains
-add|remove|list`, `quad courses import`,
-`quad seed-demo`, `quad outbox sweep`, `quad serve`.
+add|remove|list`, `quad courses import`, `quad seed-demo`, `quad outbox sweep`,
+`quad mail list|show`, `quad serve`.
 
 `quad-migrate` is the same as `quad migrate`; the Cloud Run migration job runs it.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from email.message import EmailMessage
 from pathlib import Path
 
 import click
@@ -210,6 +211,59 @@ def sweep_events(prune_days: int) -> None:
 
     published, pruned = service.sweep(prune_after=timedelta(days=prune_days))
     click.echo(f"published {published} events, pruned {pruned}")
+
+
+@main.group()
+def mail() -> None:
+    """The local Maildir: what would have been sent, with no SMTP relay configured."""
+
+
+def _local_mails() -> list[tuple[float, EmailMessage]]:
+    """(delivery time, message) of each mail in the Maildir (new/ and cur/: one file per
+    message), oldest first."""
+    from email import message_from_bytes, policy
+
+    path = get_settings().maildir_path
+    files = [
+        f
+        for folder in ("new", "cur")
+        if (path / folder).is_dir()
+        for f in (path / folder).iterdir()
+    ]
+    found = sorted((f.stat().st_mtime_ns, f) for f in files if not f.name.startswith("."))
+    return [
+        (delivered / 1e9, message_from_bytes(f.read_bytes(), policy=policy.default))
+        for delivered, f in found
+    ]
+
+
+@mail.command("list")
+def list_mail() -> None:
+    """One line per mail, oldest first: number, time, recipient, subject."""
+    from datetime import datetime
+
+    mails = _local_mails()
+    if not mails:
+        click.echo(f"no mail in {get_settings().maildir_path}")
+    for number, (when, message) in enumerate(mails, start=1):
+        stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{number:>3}  {stamp}  {message['To']}  {message['Subject']}")
+
+
+@mail.command("show")
+@click.argument("number", type=int, default=0)
+@click.option("--html", is_flag=True, help="The HTML part instead of the text")
+def show_mail(number: int, html: bool) -> None:
+    """A mail's headers and its text (or HTML) part; the newest without NUMBER."""
+    mails = _local_mails()
+    if not mails or not 0 <= number <= len(mails):
+        raise click.ClickException(f"no mail number {number} (quad mail list)")
+    message = mails[number - 1 if number else -1][1]
+    for name in ("From", "To", "Subject", "Date"):
+        click.echo(f"{name}: {message[name]}")
+    body = message.get_body(("html",) if html else ("plain",))
+    click.echo("")
+    click.echo(body.get_content() if body is not None else "(no such part)")
 
 
 @main.command("seed-demo")

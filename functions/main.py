@@ -4,6 +4,7 @@
                           notifications; an Eventarc storage trigger works too) -> images
     on_content_reported   Pub/Sub topic quad-reports   -> moderation
     on_comment_created    Pub/Sub topic quad-comments  -> notifications
+    on_mail_requested     Pub/Sub topic quad-mail      -> compose, render and send a mail
     sweep_outbox          Cloud Scheduler (HTTP)       -> publish left-behind events
 
 Deployed from the tree `terraform/scripts/stage-functions.sh` stages (its root `main.py`
@@ -35,6 +36,11 @@ def on_content_reported(cloud_event: CloudEvent) -> None:
 @functions_framework.cloud_event
 def on_comment_created(cloud_event: CloudEvent) -> None:
     handlers.comment_created(cloud_event)
+
+
+@functions_framework.cloud_event
+def on_mail_requested(cloud_event: CloudEvent) -> None:
+    handlers.mail_requested(cloud_event)
 
 
 @functions_framework.http

@@ -131,7 +131,8 @@ class Settings(BaseSettings):
     inprocess_subscriptions: str = Field(
         "reports=functions.handlers:local_content_reported,"
         "comments=functions.handlers:local_comment_created,"
-        "uploads=functions.handlers:local_upload_finalized",
+        "uploads=functions.handlers:local_upload_finalized,"
+        "mail=functions.handlers:local_mail_requested",
         description="Local bus only: topic=module:function pairs, as the cloud's "
         "subscriptions route topics to functions",
     )
@@ -264,6 +265,64 @@ class Settings(BaseSettings):
         if self.in_cloud:
             raise RuntimeError("JWT_SECRET must be set in the cloud (from Secret Manager)")
         return _local_secret(self.data_dir / "jwt-secret")
+
+    # --- mail: an SMTP relay in the cloud (Cloud Run cannot send on port 25), else a
+    # Maildir under DATA_DIR, so a local run shows every message it would send -----------
+    mail_backend: Literal["auto", "smtp", "maildir"] = Field(
+        "auto", description="auto: SMTP when SMTP_HOST is set, else a Maildir under DATA_DIR"
+    )
+    smtp_host: str | None = Field(
+        None, description="The relay's host (SendGrid, Mailgun, the school's server)"
+    )
+    smtp_port: int | None = Field(
+        None, ge=1, le=65535, description="The relay's port (default: 587 starttls, 465 tls)"
+    )
+    smtp_tls: Literal["starttls", "tls"] = Field(
+        "starttls",
+        description="starttls: plain connection upgraded with STARTTLS, which the relay must "
+        "offer (submission, 587); tls: TLS from the first byte (465). Never unencrypted",
+    )
+    smtp_username: str | None = Field(None, description="Login at the relay (none: no AUTH)")
+    smtp_password: SecretStr | None = Field(
+        None, description="Its password or API key; from Secret Manager in the cloud"
+    )
+    smtp_timeout_seconds: float = Field(
+        10.0, gt=0, description="Bound on connecting to the relay and on each of its answers"
+    )
+    smtp_ca_file: Path | None = Field(
+        None,
+        description="PEM file of the CAs the relay's certificate may chain to, for a server "
+        "with a private CA (default: the system's)",
+    )
+    mail_from: str = Field(
+        "Quad <no-reply@quad.localhost>",
+        description="From address of every message; the relay must accept it (SPF, DKIM)",
+    )
+    mail_dir: Path | None = Field(None, description="The local Maildir (default: DATA_DIR/mail)")
+    web_base_url: str | None = Field(
+        None,
+        description="Where users open links from mails (verify-email, reset-password); "
+        "required in the cloud, default http://localhost:5173 locally",
+    )
+
+    @property
+    def uses_smtp(self) -> bool:
+        if self.mail_backend != "auto":
+            return self.mail_backend == "smtp"
+        return bool(self.smtp_host)
+
+    @property
+    def maildir_path(self) -> Path:
+        return self.mail_dir or self.data_dir / "mail"
+
+    def web_url(self) -> str:
+        """The web app's address for links in mails; a made-up default in the cloud would
+        send users links that lead nowhere."""
+        if self.web_base_url:
+            return self.web_base_url.rstrip("/")
+        if self.in_cloud:
+            raise RuntimeError("WEB_BASE_URL must be set in the cloud (links in mails)")
+        return "http://localhost:5173"
 
     # --- warehouse / analytics: BigQuery in the cloud, else a DuckDB file under DATA_DIR -
     warehouse_backend: Literal["auto", "bigquery", "duckdb"] = Field(

@@ -154,17 +154,14 @@ def resend(session: Session, viewer: Viewer) -> None:
     settings = get_settings()
     user = _locked_account(session, viewer)
     now = utcnow()
-    last, count = session.execute(
-        select(func.max(EmailVerification.created_at), func.count()).where(
-            EmailVerification.user_id == user.id, EmailVerification.created_at > now - DAY
-        )
+    oldest, last, count = session.execute(
+        select(
+            func.min(EmailVerification.created_at),
+            func.max(EmailVerification.created_at),
+            func.count(),
+        ).where(EmailVerification.user_id == user.id, EmailVerification.created_at > now - DAY)
     ).one()
-    if count >= settings.email_verification_mails_per_day:
-        oldest = session.scalar(
-            select(func.min(EmailVerification.created_at)).where(
-                EmailVerification.user_id == user.id, EmailVerification.created_at > now - DAY
-            )
-        )
+    if oldest is not None and count >= settings.email_verification_mails_per_day:
         raise VerificationMailLimited(_seconds_until(oldest + DAY, now))
     interval = timedelta(seconds=settings.email_verification_resend_interval_seconds)
     if last is not None and last + interval > now:

@@ -73,11 +73,11 @@ def add_domain(session: Session, school: School, text: str) -> str:
 def remove_domain(session: Session, school: School, text: str) -> bool:
     """Remove a domain; False if the school did not list it. Accounts already made stay."""
     domain = normalize_domain(text)
-    gone = session.execute(
-        delete(SchoolDomain).where(
-            SchoolDomain.school_id == school.id, SchoolDomain.domain == domain
-        )
-    ).rowcount
+    gone = session.scalars(
+        delete(SchoolDomain)
+        .where(SchoolDomain.school_id == school.id, SchoolDomain.domain == domain)
+        .returning(SchoolDomain.domain)
+    ).all()
     if school.email_domain == domain:
         remaining = list_domains(session, school.id)
         school.email_domain = remaining[0] if remaining else None

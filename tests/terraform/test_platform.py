@@ -88,6 +88,7 @@ def test_one_service_account_per_workload_all_listed_in_the_iam_table():
         "quad-fn-moderation",
         "quad-fn-notifications",
         "quad-fn-outbox",
+        "quad-fn-mail",
         "quad-fn-builder",
         "quad-fn-invoker",
         "quad-composer",
@@ -275,7 +276,9 @@ def workload_env() -> dict[str, set[str]]:
     }
     functions = env_names(LOCALS["functions"])
     for f in LOCALS["planned_functions"]:
-        envs[f["entry_point"]] = functions | env_names(str(f["environment"]))
+        envs[f["entry_point"]] = (
+            functions | env_names(str(f["environment"])) | set(f.get("secrets") or {})
+        )
     return envs
 
 
@@ -316,6 +319,18 @@ def test_every_workload_gets_the_settings_it_reads_in_the_cloud(settings_fields)
         "on_content_reported": database | events,
         "on_comment_created": database | events,
         "sweep_outbox": database | events,
+        "on_mail_requested": database
+        | events
+        | {
+            "MAIL_BACKEND",
+            "SMTP_HOST",
+            "SMTP_PORT",
+            "SMTP_TLS",
+            "SMTP_USERNAME",
+            "SMTP_PASSWORD",
+            "MAIL_FROM",
+            "WEB_BASE_URL",
+        },
         "composer": database | warehouse | {"ANALYTICS_PSEUDONYM_KEY_SECRET"},
     }
     for workload, names in needed.items():
@@ -381,6 +396,31 @@ def test_every_function_has_one_way_in_and_its_own_account():
 def test_reports_and_comments_are_pushed_from_their_topics():
     assert planned("on_content_reported")["topic"] == "${local.topic_prefix}reports"
     assert planned("on_comment_created")["topic"] == "${local.topic_prefix}comments"
+
+
+def test_mail_is_pushed_from_its_topic_and_only_the_mail_function_reads_the_relays_password():
+    mail = planned("on_mail_requested")
+    assert mail["topic"] == "${local.topic_prefix}mail" and mail["account"] == "fn_mail"
+    assert mail["secrets"] == {"SMTP_PASSWORD": "smtp-password"}
+    secrets = platform_module("secrets")["secrets"]
+    assert secrets["smtp-password"]["iam"] == {
+        "roles/secretmanager.secretAccessor": ["${local.member.fn_mail}"]
+    }
+    for name, secret in secrets.items():
+        if name != "smtp-password":
+            assert "${local.member.fn_mail}" not in str(secret["iam"]), name
+    # Every other function gets no secret; the module is handed the secret's id.
+    assert all(not f["secrets"] for f in LOCALS["planned_functions"] if f is not mail)
+    assert "module.secrets.names[secret]" in LOCALS["functions"]
+    assert set(ACCOUNTS["quad-fn-mail"]["project_roles"]) == {
+        "roles/cloudsql.client",
+        "roles/cloudsql.instanceUser",
+    }
+    assert grants_on_buckets("local.member.fn_mail") == {}
+    # SMTP is never plain, and never port 25 (closed to Cloud Run and Cloud Functions).
+    defaults = {name: body.get("default") for name, body in variables(PLATFORM).items()}
+    assert (defaults["smtp_port"], defaults["smtp_tls"]) == (587, "starttls")
+    assert LOCALS["mail_env"]["MAIL_BACKEND"] == "smtp"
 
 
 def test_uploads_reach_their_function_through_an_eventarc_finalize_trigger_on_the_bucket():

@@ -23,7 +23,7 @@ module "platform" {
   api_password_hash_memory_budget_mib = 64
 
   # Cloud SQL: 1 vCPU / 3.75 GB, single zone, deletable. Connection budget:
-  # reserved 15 + API 7x1x3=21 + migrate 7 + functions 2x4x3=24 + analytics 4 = 71 <= 100.
+  # reserved 15 + API 7x1x3=21 + migrate 7 + functions 2x5x3=30 + analytics 4 = 77 <= 100.
   db_tier              = "db-custom-1-3840"
   db_availability_type = "ZONAL"
   db_disk_size_gb      = 20
@@ -31,6 +31,15 @@ module "platform" {
   deletion_protection  = false
 
   upload_cors_origins = var.upload_cors_origins
+
+  # Mail goes through the relay named in terraform.tfvars; its password is the secret
+  # smtp-password (terraform/README.md, bootstrap).
+  smtp_host     = var.smtp_host
+  smtp_port     = var.smtp_port
+  smtp_tls      = var.smtp_tls
+  smtp_username = var.smtp_username
+  mail_from     = var.mail_from
+  web_base_url  = var.web_base_url
 
   # The DAGs are tried here before prod, so dev has its own Composer (the larger part of
   # dev's bill: see budget_amount).

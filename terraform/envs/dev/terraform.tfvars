@@ -7,6 +7,13 @@ terraform_state_bucket = "quad-dev-example-tfstate"
 
 upload_cors_origins = ["http://localhost:5173", "https://dev.quad.example"]
 
+# The relay and its login (SendGrid's username is apikey); the password is the secret
+# smtp-password, never this file.
+smtp_host     = "smtp.sendgrid.net"
+smtp_username = "apikey"
+mail_from     = "Quad (dev) <no-reply@dev.quad.example>"
+web_base_url  = "https://dev.quad.example"
+
 alert_emails    = ["quad-dev-alerts@example.com"]
 billing_account = "012345-6789AB-CDEF01"
 # Mostly the Composer environment (a few hundred a month whether or not DAGs run) and the

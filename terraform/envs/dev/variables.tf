@@ -22,6 +22,38 @@ variable "upload_cors_origins" {
   description = "Web origins allowed to PUT files to the upload bucket with signed URLs."
 }
 
+variable "smtp_host" {
+  type        = string
+  description = "SMTP relay mail is submitted to: SendGrid, Mailgun or the school's own server (port 25 is closed to Cloud Run)."
+}
+
+variable "smtp_port" {
+  type        = number
+  description = "Port of the relay: 587 with STARTTLS, 465 with smtp_tls = tls."
+  default     = 587
+}
+
+variable "smtp_tls" {
+  type        = string
+  description = "starttls or tls (from the first byte); never unencrypted."
+  default     = "starttls"
+}
+
+variable "smtp_username" {
+  type        = string
+  description = "Login at the relay; its password is the secret smtp-password."
+}
+
+variable "mail_from" {
+  type        = string
+  description = "From address of every mail; the relay must be allowed to send for its domain."
+}
+
+variable "web_base_url" {
+  type        = string
+  description = "https:// address of the web app that links in mails lead to."
+}
+
 variable "analytics_readers" {
   type        = list(string)
   description = "The only members (group:analysts@example.com) that may read the analytics dataset: roles/bigquery.dataViewer on it is authoritative, so anyone else holding it there loses it (nobody reads it when empty)."

@@ -24,8 +24,8 @@ module "platform" {
   api_password_hash_memory_budget_mib = 64
 
   # Cloud SQL: 2 vCPU / 8 GB with a standby in a second zone, protected from deletion.
-  # Connection budget: reserved 15 + API 7x2x8=112 + migrate 7 + functions 2x4x3=24
-  # + analytics 4 = 162 <= 200.
+  # Connection budget: reserved 15 + API 7x2x8=112 + migrate 7 + functions 2x5x3=30
+  # + analytics 4 = 168 <= 200.
   db_tier              = "db-custom-2-8192"
   db_availability_type = "REGIONAL"
   db_disk_size_gb      = 50
@@ -33,6 +33,15 @@ module "platform" {
   deletion_protection  = true
 
   upload_cors_origins = var.upload_cors_origins
+
+  # Mail goes through the relay named in terraform.tfvars; its password is the secret
+  # smtp-password (terraform/README.md, bootstrap).
+  smtp_host     = var.smtp_host
+  smtp_port     = var.smtp_port
+  smtp_tls      = var.smtp_tls
+  smtp_username = var.smtp_username
+  mail_from     = var.mail_from
+  web_base_url  = var.web_base_url
 
   functions_enabled = true
   composer_enabled  = true

@@ -7,6 +7,13 @@ terraform_state_bucket = "quad-prod-example-tfstate"
 
 upload_cors_origins = ["https://quad.example", "https://www.quad.example"]
 
+# The relay and its login (SendGrid's username is apikey); the password is the secret
+# smtp-password, never this file.
+smtp_host     = "smtp.sendgrid.net"
+smtp_username = "apikey"
+mail_from     = "Quad <no-reply@quad.example>"
+web_base_url  = "https://quad.example"
+
 analytics_readers = ["group:quad-analysts@example.com"]
 
 alert_emails    = ["quad-oncall@example.com"]

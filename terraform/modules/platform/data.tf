@@ -22,6 +22,8 @@ module "cloud_sql" {
     fn_moderation = { email = local.sa.fn_moderation, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     fn_notify     = { email = local.sa.fn_notify, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     fn_outbox     = { email = local.sa.fn_outbox, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
+    # Composing a verification mail issues its code (written with the event's claim).
+    fn_mail = { email = local.sa.fn_mail, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     # Analytics reads only the columns it extracts: quad_analytics_reader is made by the
     # API's migration 0006 (column grants; no e-mail, password hash, token or free text),
     # so it exists only once the migration job has run (terraform/README.md, bootstrap).
@@ -43,6 +45,10 @@ module "secrets" {
     "jwt-signing-key" = {
       description = "HS256 key that signs access tokens (the API's JWT_SECRET)."
       iam         = { "roles/secretmanager.secretAccessor" = [local.member.api] }
+    }
+    "smtp-password" = {
+      description = "Password (or API key) of the SMTP relay mail is submitted to (the mail function's SMTP_PASSWORD)."
+      iam         = { "roles/secretmanager.secretAccessor" = [local.member.fn_mail] }
     }
     "analytics-pseudonym-key" = {
       description = "HMAC key that turns user ids into pseudonyms in BigQuery (read by the DAGs only)."

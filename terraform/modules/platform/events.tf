@@ -39,6 +39,7 @@ locals {
       timeout_seconds = 120
       ack_deadline    = 180
       environment     = local.storage_env
+      secrets         = {}
     },
     {
       name            = "quad-on-content-reported"
@@ -53,6 +54,7 @@ locals {
       timeout_seconds = 60
       ack_deadline    = 90
       environment     = {}
+      secrets         = {}
     },
     {
       name            = "quad-on-comment-created"
@@ -67,6 +69,22 @@ locals {
       timeout_seconds = 60
       ack_deadline    = 90
       environment     = {}
+      secrets         = {}
+    },
+    {
+      name            = "quad-on-mail-requested"
+      entry_point     = "on_mail_requested"
+      description     = "Composes the mail an event asks for (e-mail verification), renders it in the reader's language and submits it to the SMTP relay."
+      topic           = "${local.topic_prefix}mail"
+      event_type      = null
+      event_filters   = {}
+      account         = "fn_mail"
+      memory          = "512Mi"
+      cpu             = "0.333"
+      timeout_seconds = 60
+      ack_deadline    = 90
+      environment     = local.mail_env
+      secrets         = { SMTP_PASSWORD = "smtp-password" }
     },
     {
       name            = "quad-sweep-outbox"
@@ -81,6 +99,7 @@ locals {
       timeout_seconds = 240
       ack_deadline    = 300
       environment     = {}
+      secrets         = {}
     },
   ]
 
@@ -105,6 +124,8 @@ locals {
         DB_POOL_SIZE    = tostring(local.function_pool_size)
         DB_MAX_OVERFLOW = tostring(local.function_max_overflow)
       })
+      # Env var => secret id; the latest version is read when an instance starts.
+      secret_environment = { for name, secret in f.secrets : name => { secret = module.secrets.names[secret] } }
     } if var.functions_enabled
   ]
 }
@@ -190,7 +211,7 @@ module "functions" {
   subnet_id                     = module.network.subnet_id
   labels                        = local.labels
 
-  depends_on = [module.cloud_sql, module.service_accounts, module.uploads_bucket, terraform_data.connection_budget]
+  depends_on = [module.cloud_sql, module.secrets, module.service_accounts, module.uploads_bucket, terraform_data.connection_budget]
 }
 
 module "scheduler" {

@@ -50,6 +50,12 @@ module "service_accounts" {
       project_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"]
       iam           = { "roles/iam.serviceAccountUser" = [local.member.deployer] }
     }
+    "quad-fn-mail" = {
+      display_name  = "Quad mail function"
+      description   = "Runs on_mail_requested: composes mails from the database and submits them to the SMTP relay."
+      project_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"]
+      iam           = { "roles/iam.serviceAccountUser" = [local.member.deployer] }
+    }
     "quad-fn-builder" = {
       display_name  = "Quad function builder"
       description   = "Cloud Build identity that builds the functions' images from their source archives."

@@ -32,6 +32,7 @@ locals {
     fn_moderation = "quad-fn-moderation@${local.sa_domain}"
     fn_notify     = "quad-fn-notifications@${local.sa_domain}"
     fn_outbox     = "quad-fn-outbox@${local.sa_domain}"
+    fn_mail       = "quad-fn-mail@${local.sa_domain}"
     fn_builder    = "quad-fn-builder@${local.sa_domain}"
     invoker       = "quad-fn-invoker@${local.sa_domain}"
     composer      = "quad-composer@${local.sa_domain}"
@@ -81,6 +82,18 @@ locals {
   storage_env = {
     STORAGE_BACKEND = "gcs"
     UPLOAD_BUCKET   = local.bucket.uploads
+  }
+
+  # Mail: the relay the mail function submits to (Cloud Run cannot send on port 25), who
+  # sends, and where links in mails lead. Its password is SMTP_PASSWORD, from Secret Manager.
+  mail_env = {
+    MAIL_BACKEND  = "smtp"
+    SMTP_HOST     = var.smtp_host
+    SMTP_PORT     = tostring(var.smtp_port)
+    SMTP_TLS      = var.smtp_tls
+    SMTP_USERNAME = var.smtp_username
+    MAIL_FROM     = var.mail_from
+    WEB_BASE_URL  = var.web_base_url
   }
 }
 

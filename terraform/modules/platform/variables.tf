@@ -235,6 +235,60 @@ variable "function_max_instances" {
   default     = 3
 }
 
+# --- mail ----------------------------------------------------------------------------------
+
+variable "smtp_host" {
+  type        = string
+  description = "SMTP relay the mail function submits to (SMTP_HOST): SendGrid (smtp.sendgrid.net), Mailgun (smtp.mailgun.org) or the school's own server. Port 25 is closed to Cloud Run and Cloud Functions."
+
+  validation {
+    condition     = length(trimspace(var.smtp_host)) > 0
+    error_message = "smtp_host is required: mail needs a relay in the cloud."
+  }
+}
+
+variable "smtp_port" {
+  type        = number
+  description = "Port of the relay (SMTP_PORT): 587 with smtp_tls = starttls, 465 with tls."
+  default     = 587
+
+  validation {
+    condition     = var.smtp_port != 25
+    error_message = "Port 25 is blocked for outbound traffic from Cloud Run and Cloud Functions: use 587 (starttls) or 465 (tls)."
+  }
+}
+
+variable "smtp_tls" {
+  type        = string
+  description = "SMTP_TLS: starttls (the relay must offer STARTTLS, usually on 587) or tls (TLS from the first byte, usually 465). Mail is never sent unencrypted."
+  default     = "starttls"
+
+  validation {
+    condition     = contains(["starttls", "tls"], var.smtp_tls)
+    error_message = "smtp_tls is starttls or tls."
+  }
+}
+
+variable "smtp_username" {
+  type        = string
+  description = "Login at the relay (SMTP_USERNAME; SendGrid's is apikey). Its password is the secret smtp-password, added outside Terraform."
+}
+
+variable "mail_from" {
+  type        = string
+  description = "From address of every mail (MAIL_FROM), e.g. \"Quad <no-reply@quad.example>\": a domain the relay may send for (SPF, DKIM)."
+}
+
+variable "web_base_url" {
+  type        = string
+  description = "Address of the web app that links in mails lead to (WEB_BASE_URL), e.g. https://quad.example: {web_base_url}/verify-email?token=..."
+
+  validation {
+    condition     = startswith(var.web_base_url, "https://")
+    error_message = "web_base_url is an https:// address: a link with a token must not travel in the clear."
+  }
+}
+
 variable "outbox_sweep_schedule" {
   type        = string
   description = "Cron schedule (UTC) of the outbox sweep."

@@ -1,0 +1,220 @@
+"""The messages Quad sends: verification and password reset, in Korean and English.
+
+Each is an `email.message.EmailMessage`, multipart/alternative: plain text first, then
+HTML, saying the same. They carry nothing but what the reader needs to act: no remote
+images or style sheets, no tracking pixels, no redirecting or tagged links (the one link
+goes straight to the web app), and no personal data beyond the recipient's address (no
+nickname, no school). Every value put into the HTML is escaped.
+
+Times are given twice: how long is left when the message is made, and the moment itself,
+in Korea's time for Korean readers (KST has no daylight saving) and in UTC for English ones.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from typing import Literal, Protocol
+from urllib.parse import urlencode
+
+Language = Literal["ko", "en"]
+KST = timezone(timedelta(hours=9), "KST")
+
+
+class VerificationMailLike(Protocol):
+    """What a verification message needs (api.auth.verification.VerificationMail)."""
+
+    @property
+    def to(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def link_token(self) -> str: ...
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+class PasswordResetMailLike(Protocol):
+    """What a password-reset message needs."""
+
+    @property
+    def to(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def link_token(self) -> str: ...
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who sends, and where links lead: MAIL_FROM and WEB_BASE_URL."""
+
+    from_address: str
+    web_base_url: str
+
+
+def language_of(value: str) -> Language:
+    return "ko" if str(value).lower().startswith("ko") else "en"
+
+
+def verification_message(
+    mail: VerificationMailLike, sender: Sender, now: datetime | None = None
+) -> EmailMessage:
+    language = language_of(mail.language)
+    link = _link(sender, "/verify-email", mail.link_token)
+    left, at = _expiry(mail.expires_at, language, now)
+    if language == "ko":
+        subject = "Quad 이메일 인증 코드"
+        lines = [
+            "Quad에서 이 이메일 주소를 인증하려면 아래 코드를 입력하세요.",
+            None,
+            f"인증 코드: {mail.code}",
+            None,
+            "또는 이 링크를 여세요:",
+            link,
+            None,
+            f"코드와 링크는 {left} 후({at})에 만료됩니다.",
+            None,
+            "요청하지 않으셨다면 이 메일을 무시하세요. 주소는 인증되지 않습니다.",
+        ]
+    else:
+        subject = "Your Quad verification code"
+        lines = [
+            "To verify this email address for Quad, enter this code:",
+            None,
+            f"Verification code: {mail.code}",
+            None,
+            "Or open this link:",
+            link,
+            None,
+            f"The code and the link expire in {left} ({at}).",
+            None,
+            "If you did not ask for this, ignore this message: the address stays unverified.",
+        ]
+    body = _html_body(
+        language,
+        [
+            _p(lines[0]),
+            _code(mail.code),
+            _p(lines[4]),
+            _a(link),
+            _p(lines[7]),
+            _p(lines[9], muted=True),
+        ],
+    )
+    return _message(mail.to, sender, subject, language, _text(lines), body)
+
+
+def password_reset_message(
+    mail: PasswordResetMailLike, sender: Sender, now: datetime | None = None
+) -> EmailMessage:
+    language = language_of(mail.language)
+    link = _link(sender, "/reset-password", mail.link_token)
+    left, at = _expiry(mail.expires_at, language, now)
+    if language == "ko":
+        subject = "Quad 비밀번호 재설정"
+        lines = [
+            "Quad 비밀번호를 재설정하려면 이 링크를 여세요:",
+            link,
+            None,
+            f"링크는 {left} 후({at})에 만료되며 한 번만 쓸 수 있습니다.",
+            None,
+            "요청하지 않으셨다면 이 메일을 무시하세요. 비밀번호는 바뀌지 않습니다.",
+        ]
+    else:
+        subject = "Reset your Quad password"
+        lines = [
+            "To choose a new password for Quad, open this link:",
+            link,
+            None,
+            f"The link expires in {left} ({at}) and works once.",
+            None,
+            "If you did not ask for this, ignore this message: your password stays as it is.",
+        ]
+    body = _html_body(language, [_p(lines[0]), _a(link), _p(lines[3]), _p(lines[5], muted=True)])
+    return _message(mail.to, sender, subject, language, _text(lines), body)
+
+
+def _link(sender: Sender, path: str, token: str) -> str:
+    return f"{sender.web_base_url.rstrip('/')}{path}?{urlencode({'token': token})}"
+
+
+def _expiry(expires_at: datetime, language: Language, now: datetime | None) -> tuple[str, str]:
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    minutes = max(1, math.ceil((expires_at - now).total_seconds() / 60))
+    if language == "ko":
+        local = expires_at.astimezone(KST)
+        left = f"{minutes}분" if minutes < 120 else f"{round(minutes / 60)}시간"
+        return left, f"{local.year}년 {local.month}월 {local.day}일 {local:%H:%M} KST"
+    utc = expires_at.astimezone(UTC)
+    left = (
+        f"{minutes} minute{'s' if minutes != 1 else ''}"
+        if minutes < 120
+        else f"{round(minutes / 60)} hours"
+    )
+    return left, f"{utc.day} {utc:%B %Y, %H:%M} UTC"
+
+
+def _text(lines: list[str | None]) -> str:
+    return "\n".join(line or "" for line in lines) + "\n\n-- \nQuad\n"
+
+
+# Inline styles only: a mail client loads nothing from anywhere to show these.
+_FONT = "font-family:-apple-system,'Apple SD Gothic Neo','Malgun Gothic',sans-serif"
+
+
+def _p(text: str | None, *, muted: bool = False) -> str:
+    colour = "#666666" if muted else "#111111"
+    return f'<p style="margin:0 0 16px;color:{colour}">{html.escape(text or "")}</p>'
+
+
+def _code(code: str) -> str:
+    return (
+        '<p style="margin:0 0 16px;font-size:28px;font-weight:bold;letter-spacing:6px;'
+        f'font-family:monospace">{html.escape(code)}</p>'
+    )
+
+
+def _a(url: str) -> str:
+    escaped = html.escape(url, quote=True)
+    return f'<p style="margin:0 0 16px;word-break:break-all"><a href="{escaped}">{escaped}</a></p>'
+
+
+def _html_body(language: Language, parts: list[str]) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width"></head>\n'
+        f'<body style="margin:0;padding:24px;{_FONT};font-size:16px;line-height:1.5">\n'
+        + "\n".join(parts)
+        + '\n<p style="margin:24px 0 0;color:#999999;font-size:13px">Quad</p>\n</body>\n</html>\n'
+    )
+
+
+def _message(
+    to: str, sender: Sender, subject: str, language: Language, text: str, body: str
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender.from_address
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    domain = parseaddr(sender.from_address)[1].rpartition("@")[2] or None
+    message["Message-ID"] = make_msgid(domain=domain)
+    # RFC 3834: sent by a machine, so vacation responders do not answer it.
+    message["Auto-Submitted"] = "auto-generated"
+    # 8bit would need the relay's 8BITMIME; base64 goes through any of them.
+    message.set_content(text, cte="7bit" if text.isascii() else "base64")
+    message.add_alternative(body, subtype="html", cte="7bit" if body.isascii() else "base64")
+    # After the parts: setting content clears every Content-* header before it.
+    message["Content-Language"] = language
+    return message
