@@ -35,6 +35,11 @@ def main() -> None:
     except SettingsError as exc:  # stop before anything starts, naming what is wrong
         raise click.ClickException(str(exc)) from None
     configure_logging(settings.log_level, settings.google_cloud_project)
+    # The commands' events (seed-demo's comments and reports, the sweep's backlog) reach
+    # the same handlers on the in-process bus as the API's.
+    from api.events_wiring import wire_local_bus
+
+    wire_local_bus()
 
 
 @main.command()

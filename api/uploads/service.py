@@ -1,10 +1,9 @@
-"""Uploads: slots with signed URLs, their status, attaching them to posts, and the state
-changes the upload function makes (ready or rejected).
+"""Uploads: slots with signed URLs, their status, and attaching them to posts.
 
 The bytes never pass through the API in the cloud: the client PUTs them to storage with a
 signed URL bound to the declared type and size; the object-finalize event runs the upload
-function (functions/handlers.py), which checks and re-encodes the image and calls
-`mark_ready` or `mark_rejected` here. Locally the API itself plays storage (see
+function, which checks and re-encodes the image and marks the attachment ready or
+rejected (api/uploads/processing.py). Locally the API itself plays storage (see
 `receive_local_upload`), with the same contract.
 """
 
@@ -215,39 +214,6 @@ def _attachment_out(attachment: Attachment) -> AttachmentOut:
         thumbnail_url=urls.thumbnail_url,
         expires_at=urls.expires_at,
     )
-
-
-# --- the upload function's side ------------------------------------------------------
-
-
-def attachment_for_object(session: Session, object_name: str) -> Attachment | None:
-    """The attachment uploaded to `object_name`, locked for the caller's transaction."""
-    return session.scalars(
-        select(Attachment).where(Attachment.object_name == object_name).with_for_update()
-    ).one_or_none()
-
-
-def mark_ready(
-    attachment: Attachment,
-    *,
-    image_object: str,
-    thumbnail_object: str,
-    width: int,
-    height: int,
-) -> None:
-    attachment.status = AttachmentStatus.ready
-    attachment.image_object = image_object
-    attachment.thumbnail_object = thumbnail_object
-    attachment.width = width
-    attachment.height = height
-    attachment.reason = None
-    attachment.processed_at = utcnow()
-
-
-def mark_rejected(attachment: Attachment, reason: str) -> None:
-    attachment.status = AttachmentStatus.rejected
-    attachment.reason = reason[:300]
-    attachment.processed_at = utcnow()
 
 
 # --- local storage: the API plays the bucket -----------------------------------------
