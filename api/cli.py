@@ -35,8 +35,11 @@ def main() -> None:
     except SettingsError as exc:  # stop before anything starts, naming what is wrong
         raise click.ClickException(str(exc)) from None
     configure_logging(settings.log_level, settings.google_cloud_project)
-    # The commands' events (seed-demo's comments and reports, the sweep's backlog) reach
-    # the same handlers on the in-process bus as the API's.
+
+
+def _wire_local_bus() -> None:
+    """The events a command publishes (the demo's comments, the sweep's backlog) reach the
+    same handlers on the in-process bus as the API's."""
     from api.events_wiring import wire_local_bus
 
     wire_local_bus()
@@ -135,6 +138,7 @@ def sweep_events(prune_days: int) -> None:
 
     from api.outbox import service
 
+    _wire_local_bus()
     published, pruned = service.sweep(prune_after=timedelta(days=prune_days))
     click.echo(f"published {published} events, pruned {pruned}")
 
@@ -147,6 +151,7 @@ def seed_demo() -> None:
     except ImportError:  # the production image leaves the demo data out (.dockerignore)
         raise click.ClickException("the demo data set is not installed here") from None
 
+    _wire_local_bus()
     created = demo.seed()
     click.echo("demo data loaded" if created else "demo data already present; left as is")
 
