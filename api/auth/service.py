@@ -1,4 +1,5 @@
-"""Signup, login with throttling, refresh-token rotation with reuse detection, logout."""
+"""Signup, login with throttling, refresh-token rotation with reuse detection, logout, and
+closing the account (the reverse of signup: it also forgets the account's social graph)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from api.auth.schemas import LoginIn, SignupIn, TokenPair
 from api.core.db import utcnow, violated_constraint
 from api.core.errors import Conflict, InvalidInput, InvalidToken
 from api.core.ids import new_id
+from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.schools.models import Department, School
+from api.social import service as social_service
 from api.users.models import User
 from infra.settings import get_settings
 
@@ -169,3 +172,19 @@ def revoke_all_for_user(session: Session, user_id: UUID) -> None:
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def delete_me(session: Session, viewer: Viewer) -> None:
+    """Close the account: personal data goes, content stays and shows "(deleted)"."""
+    social_service.forget_user(session, viewer.id)
+    session.execute(
+        update(User)
+        .where(User.id == viewer.id, User.deleted_at.is_(None))
+        .values(
+            deleted_at=utcnow(),
+            email=None,
+            password_hash=None,
+            nickname=None,
+        )
+    )
+    revoke_all_for_user(session, viewer.id)

@@ -2,6 +2,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
+from api.auth import service as auth_service
 from api.auth.access import in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.db import in_read_session
@@ -27,7 +28,7 @@ async def update_me(body: MeUpdate, viewer: CurrentViewer) -> MeOut:
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_me(viewer: CurrentViewer) -> None:
     """Close the account. Login stops working; posts and comments stay as "(deleted)"."""
-    await in_write_session(service.delete_me, viewer)
+    await in_write_session(auth_service.delete_me, viewer)
 
 
 @router.get("/me/posts", response_model=Page[PostSummary])
