@@ -32,9 +32,8 @@ from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts.errors import PostHidden
-from api.posts.models import HOT_LIKE_THRESHOLD, Post
+from api.posts.models import HOT_LIKE_THRESHOLD, Post, PostLike, Scrap
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
-from api.reactions.models import PostLike, Scrap
 from api.uploads import service as uploads_service
 from api.users.models import User
 from infra.database import CUSTOM_PLAN
