@@ -264,7 +264,9 @@ def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
     if row is None or not can_see(row.Post, viewer):
         raise NotFound("No such post.")
     out = post_out(row.Post, row.nickname, row.deleted_at, viewer, row.liked, row.s)
-    out.attachments = uploads_service.post_images(session, row.Post)  # no query if none
+    out.attachments = uploads_service.post_images(  # no query if none
+        session, row.Post.id, row.Post.image_count
+    )
     return out
 
 
@@ -324,7 +326,7 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
     )
     session.add(post)
     session.flush()
-    attachments = uploads_service.attach_to_post(session, viewer, post, data.attachment_ids)
+    attachments = uploads_service.attach_to_post(session, viewer, post.id, data.attachment_ids)
     outbox.record(
         session,
         EventType.post_created,
@@ -371,7 +373,7 @@ def update_post(session: Session, viewer: Viewer, post_id: UUID, data: PostUpdat
 
 def delete_post(session: Session, viewer: Viewer, post_id: UUID) -> None:
     post = load_for_change(session, viewer, post_id)
-    uploads_service.delete_post_images(session, post)  # objects go after the commit
+    uploads_service.delete_post_images(session, post.id, post.image_count)  # after the commit
     session.delete(post)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy import select
@@ -21,8 +22,6 @@ from api.core.db import utcnow
 from api.core.errors import NotFound
 from api.core.ids import new_id
 from api.core.viewer import Viewer
-from api.posts.models import Post
-from api.posts.schemas import PostSummary
 from api.uploads.errors import (
     AttachmentInUse,
     AttachmentNotReady,
@@ -113,10 +112,20 @@ def _image_urls(image_object: str | None, thumbnail_object: str | None) -> Image
 
 
 # --- posts ---------------------------------------------------------------------------
+# Posts sit above uploads (api/posts/service.py calls these): a post is named here by its
+# id and image count, never by importing posts.
+
+
+class ListedPost(Protocol):
+    """A post on a page (posts' PostSummary): the page gets its thumbnails here."""
+
+    id: UUID
+    image_count: int
+    thumbnail_url: str | None
 
 
 def attach_to_post(
-    session: Session, viewer: Viewer, post: Post, attachment_ids: Sequence[UUID]
+    session: Session, viewer: Viewer, post_id: UUID, attachment_ids: Sequence[UUID]
 ) -> list[AttachmentOut]:
     """Put the viewer's ready uploads into a new post, in the order given. Any one that is
     not theirs, not ready, or already in a post fails the whole request (nothing saved).
@@ -144,24 +153,24 @@ def attach_to_post(
         if attachment.status == AttachmentStatus.rejected:
             raise AttachmentRejected(attachment.reason or "The upload was rejected.", **detail)
     for position, attachment_id in enumerate(attachment_ids):
-        found[attachment_id].post_id = post.id
+        found[attachment_id].post_id = post_id
         found[attachment_id].position = position
     session.flush()
     return [_attachment_out(found[i]) for i in attachment_ids]
 
 
-def post_images(session: Session, post: Post) -> list[AttachmentOut]:
+def post_images(session: Session, post_id: UUID, image_count: int) -> list[AttachmentOut]:
     """The images of a post, in order; no query at all for a post without any. (A hidden
     post reaches here only for its author: posts.service.can_see.)"""
-    if not post.image_count:
+    if not image_count:
         return []
     rows = session.scalars(
-        select(Attachment).where(Attachment.post_id == post.id).order_by(Attachment.position)
+        select(Attachment).where(Attachment.post_id == post_id).order_by(Attachment.position)
     ).all()
     return [_attachment_out(a) for a in rows]
 
 
-def add_thumbnails(session: Session, items: Sequence[PostSummary]) -> None:
+def add_thumbnails(session: Session, items: Sequence[ListedPost]) -> None:
     """Give each summary with images its first image's thumbnail URL: one query for the
     page when some post on it has images, none otherwise."""
     with_images = [item.id for item in items if item.image_count]
@@ -178,15 +187,15 @@ def add_thumbnails(session: Session, items: Sequence[PostSummary]) -> None:
         item.thumbnail_url = thumbnails.get(item.id)
 
 
-def delete_post_images(session: Session, post: Post) -> None:
+def delete_post_images(session: Session, post_id: UUID, image_count: int) -> None:
     """Before a post is deleted (its attachment rows go with it, by cascade): delete the
     image objects once the deletion has committed. A failure is logged; the objects are
     then orphans no response points to."""
-    if not post.image_count:
+    if not image_count:
         return
     rows = session.execute(
         select(Attachment.image_object, Attachment.thumbnail_object).where(
-            Attachment.post_id == post.id
+            Attachment.post_id == post_id
         )
     ).all()
     names = [name for row in rows for name in row if name]
