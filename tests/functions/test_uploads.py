@@ -179,6 +179,29 @@ def test_a_12_mib_file_is_rejected_and_deleted(client, campus, db, settings):
 # --- delivery rules ------------------------------------------------------------------
 
 
+@pytest.fixture
+def api_alone(database_url, monkeypatch):
+    """INPROCESS_HANDLERS=false: the in-process bus delivers to nobody, as the API runs
+    alone in the cloud (the benchmarks' API-only runs)."""
+    from infra.settings import get_settings
+
+    monkeypatch.setenv("INPROCESS_HANDLERS", "false")
+    get_settings.cache_clear()
+    bus_module.set_bus(None)
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    bus_module.set_bus(None)
+
+
+def test_with_the_local_handlers_off_an_upload_stays_pending(client, campus, db, api_alone):
+    slot = upload(client, campus.alice, jpeg_with_gps())
+    assert attachment(db, slot).status == "pending"
+    assert storage().exists(incoming(slot))  # nobody processed it
+    resource = storage().metadata(incoming(slot))
+    assert upload_finalized(storage_finalized(resource)) == "ready"  # a handler still can
+
+
 def test_the_same_event_three_times_has_one_effect(client, campus, db, recorded):
     slot = upload(client, campus.alice, jpeg_with_gps())
     assert attachment(db, slot).status == "pending"  # recorded, not delivered
