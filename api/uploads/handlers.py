@@ -30,7 +30,8 @@ def _is_upload(event: CloudEvent) -> bool:
 
 def _apply_upload(session: Session, event: CloudEvent) -> str:
     # Pillow (api/uploads/images.py) is in the functions' dependency group, not the API
-    # image's: the API imports this module (to wire the local bus), never processing.
+    # image's: imported when an upload is first processed, so the API, which imports this
+    # module to wire the local bus, starts without it (tests/test_layers.py).
     from api.uploads import processing
 
     data = _data(event)
