@@ -39,6 +39,14 @@ def main() -> None:
     configure_logging(settings.log_level, settings.google_cloud_project)
 
 
+def _wire_local_bus() -> None:
+    """The events a command publishes (the demo's comments, the sweep's backlog) reach the
+    same handlers on the in-process bus as the API's."""
+    from api.events_wiring import wire_local_bus
+
+    wire_local_bus()
+
+
 @main.command()
 def migrate() -> None:
     """Apply all database migrations (idempotent)."""
@@ -209,6 +217,7 @@ def sweep_events(prune_days: int) -> None:
 
     from api.outbox import service
 
+    _wire_local_bus()
     published, pruned = service.sweep(prune_after=timedelta(days=prune_days))
     click.echo(f"published {published} events, pruned {pruned}")
 
@@ -274,6 +283,7 @@ def seed_demo() -> None:
     except ImportError:  # the production image leaves the demo data out (.dockerignore)
         raise click.ClickException("the demo data set is not installed here") from None
 
+    _wire_local_bus()
     created = demo.seed()
     click.echo("demo data loaded" if created else "demo data already present; left as is")
 

@@ -23,6 +23,7 @@ from api.core.middleware import (
     RequestContextMiddleware,
 )
 from api.courses.router import router as courses_router
+from api.events_wiring import wire_local_bus
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.reactions.router import router as reactions_router
@@ -79,6 +80,7 @@ def _freeze_startup_objects() -> None:
 def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level, settings.google_cloud_project)
+    wire_local_bus()  # what the in-process bus delivers to, when it is the bus
     app = FastAPI(
         title="Quad API",
         version="1.0.0",

@@ -4,13 +4,12 @@ from sqlalchemy import Index
 
 from api.auth.models import EmailVerification, LoginFailure, RefreshToken
 from api.boards.models import Board
-from api.comments.models import Comment
+from api.comments.models import Comment, CommentLike
 from api.core.db import Base
 from api.courses.models import Course, CourseSlot, Professor, Review
 from api.notifications.models import Notification
 from api.outbox.models import OutboxEvent, ProcessedEvent
-from api.posts.models import Post, PostAnonymousAuthor
-from api.reactions.models import CommentLike, PostLike, Scrap
+from api.posts.models import Post, PostAnonymousAuthor, PostLike, Scrap
 from api.reports.models import ModerationAction, Report
 from api.schools.models import Department, School, SchoolDomain
 from api.social.models import Follow, FriendRequest, Friendship

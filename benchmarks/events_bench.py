@@ -4,19 +4,20 @@
     .venv/bin/python benchmarks/events_bench.py --parts image         # one part
     .venv/bin/python benchmarks/events_bench.py --scale 0.02 --data-dir /tmp/quad-bench
 
-1. Handlers. The moderation (`functions.handlers.content_reported`) and notification
-   (`comment_created`) handlers, called in this one process as the functions call them,
-   against api_bench.py's seeded PostgreSQL (reused, or seeded first). Each event is the
-   CloudEvent the API publishes (`api.outbox.service.to_cloudevent` of an outbox row)
-   inside the `messagePublished` CloudEvent Pub/Sub pushes, built with the cloudevents
-   SDK. Sequentially and from several threads (fresh events each run), the same events
-   again (duplicates), and once through functions-framework's own app (binary-mode HTTP,
-   in process). Reports are inserted first so the moderation rule has reporters to count.
+1. Handlers. The moderation (`api.reports.handlers.content_reported`) and notification
+   (`api.notifications.handlers.comment_created`) handlers, called in this one process as
+   the functions call them, against api_bench.py's seeded PostgreSQL (reused, or seeded
+   first). Each event is the CloudEvent the API publishes
+   (`api.outbox.service.to_cloudevent` of an outbox row) inside the `messagePublished`
+   CloudEvent Pub/Sub pushes, built with the cloudevents SDK. Sequentially and from several
+   threads (fresh events each run), the same events again (duplicates), and once through
+   functions-framework's own app (binary-mode HTTP, in process). Reports are inserted first
+   so the moderation rule has reporters to count.
 2. Outbox relay. Rows recorded -> published (`api.outbox.service`): one event per
    transaction relayed after its commit, as a request does, and a backlog drained by the
    sweep; to the in-process bus and to the Pub/Sub emulator (gcloud SDK, loopback port),
    checking that every event arrived.
-3. Images. `functions.images.sanitize_image` on a 4000x3000 JPEG with EXIF GPS, each
+3. Images. `api.uploads.images.sanitize_image` on a 4000x3000 JPEG with EXIF GPS, each
    run in a fresh interpreter: time, and peak memory (ru_maxrss) minus that of an idle
    interpreter with the same imports.
 
@@ -142,8 +143,8 @@ def pubsub_delivery(event: Any) -> Any:
     structured CloudEvent, base64 in `message.data`, as Eventarc pushes it."""
     from cloudevents.http import CloudEvent
 
+    from api.outbox.envelope import PUBSUB_PUBLISHED
     from api.outbox.service import to_cloudevent
-    from functions.envelope import PUBSUB_PUBLISHED
 
     message_id = str(next(_message_ids))
     now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
@@ -464,7 +465,8 @@ def log_like_a_function(path: Path) -> None:
 
 
 def run_handlers(url: str, args: argparse.Namespace, meter: CpuMeter, log_path: Path) -> list[Run]:
-    from functions import handlers
+    from api.notifications.handlers import comment_created
+    from api.reports.handlers import content_reported
 
     rng = random.Random(args.seed + 11)
     runs_each = len(args.thread_counts) + 1  # + functions-framework
@@ -486,28 +488,24 @@ def run_handlers(url: str, args: argparse.Namespace, meter: CpuMeter, log_path: 
     last: dict[str, tuple[list[Any], Any]] = {}
     for threads in args.thread_counts:
         events, reporters_of = moderation_events(url, campus, args.events)
-        r = timed(
-            "moderation (on_content_reported)", handlers.content_reported, events, threads, meter
-        )
+        r = timed("moderation (on_content_reported)", content_reported, events, threads, meter)
         r.checked, r.ok = check_moderation(url, reporters_of)
         show(r)
         last["moderation"] = (events, reporters_of)
         events, expected = comment_events(campus, args.events)
-        r = timed(
-            "notifications (on_comment_created)", handlers.comment_created, events, threads, meter
-        )
+        r = timed("notifications (on_comment_created)", comment_created, events, threads, meter)
         r.checked, r.ok = check_notifications(url, events, expected)
         show(r)
         last["notifications"] = (events, expected)
 
     # Pub/Sub delivers at least once: the same events again change nothing.
     events, reporters_of = last["moderation"]
-    r = timed("moderation, the same events again", handlers.content_reported, events, 1, meter)
+    r = timed("moderation, the same events again", content_reported, events, 1, meter)
     r.checked, r.ok = check_moderation(url, reporters_of)
     r.ok = r.ok and set(r.outcomes) == {"duplicate"}
     show(r)
     events, expected = last["notifications"]
-    r = timed("notifications, the same events again", handlers.comment_created, events, 1, meter)
+    r = timed("notifications, the same events again", comment_created, events, 1, meter)
     r.checked, r.ok = check_notifications(url, events, expected)
     r.ok = r.ok and set(r.outcomes) == {"duplicate"}
     show(r)
@@ -747,7 +745,7 @@ def subscribe_emulator(stack: contextlib.ExitStack) -> tuple[set[str], Callable[
 IMAGE_CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from functions.images import sanitize_image
+from api.uploads.images import sanitize_image
 
 def rss_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
@@ -834,7 +832,7 @@ class ImageRun:
 
 
 def run_images(args: argparse.Namespace, tmp: Path) -> list[ImageRun]:
-    from functions.images import sanitize_image
+    from api.uploads.images import sanitize_image
 
     runs = []
     meter = CpuMeter({}, 1)
@@ -974,7 +972,7 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
                 "DATABASE_URL": url,
                 "DATA_DIR": str(data_dir),
                 "EVENTS_BACKEND": "inprocess",
-                "INPROCESS_SUBSCRIPTIONS": "",
+                "INPROCESS_HANDLERS": "false",
             }
         )
         for name in ("CLOUD_SQL_INSTANCE", "PUBSUB_EMULATOR_HOST"):
@@ -1007,9 +1005,9 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
             relay_runs = run_relay(url, args, meter)
 
     if "image" in parts:
-        say(HEADER.format("Image processing (functions/images.py sanitize_image)"))
-        if not (ROOT / "functions" / "images.py").exists():
-            say("  functions/images.py does not exist yet: skipping")
+        say(HEADER.format("Image processing (api/uploads/images.py sanitize_image)"))
+        if not (ROOT / "api" / "uploads" / "images.py").exists():
+            say("  api/uploads/images.py does not exist yet: skipping")
         else:
             with tempfile.TemporaryDirectory(prefix="quad-images-") as tmp:
                 image_runs = run_images(args, Path(tmp))

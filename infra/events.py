@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import importlib
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -193,33 +192,29 @@ _bus: EventBus | None = None
 _bus_lock = threading.Lock()
 
 
+# Topic -> the handlers an in-process bus delivers it to. The process that composes the
+# application sets them (api/events_wiring.py), as the cloud's push subscriptions route
+# topics to functions: infra imports none of the handlers.
+_local_subscriptions: dict[str, tuple[Handler, ...]] = {}
+
+
+def set_local_subscriptions(subscriptions: Mapping[str, Sequence[Handler]]) -> None:
+    """What an in-process bus made from now on (`create_bus`) delivers each topic to."""
+    global _local_subscriptions
+    _local_subscriptions = {topic: tuple(handlers) for topic, handlers in subscriptions.items()}
+
+
 def create_bus(settings: Settings) -> EventBus:
     if settings.uses_pubsub:
         project = settings.pubsub_project or settings.google_cloud_project or "quad-local"
         return PubSubBus(project, settings.topic_prefix)
     bus = InProcessBus()
-    for topic, target in _subscriptions(settings.inprocess_subscriptions):
-        bus.subscribe(topic, _lazy(target))
+    if not settings.inprocess_handlers:
+        return bus
+    for topic, handlers in _local_subscriptions.items():
+        for handler in handlers:
+            bus.subscribe(topic, handler)
     return bus
-
-
-def _subscriptions(spec: str) -> list[tuple[str, str]]:
-    pairs = [item.split("=", 1) for item in spec.split(",") if item.strip()]
-    return [(topic.strip(), target.strip()) for topic, target in pairs]
-
-
-def _lazy(target: str) -> Handler:
-    """Resolve `module:function` on first delivery. infra names its handlers by
-    configuration rather than importing them (it imports nothing of the others)."""
-    resolved: list[Handler] = []
-
-    def handler(data: bytes, attributes: dict[str, str]) -> None:
-        if not resolved:
-            module, _, name = target.partition(":")
-            resolved.append(getattr(importlib.import_module(module), name))
-        resolved[0](data, attributes)
-
-    return handler
 
 
 def get_bus() -> EventBus:

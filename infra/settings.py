@@ -128,13 +128,10 @@ class Settings(BaseSettings):
     event_max_age_seconds: int = Field(
         24 * 3600, description="Handlers drop events older than this (logged)"
     )
-    inprocess_subscriptions: str = Field(
-        "reports=functions.handlers:local_content_reported,"
-        "comments=functions.handlers:local_comment_created,"
-        "uploads=functions.handlers:local_upload_finalized,"
-        "mail=functions.handlers:local_mail_requested",
-        description="Local bus only: topic=module:function pairs, as the cloud's "
-        "subscriptions route topics to functions",
+    inprocess_handlers: bool = Field(
+        True,
+        description="In-process bus only: hand each topic to its handler, as wired in "
+        "api/events_wiring.py; false publishes to nobody, the API alone as in the cloud",
     )
 
     @property

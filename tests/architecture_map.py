@@ -56,13 +56,11 @@ def route_rows(app: Any) -> list[str]:
 
 
 def event_rows() -> list[str]:
+    from api.events_wiring import LOCAL_SUBSCRIPTIONS
     from api.outbox.types import TOPICS, EventType
-    from infra.settings import Settings
-
-    local = dict(
-        pair.split("=", 1) for pair in Settings().inprocess_subscriptions.split(",") if pair
-    )
     from tests.terraform.hcl import platform_locals
+
+    local = {topic: f"{h.__module__}:{h.__name__}" for topic, h in LOCAL_SUBSCRIPTIONS.items()}
 
     # terraform/modules/platform/events.tf: the function each topic pushes to.
     cloud = {

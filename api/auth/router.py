@@ -5,11 +5,10 @@ from api.auth import service
 from api.auth import verification as verification_service
 from api.auth.access import in_account_session
 from api.auth.dependencies import CurrentAccount
-from api.auth.schemas import LoginIn, RefreshIn, SignupIn, TokenPair, VerifyEmailIn
+from api.auth.schemas import AccountOut, LoginIn, RefreshIn, SignupIn, TokenPair, VerifyEmailIn
 from api.core.db import in_session
 from api.core.viewer import Viewer
 from api.users import service as users_service
-from api.users.schemas import AccountOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

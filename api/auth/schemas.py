@@ -1,23 +1,12 @@
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 from uuid import UUID
 
 from pydantic import EmailStr, Field, field_validator, model_validator
 
 from api.core.schemas import InputModel, OutputModel
-
-NICKNAME_PATTERN = r"^[\w.\-]{2,20}$"
-# Nicknames that would pass for the labels the API gives anonymous or deleted authors.
-_RESERVED_PREFIXES = ("anonymous", "익명", "deleted", "(deleted)")
-
-
-def check_nickname(value: str) -> str:
-    # NFKC first: "Anonymous" in full-width letters (U+FF21...) must not pass either.
-    if unicodedata.normalize("NFKC", value).casefold().startswith(_RESERVED_PREFIXES):
-        raise ValueError("this nickname is reserved")
-    return value
+from api.users.schemas import NICKNAME_PATTERN, MeOut, check_nickname
 
 
 class SignupIn(InputModel):
@@ -50,6 +39,13 @@ class TokenPair(OutputModel):
     expires_in: int = Field(description="Seconds until the access token expires")
     refresh_token: str
     refresh_expires_in: int
+
+
+class AccountOut(OutputModel):
+    """An account and a token pair for it: what signup and verification answer."""
+
+    user: MeOut
+    tokens: TokenPair
 
 
 class VerifyEmailIn(InputModel):

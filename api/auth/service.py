@@ -1,5 +1,6 @@
 """Signup (at the school's email domains, unverified until the mailed code is entered),
-login with throttling, refresh-token rotation with reuse detection, logout."""
+login with throttling, refresh-token rotation with reuse detection, logout, and closing
+the account (the reverse of signup: it also forgets the account's social graph)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import throttle, tokens, verification
-from api.auth.emails import parse_email
 from api.auth.errors import AccountLocked, InvalidCredentials, RefreshTokenReused
 from api.auth.models import RefreshToken
 from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import LoginIn, SignupIn, TokenPair
 from api.core.db import utcnow, violated_constraint
+from api.core.emails import parse_email
 from api.core.errors import Conflict, InvalidInput, InvalidToken
 from api.core.ids import new_id
+from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.schools.domains import check_email_domain
 from api.schools.models import Department, School
+from api.social import service as social_service
 from api.users.models import User
 from infra.settings import get_settings
 
@@ -195,3 +198,20 @@ def revoke_all_for_user(session: Session, user_id: UUID) -> None:
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def delete_me(session: Session, viewer: Viewer) -> None:
+    """Close the account: personal data goes, content stays and shows "(deleted)"."""
+    social_service.forget_user(session, viewer.id)
+    session.execute(
+        update(User)
+        .where(User.id == viewer.id, User.deleted_at.is_(None))
+        .values(
+            deleted_at=utcnow(),
+            email=None,
+            email_key=None,
+            password_hash=None,
+            nickname=None,
+        )
+    )
+    revoke_all_for_user(session, viewer.id)

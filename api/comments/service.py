@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from api.comments.errors import CommentHidden
-from api.comments.models import Comment
+from api.comments.models import Comment, CommentLike
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
 from api.core.db import utcnow
 from api.core.errors import Forbidden, NotFound
@@ -27,7 +27,6 @@ from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post, PostAnonymousAuthor
-from api.reactions.models import CommentLike
 from api.users.models import User
 
 

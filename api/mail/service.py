@@ -44,7 +44,7 @@ KINDS: dict[str, MailKind] = {
 }
 
 # Event type -> composer(session, id) -> the mail's parts or None. Registered where the
-# handlers are wired (functions/handlers.py), e.g. for verification:
+# handlers are wired (api/mail/handlers.py), e.g. for verification:
 #   mail.register_composer(EventType.email_verification_requested,
 #                          verification.issue_verification_mail)
 COMPOSERS: dict[str, Composer] = {}

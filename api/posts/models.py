@@ -74,3 +74,29 @@ class PostAnonymousAuthor(Base):
     )
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
     number: Mapped[int]
+
+
+# Likes and scraps of posts (written by api/reactions/service.py): one row per user and
+# post, so repeating one is a no-op. They live with the posts they mark, which read them
+# for the viewer's own flags and scrap list.
+
+
+class PostLike(Base):
+    __tablename__ = "post_likes"
+
+    post_id: Mapped[UUID] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class Scrap(Base):
+    __tablename__ = "scraps"
+    __table_args__ = (Index("ix_scraps_user_feed", "user_id", text("created_at DESC")),)
+
+    post_id: Mapped[UUID] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    created_at: Mapped[datetime] = created_at_column()

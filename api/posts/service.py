@@ -32,9 +32,8 @@ from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts.errors import PostHidden
-from api.posts.models import HOT_LIKE_THRESHOLD, Post
+from api.posts.models import HOT_LIKE_THRESHOLD, Post, PostLike, Scrap
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
-from api.reactions.models import PostLike, Scrap
 from api.uploads import service as uploads_service
 from api.users.models import User
 from infra.database import CUSTOM_PLAN
@@ -265,7 +264,9 @@ def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
     if row is None or not can_see(row.Post, viewer):
         raise NotFound("No such post.")
     out = post_out(row.Post, row.nickname, row.deleted_at, viewer, row.liked, row.s)
-    out.attachments = uploads_service.post_images(session, row.Post)  # no query if none
+    out.attachments = uploads_service.post_images(  # no query if none
+        session, row.Post.id, row.Post.image_count
+    )
     return out
 
 
@@ -325,7 +326,7 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
     )
     session.add(post)
     session.flush()
-    attachments = uploads_service.attach_to_post(session, viewer, post, data.attachment_ids)
+    attachments = uploads_service.attach_to_post(session, viewer, post.id, data.attachment_ids)
     outbox.record(
         session,
         EventType.post_created,
@@ -372,7 +373,7 @@ def update_post(session: Session, viewer: Viewer, post_id: UUID, data: PostUpdat
 
 def delete_post(session: Session, viewer: Viewer, post_id: UUID) -> None:
     post = load_for_change(session, viewer, post_id)
-    uploads_service.delete_post_images(session, post)  # objects go after the commit
+    uploads_service.delete_post_images(session, post.id, post.image_count)  # after the commit
     session.delete(post)
 
 

@@ -14,14 +14,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from api.comments import service as comments_service
-from api.comments.models import Comment
+from api.comments.models import Comment, CommentLike
 from api.core.errors import Forbidden, NotFound
 from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts import service as posts_service
-from api.posts.models import Post
-from api.reactions.models import CommentLike, PostLike, Scrap
+from api.posts.models import Post, PostLike, Scrap
 from api.reactions.schemas import LikeState, ScrapState
 
 

@@ -1,7 +1,7 @@
 """Which mailboxes may join a school: those at one of its domains or their subdomains.
 
 A listed domain matches itself and every subdomain (`hanbit.ac.kr` lets
-`cs.hanbit.ac.kr` join), compared in lower-case ASCII (api/auth/emails.py), so a
+`cs.hanbit.ac.kr` join), compared in lower-case ASCII (api/core/emails.py), so a
 look-alike Unicode domain never matches. A school with no domain accepts nobody.
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from api.auth.emails import parse_email
 from api.core.db import table_of
+from api.core.emails import parse_email
 from api.schools.errors import EmailDomainMismatch, SchoolNotOpen
 from api.schools.models import School, SchoolDomain
 

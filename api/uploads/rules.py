@@ -1,6 +1,7 @@
-"""What an upload may be: shared by the API (slots), the upload function and benchmarks.
+"""What an upload may be: shared by the slots, the image rules and benchmarks.
 
-Plain constants, no imports: `functions/images.py` reads them without loading the API.
+Plain constants, no imports: `api/uploads/images.py` reads them without loading the rest
+of the API.
 """
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

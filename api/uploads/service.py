@@ -1,10 +1,9 @@
-"""Uploads: slots with signed URLs, their status, attaching them to posts, and the state
-changes the upload function makes (ready or rejected).
+"""Uploads: slots with signed URLs, their status, and attaching them to posts.
 
 The bytes never pass through the API in the cloud: the client PUTs them to storage with a
 signed URL bound to the declared type and size; the object-finalize event runs the upload
-function (functions/handlers.py), which checks and re-encodes the image and calls
-`mark_ready` or `mark_rejected` here. Locally the API itself plays storage (see
+function, which checks and re-encodes the image and marks the attachment ready or
+rejected (api/uploads/processing.py). Locally the API itself plays storage (see
 `receive_local_upload`), with the same contract.
 """
 
@@ -13,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy import select
@@ -22,8 +22,6 @@ from api.core.db import utcnow
 from api.core.errors import NotFound
 from api.core.ids import new_id
 from api.core.viewer import Viewer
-from api.posts.models import Post
-from api.posts.schemas import PostSummary
 from api.uploads.errors import (
     AttachmentInUse,
     AttachmentNotReady,
@@ -114,10 +112,20 @@ def _image_urls(image_object: str | None, thumbnail_object: str | None) -> Image
 
 
 # --- posts ---------------------------------------------------------------------------
+# Posts sit above uploads (api/posts/service.py calls these): a post is named here by its
+# id and image count, never by importing posts.
+
+
+class ListedPost(Protocol):
+    """A post on a page (posts' PostSummary): the page gets its thumbnails here."""
+
+    id: UUID
+    image_count: int
+    thumbnail_url: str | None
 
 
 def attach_to_post(
-    session: Session, viewer: Viewer, post: Post, attachment_ids: Sequence[UUID]
+    session: Session, viewer: Viewer, post_id: UUID, attachment_ids: Sequence[UUID]
 ) -> list[AttachmentOut]:
     """Put the viewer's ready uploads into a new post, in the order given. Any one that is
     not theirs, not ready, or already in a post fails the whole request (nothing saved).
@@ -145,24 +153,24 @@ def attach_to_post(
         if attachment.status == AttachmentStatus.rejected:
             raise AttachmentRejected(attachment.reason or "The upload was rejected.", **detail)
     for position, attachment_id in enumerate(attachment_ids):
-        found[attachment_id].post_id = post.id
+        found[attachment_id].post_id = post_id
         found[attachment_id].position = position
     session.flush()
     return [_attachment_out(found[i]) for i in attachment_ids]
 
 
-def post_images(session: Session, post: Post) -> list[AttachmentOut]:
+def post_images(session: Session, post_id: UUID, image_count: int) -> list[AttachmentOut]:
     """The images of a post, in order; no query at all for a post without any. (A hidden
     post reaches here only for its author: posts.service.can_see.)"""
-    if not post.image_count:
+    if not image_count:
         return []
     rows = session.scalars(
-        select(Attachment).where(Attachment.post_id == post.id).order_by(Attachment.position)
+        select(Attachment).where(Attachment.post_id == post_id).order_by(Attachment.position)
     ).all()
     return [_attachment_out(a) for a in rows]
 
 
-def add_thumbnails(session: Session, items: Sequence[PostSummary]) -> None:
+def add_thumbnails(session: Session, items: Sequence[ListedPost]) -> None:
     """Give each summary with images its first image's thumbnail URL: one query for the
     page when some post on it has images, none otherwise."""
     with_images = [item.id for item in items if item.image_count]
@@ -179,15 +187,15 @@ def add_thumbnails(session: Session, items: Sequence[PostSummary]) -> None:
         item.thumbnail_url = thumbnails.get(item.id)
 
 
-def delete_post_images(session: Session, post: Post) -> None:
+def delete_post_images(session: Session, post_id: UUID, image_count: int) -> None:
     """Before a post is deleted (its attachment rows go with it, by cascade): delete the
     image objects once the deletion has committed. A failure is logged; the objects are
     then orphans no response points to."""
-    if not post.image_count:
+    if not image_count:
         return
     rows = session.execute(
         select(Attachment.image_object, Attachment.thumbnail_object).where(
-            Attachment.post_id == post.id
+            Attachment.post_id == post_id
         )
     ).all()
     names = [name for row in rows for name in row if name]
@@ -215,39 +223,6 @@ def _attachment_out(attachment: Attachment) -> AttachmentOut:
         thumbnail_url=urls.thumbnail_url,
         expires_at=urls.expires_at,
     )
-
-
-# --- the upload function's side ------------------------------------------------------
-
-
-def attachment_for_object(session: Session, object_name: str) -> Attachment | None:
-    """The attachment uploaded to `object_name`, locked for the caller's transaction."""
-    return session.scalars(
-        select(Attachment).where(Attachment.object_name == object_name).with_for_update()
-    ).one_or_none()
-
-
-def mark_ready(
-    attachment: Attachment,
-    *,
-    image_object: str,
-    thumbnail_object: str,
-    width: int,
-    height: int,
-) -> None:
-    attachment.status = AttachmentStatus.ready
-    attachment.image_object = image_object
-    attachment.thumbnail_object = thumbnail_object
-    attachment.width = width
-    attachment.height = height
-    attachment.reason = None
-    attachment.processed_at = utcnow()
-
-
-def mark_rejected(attachment: Attachment, reason: str) -> None:
-    attachment.status = AttachmentStatus.rejected
-    attachment.reason = reason[:300]
-    attachment.processed_at = utcnow()
 
 
 # --- local storage: the API plays the bucket -----------------------------------------

@@ -22,7 +22,7 @@ class User(Base):
 
     id: Mapped[UUID] = id_column()
     email: Mapped[str | None] = mapped_column(String(320))
-    # One account per mailbox: the email without its +tag (api/auth/emails.py), unique.
+    # One account per mailbox: the email without its +tag (api/core/emails.py), unique.
     email_key: Mapped[str | None] = mapped_column(String(320), unique=True)
     # NULL until the account proved it reads mail at its school's domain; until then it
     # may only sign in, read itself, verify and leave (api/auth/access.py).

@@ -2,6 +2,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
+from api.auth import service as auth_service
 from api.auth.access import in_account_session, in_write_session
 from api.auth.dependencies import CurrentAccount, CurrentViewer
 from api.core.db import in_read_session
@@ -29,7 +30,7 @@ async def update_me(body: MeUpdate, viewer: CurrentViewer) -> MeOut:
 async def delete_me(viewer: CurrentAccount) -> None:
     """Close the account (verified or not). Login stops working; posts and comments stay
     as "(deleted)"."""
-    await in_account_session(service.delete_me, viewer)
+    await in_account_session(auth_service.delete_me, viewer)
 
 
 @router.get("/me/posts", response_model=Page[PostSummary])

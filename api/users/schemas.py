@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from uuid import UUID
 
 from pydantic import Field, field_validator
 
-from api.auth.schemas import NICKNAME_PATTERN, TokenPair, check_nickname
 from api.core.schemas import InputModel, OutputModel
+
+NICKNAME_PATTERN = r"^[\w.\-]{2,20}$"
+# Nicknames that would pass for the labels the API gives anonymous or deleted authors.
+_RESERVED_PREFIXES = ("anonymous", "익명", "deleted", "(deleted)")
+
+
+def check_nickname(value: str) -> str:
+    # NFKC first: "Anonymous" in full-width letters (U+FF21...) must not pass either.
+    if unicodedata.normalize("NFKC", value).casefold().startswith(_RESERVED_PREFIXES):
+        raise ValueError("this nickname is reserved")
+    return value
 
 
 class SchoolRef(OutputModel):
@@ -26,13 +37,6 @@ class MeOut(OutputModel):
         "this account, verifying and leaving work (403 verification-required elsewhere)"
     )
     language: str = Field(description="The language of the account's mails: ko or en")
-
-
-class AccountOut(OutputModel):
-    """An account and a token pair for it: what signup and verification answer."""
-
-    user: MeOut
-    tokens: TokenPair
 
 
 class ProfileOut(OutputModel):

@@ -2,16 +2,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth import service as auth_service
-from api.core.db import utcnow
 from api.core.errors import Conflict, InvalidToken, NotFound
 from api.core.viewer import Viewer
 from api.schools.models import School
-from api.social import service as social_service
 from api.users.models import User
 from api.users.schemas import MeOut, MeUpdate, ProfileOut, SchoolRef
 
@@ -55,23 +52,6 @@ def update_me(session: Session, viewer: Viewer, data: MeUpdate) -> MeOut:
     except IntegrityError as exc:
         raise Conflict("This nickname is taken.", field="nickname") from exc
     return me_out(session, user)
-
-
-def delete_me(session: Session, viewer: Viewer) -> None:
-    """Close the account: personal data goes, content stays and shows "(deleted)"."""
-    social_service.forget_user(session, viewer.id)
-    session.execute(
-        update(User)
-        .where(User.id == viewer.id, User.deleted_at.is_(None))
-        .values(
-            deleted_at=utcnow(),
-            email=None,
-            email_key=None,
-            password_hash=None,
-            nickname=None,
-        )
-    )
-    auth_service.revoke_all_for_user(session, viewer.id)
 
 
 def get_profile(session: Session, user_id: UUID) -> ProfileOut:

@@ -58,7 +58,7 @@ def _get(base: str, user, path: str) -> dict[str, Any]:
 
 
 def _post_likes(post: str) -> int:
-    from api.reactions.models import PostLike
+    from api.posts.models import PostLike
 
     return _scalar(select(func.count()).where(PostLike.post_id == UUID(post)))
 
@@ -133,7 +133,7 @@ def test_concurrent_comment_likes_are_exact(live_server, world, campus):
     random.Random(3).shuffle(requests)
     _ok(burst(live_server, requests))
 
-    from api.reactions.models import CommentLike
+    from api.comments.models import CommentLike
 
     rows = _scalar(select(func.count()).where(CommentLike.comment_id == UUID(comment)))
     assert rows == 31

@@ -30,8 +30,6 @@ def emulator(database_url, monkeypatch):
     with pubsub_emulator() as host:
         monkeypatch.setenv("PUBSUB_EMULATOR_HOST", host)
         monkeypatch.setenv("PUBSUB_PROJECT", PROJECT)
-        # Nothing may reach the handlers except through Pub/Sub.
-        monkeypatch.setenv("INPROCESS_SUBSCRIPTIONS", "")
         get_settings.cache_clear()
         bus_module.set_bus(None)
         yield host

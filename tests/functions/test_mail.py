@@ -19,12 +19,12 @@ from sqlalchemy import select
 
 from api import cli
 from api.core.ids import new_id
+from api.mail import handlers
 from api.mail import service as mail_service
 from api.outbox import service as outbox
+from api.outbox.envelope import event_uuid, unwrap
 from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.outbox.types import EventType
-from functions import handlers
-from functions.envelope import event_uuid, unwrap
 from infra import database
 from infra import mail as mail_module
 from tests.functions.events import ours, pubsub_push
@@ -72,7 +72,7 @@ def verifications() -> Verifications:
     real = mail_service.COMPOSERS.get(VERIFICATION)
     mail_service.register_composer(VERIFICATION, composer)
     yield composer
-    if real is not None:  # the one functions/handlers.py registers
+    if real is not None:  # the one api/mail/handlers.py registers
         mail_service.register_composer(VERIFICATION, real)
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.outbox.models import OutboxEvent
+from api.reports.handlers import content_reported
 from api.reports.models import ModerationAction
 from functions import main
 from infra import events as bus_module
@@ -74,9 +75,7 @@ def test_the_same_event_three_times_has_one_effect(client, campus, world, quiet_
     for u in world.users(campus.school, 6):
         _report(client, u, post)
     event = _event(post)
-    from functions import handlers
-
-    results = [handlers.content_reported(event) for _ in range(3)]
+    results = [content_reported(event) for _ in range(3)]
     assert results == ["applied", "duplicate", "duplicate"]
     assert db.scalar(select(func.count()).select_from(ModerationAction)) == 1
 
@@ -93,37 +92,30 @@ def test_the_same_event_three_times_has_one_effect(client, campus, world, quiet_
     ids=["garbage", "no-fields", "bad-type", "no-target", "bad-uuid"],
 )
 def test_malformed_events_are_logged_and_acknowledged(database_url, event, caplog):
-    from functions import handlers
-
-    assert handlers.content_reported(event) == "malformed"  # no exception: no retry storm
+    assert content_reported(event) == "malformed"  # no exception: no retry storm
     assert any("malformed" in r.getMessage() for r in caplog.records)
 
 
 def test_a_broken_pubsub_envelope_is_acknowledged(database_url):
-    from functions import handlers
     from tests.functions.events import CloudEvent
 
     broken = CloudEvent(
         {"type": "google.cloud.pubsub.topic.v1.messagePublished", "source": "//pubsub"},
         {"message": {"data": "%%%not base64"}},
     )
-    assert handlers.content_reported(broken) == "malformed"
+    assert content_reported(broken) == "malformed"
 
 
 def test_other_event_types_are_acknowledged_untouched(database_url):
-    from functions import handlers
-
     event = pubsub_push(ours("quad.post.created.v1", {"post_id": "x"}))
-    assert handlers.content_reported(event) == "ignored"
+    assert content_reported(event) == "ignored"
 
 
 def test_stale_events_are_dropped(client, campus, world, quiet_bus, caplog):
-    from functions import handlers
-
     post = create_post(client, campus.alice, campus.board)["id"]
     for u in world.users(campus.school, 5):
         _report(client, u, post)
-    assert handlers.content_reported(_event(post, age=timedelta(days=2))) == "stale"
+    assert content_reported(_event(post, age=timedelta(days=2))) == "stale"
     assert _hidden(client, campus.bob, post) is False
     assert any("too old" in r.getMessage() for r in caplog.records)
 
@@ -135,7 +127,6 @@ def test_a_transient_failure_raises_so_pubsub_retries(
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import sessionmaker
 
-    from functions import handlers
     from infra import database
 
     post = create_post(client, campus.alice, campus.board)["id"]
@@ -148,10 +139,10 @@ def test_a_transient_failure_raises_so_pubsub_retries(
     monkeypatch.setattr(database, "_engine", down)
     monkeypatch.setattr(database, "_sessionmaker", sessionmaker(down))
     with pytest.raises(DBAPIError):  # pg8000 reports a refused connection as InterfaceError
-        handlers.content_reported(event)
+        content_reported(event)
     monkeypatch.undo()
     # The redelivery is applied: the failed attempt claimed nothing.
-    assert handlers.content_reported(event) == "applied"
+    assert content_reported(event) == "applied"
     assert _hidden(client, campus.bob, post) is True
 
 

@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from api.notifications.handlers import comment_created
 from api.notifications.models import Notification
 from api.outbox.models import OutboxEvent
-from functions import handlers
 from infra import events as bus_module
 from tests.api.helpers import create_comment, create_post
 from tests.functions.events import ours, pubsub_push
@@ -71,7 +71,7 @@ def test_a_redelivered_event_notifies_once(client, campus, db):
         bus_module.set_bus(None)
     row = db.scalars(select(OutboxEvent).where(OutboxEvent.type == "quad.comment.created.v1")).one()
     event = pubsub_push(ours(row.type, row.data, event_id=row.id), topic="quad-comments")
-    assert [handlers.comment_created(event) for _ in range(3)] == [
+    assert [comment_created(event) for _ in range(3)] == [
         "applied",
         "duplicate",
         "duplicate",
@@ -84,7 +84,7 @@ def test_a_redelivered_event_notifies_once(client, campus, db):
 )
 def test_malformed_comment_events_are_acknowledged(database_url, data):
     event = pubsub_push(ours("quad.comment.created.v1", data), topic="quad-comments")
-    assert handlers.comment_created(event) == "malformed"
+    assert comment_created(event) == "malformed"
 
 
 def test_a_comment_deleted_before_the_event_arrives_notifies_nobody(client, campus, db):
@@ -96,7 +96,7 @@ def test_a_comment_deleted_before_the_event_arrives_notifies_nobody(client, camp
     finally:
         bus_module.set_bus(None)
     row = db.scalars(select(OutboxEvent).where(OutboxEvent.type == "quad.comment.created.v1")).one()
-    assert handlers.comment_created(ours(row.type, row.data, event_id=row.id)) == "applied"
+    assert comment_created(ours(row.type, row.data, event_id=row.id)) == "applied"
     assert db.scalar(select(func.count()).select_from(Notification)) == 0
 
 

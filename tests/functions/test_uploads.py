@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from api.outbox.models import ProcessedEvent
+from api.uploads.handlers import upload_finalized
 from api.uploads.models import Attachment
-from functions import handlers, main
+from functions import main
 from infra import events as bus_module
 from infra import storage as storage_module
 from tests.functions.events import ours, pubsub_push, storage_finalized, storage_notification
@@ -178,11 +179,34 @@ def test_a_12_mib_file_is_rejected_and_deleted(client, campus, db, settings):
 # --- delivery rules ------------------------------------------------------------------
 
 
+@pytest.fixture
+def api_alone(database_url, monkeypatch):
+    """INPROCESS_HANDLERS=false: the in-process bus delivers to nobody, as the API runs
+    alone in the cloud (the benchmarks' API-only runs)."""
+    from infra.settings import get_settings
+
+    monkeypatch.setenv("INPROCESS_HANDLERS", "false")
+    get_settings.cache_clear()
+    bus_module.set_bus(None)
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    bus_module.set_bus(None)
+
+
+def test_with_the_local_handlers_off_an_upload_stays_pending(client, campus, db, api_alone):
+    slot = upload(client, campus.alice, jpeg_with_gps())
+    assert attachment(db, slot).status == "pending"
+    assert storage().exists(incoming(slot))  # nobody processed it
+    resource = storage().metadata(incoming(slot))
+    assert upload_finalized(storage_finalized(resource)) == "ready"  # a handler still can
+
+
 def test_the_same_event_three_times_has_one_effect(client, campus, db, recorded):
     slot = upload(client, campus.alice, jpeg_with_gps())
     assert attachment(db, slot).status == "pending"  # recorded, not delivered
     (event,) = recorded
-    assert [handlers.upload_finalized(event) for _ in range(3)] == [
+    assert [upload_finalized(event) for _ in range(3)] == [
         "ready",
         "duplicate",
         "duplicate",
@@ -198,7 +222,7 @@ def test_a_cloud_storage_pubsub_notification_is_understood(client, campus, db, r
     slot = upload(client, campus.alice, jpeg_with_gps())
     resource = storage().metadata(incoming(slot))
     event = storage_notification(resource, message_id="7301")
-    results = [handlers.upload_finalized(event) for _ in range(3)]
+    results = [upload_finalized(event) for _ in range(3)]
     assert results == ["ready", "duplicate", "duplicate"]
     assert attachment(db, slot).status == "ready"
 
@@ -222,20 +246,20 @@ def test_an_eventarc_storage_event_reaches_the_entry_point(client, campus, db, r
     ids=["garbage", "no-name", "name-not-text", "broken-pubsub"],
 )
 def test_malformed_events_are_acknowledged(database_url, event, caplog):
-    assert handlers.upload_finalized(event) == "malformed"
+    assert upload_finalized(event) == "malformed"
     assert any("malformed" in r.getMessage() for r in caplog.records)
 
 
 def test_a_storage_notification_without_a_json_object_is_acknowledged(database_url):
     event = storage_notification({"bucket": "quad-uploads", "name": "incoming/x"})
     event.data["message"]["data"] = "bm90IGpzb24="  # "not json"
-    assert handlers.upload_finalized(event) == "malformed"
+    assert upload_finalized(event) == "malformed"
 
 
 def test_a_nonsense_size_is_acknowledged_and_changes_nothing(client, campus, db, recorded):
     slot = upload(client, campus.alice, jpeg_with_gps())
     resource = storage().metadata(incoming(slot)) | {"size": "lots"}
-    assert handlers.upload_finalized(storage_finalized(resource)) == "malformed"
+    assert upload_finalized(storage_finalized(resource)) == "malformed"
     assert attachment(db, slot).status == "pending"
     assert db.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
 
@@ -244,7 +268,7 @@ def test_stale_events_are_dropped(client, campus, db, recorded, caplog):
     slot = upload(client, campus.alice, jpeg_with_gps())
     resource = storage().metadata(incoming(slot))
     event = storage_finalized(resource, age=timedelta(days=2))
-    assert handlers.upload_finalized(event) == "stale"
+    assert upload_finalized(event) == "stale"
     assert attachment(db, slot).status == "pending"
     assert any("too old" in r.getMessage() for r in caplog.records)
 
@@ -253,7 +277,7 @@ def test_an_object_of_no_attachment_is_logged_and_left_alone(database_url, recor
     name = "incoming/01234567-89ab-7def-8123-456789abcdef"
     storage().write(name, jpeg_with_gps(), "image/jpeg")
     (event,) = recorded
-    assert handlers.upload_finalized(event) == "ignored"
+    assert upload_finalized(event) == "ignored"
     assert storage().exists(name)
     assert any("no attachment" in r.getMessage() for r in caplog.records)
 
@@ -266,9 +290,9 @@ def test_the_functions_own_writes_and_other_buckets_are_ignored(client, campus, 
     # itself was claimed.
     assert db.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
     resource = storage().metadata(row.image_object)
-    assert handlers.upload_finalized(storage_finalized(resource)) == "ignored"
+    assert upload_finalized(storage_finalized(resource)) == "ignored"
     elsewhere = {"bucket": "someone-elses-bucket", "name": incoming(slot), "size": "10"}
-    assert handlers.upload_finalized(storage_finalized(elsewhere)) == "ignored"
+    assert upload_finalized(storage_finalized(elsewhere)) == "ignored"
     assert db.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
 
 
@@ -298,8 +322,8 @@ def test_a_transient_failure_raises_so_pubsub_retries(client, campus, db, record
     monkeypatch.setattr(database, "_engine", down)
     monkeypatch.setattr(database, "_sessionmaker", sessionmaker(down))
     with pytest.raises(DBAPIError):
-        handlers.upload_finalized(event)
+        upload_finalized(event)
     monkeypatch.undo()
     assert storage().exists(incoming(slot))  # nothing was lost
-    assert handlers.upload_finalized(event) == "ready"  # the redelivery works
+    assert upload_finalized(event) == "ready"  # the redelivery works
     assert attachment(db, slot).status == "ready"

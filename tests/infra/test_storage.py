@@ -163,7 +163,7 @@ def object_from_emulator(emulator: str, name: str):
 
 
 def test_the_whole_upload_through_the_emulator(client, campus, emulator, on_emulator):
-    from functions import handlers
+    from api.uploads.handlers import upload_finalized
 
     data = jpeg_with_gps((1500, 1000))
     slot = client.post(
@@ -189,7 +189,7 @@ def test_the_whole_upload_through_the_emulator(client, campus, emulator, on_emul
         "md5Hash": blob.md5_hash,
         "timeCreated": blob.time_created.isoformat(),
     }
-    assert handlers.upload_finalized(storage_finalized(resource)) == "ready"
+    assert upload_finalized(storage_finalized(resource)) == "ready"
 
     status = client.get(f"/v1/uploads/{slot['id']}", headers=campus.alice.headers).json()
     assert status["status"] == "ready" and (status["width"], status["height"]) == (1500, 1000)

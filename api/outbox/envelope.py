@@ -1,5 +1,6 @@
-"""Turning what a function receives into one of our CloudEvents, and the rules every
-handler shares.
+"""Turning what an event handler receives into one of our CloudEvents, and the rules every
+handler shares: the Cloud Functions (functions/main.py) and, under `make run`, the
+in-process bus (api/events_wiring.py) run the same handlers through `handle`.
 
 Pub/Sub delivers our structured CloudEvent inside its own `messagePublished` CloudEvent
 (`data.message.data` is base64). A Cloud Storage notification arrives the same way but
@@ -35,6 +36,7 @@ from api.outbox import service as outbox
 from infra.database import session_scope
 from infra.settings import get_settings
 
+# The functions' logger, whichever process runs the handler.
 log = logging.getLogger("functions")
 
 PUBSUB_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished"

@@ -1,5 +1,6 @@
-"""The image rules of uploads, pure (bytes in, bytes out) so the upload function, tests and
-benchmarks share one copy.
+"""The image rules of uploads, pure (bytes in, bytes out) so the upload processing
+(`api/uploads/processing.py`), tests and benchmarks share one copy. Pillow is in the
+`functions` dependency group only: the API image (Cloud Run) never imports this module.
 
 `sanitize_image` decides whether an uploaded file is an image we accept and returns it
 re-encoded, which is what strips its metadata: EXIF (GPS position, camera, time), XMP,
