@@ -2,7 +2,9 @@
 
 Reads trust the access token (api/auth/tokens.py) until it expires; a write also checks
 that the account behind it still exists. Endpoints call `in_write_session`, never the
-check itself, so a write cannot forget it and a service never depends on FastAPI.
+check itself, so a write cannot forget it and a service never depends on FastAPI. A write
+with a budget (api/limits/) calls `in_limited_write_session`, which spends it in the same
+statement as the check.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.core.db import in_session
 from api.core.errors import InvalidToken
 from api.core.viewer import Viewer
+from api.limits.service import Limit, spend
 from api.users.models import User
 
 P = ParamSpec("P")
@@ -48,3 +51,32 @@ def _checked(
 ) -> T:
     require_writer(session, viewer)
     return work(session, viewer, *args, **kwargs)
+
+
+async def in_limited_write_session(
+    limit: Limit,
+    address: str,
+    work: Callable[Concatenate[Session, Viewer, P], T],
+    viewer: Viewer,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`in_write_session` for a write with a budget: `work`, then the writer check and the
+    spending of `limit` by the viewer and the client `address` as one statement, the last
+    before the commit. A refused write (401, 429) or one that fails rolls back whole,
+    spending included; the counter rows stay locked only until the commit."""
+    return await in_session(_limited, limit, address, work, viewer, *args, **kwargs)
+
+
+def _limited(
+    session: Session,
+    limit: Limit,
+    address: str,
+    work: Callable[..., T],
+    viewer: Viewer,
+    *args: Any,
+    **kwargs: Any,
+) -> T:
+    result = work(session, viewer, *args, **kwargs)
+    spend(session, limit, address=address, user=viewer.id, writer=viewer.id)
+    return result

@@ -17,6 +17,8 @@ from api.auth.schemas import LoginIn, SignupIn, TokenPair
 from api.core.db import utcnow, violated_constraint
 from api.core.errors import Conflict, InvalidInput, InvalidToken
 from api.core.ids import new_id
+from api.limits import service as limits
+from api.limits.service import Limit
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.schools.models import Department, School
@@ -63,15 +65,18 @@ def _taken(exc: IntegrityError) -> Conflict:
     return Conflict("This nickname is taken.", field="nickname")
 
 
-def login(session: Session, data: LoginIn, client_address: str) -> TokenPair:
-    """Tokens for the right password. Failures are throttled by email and client address
-    (api/auth/throttle.py); unknown emails go through exactly the same steps."""
+def login(session: Session, data: LoginIn, client: str) -> TokenPair:
+    """Tokens for the right password. Every attempt spends the client's login budget
+    (api/limits/); failures are throttled by email and client key (api/auth/throttle.py);
+    unknown emails go through exactly the same steps."""
     settings = get_settings()
     email = data.email.lower()
-    client = throttle.client_key(client_address)
+    # Committed with the commit before hashing (or the lock's): every attempt counts.
+    limits.spend(session, Limit.login, address=client)
     now = utcnow()
     retry_after = throttle.locked_for(session, email, client, now)
     if retry_after is not None:
+        session.commit()
         raise AccountLocked(retry_after)
     user = session.execute(
         select(User.id, User.school_id, User.password_hash).where(

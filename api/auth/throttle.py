@@ -11,7 +11,6 @@ emails take exactly the same path, so the answers cannot tell them apart.
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, func, select, tuple_, update
@@ -27,20 +26,6 @@ _c = _table.c
 # Expired rows deleted with each recorded failure, which adds at most two: the table
 # shrinks back however fast it grew.
 PRUNE_BATCH = 100
-
-
-def client_key(address: str) -> str:
-    """The address failures are counted under. IPv6 by its /64, which one host usually
-    holds whole (counting each address would give it 2**64 tries)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64]
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def locked_for(session: Session, email: str, client: str, now: datetime) -> int | None:
