@@ -188,7 +188,8 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = 14 * 24 * 3600
     # Failed logins are counted per (email, client address), whether or not the email
     # exists, so nobody can lock another person out from elsewhere, and per email across all
-    # addresses, with a much higher cap against guessing from many addresses.
+    # addresses, with a much higher cap against guessing from many addresses (which spares
+    # the addresses the email logged in from).
     login_max_failures: int = Field(
         5, ge=1, description="Failed logins from one address that lock that email there"
     )
@@ -205,6 +206,13 @@ class Settings(BaseSettings):
         ge=1,
         description="The per-email window; an address's failures are also forgotten this long "
         "after its last one (or when its lock ends, if later)",
+    )
+    login_known_address_seconds: int = Field(
+        30 * 86400,
+        ge=0,
+        description="An address an email logged in from is spared that email's all-addresses "
+        "lock for this long after the login, so guessing from elsewhere cannot lock the "
+        "owner out",
     )
 
     # Password hashing (argon2id). Every hash in progress holds PASSWORD_HASH_MEMORY_KIB of

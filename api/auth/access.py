@@ -3,8 +3,7 @@
 Reads trust the access token (api/auth/tokens.py) until it expires; a write also checks
 that the account behind it still exists. Endpoints call `in_write_session`, never the
 check itself, so a write cannot forget it and a service never depends on FastAPI. A write
-with a budget (api/limits/) calls `in_limited_write_session`, which spends it in the same
-statement as the check.
+with a budget (api/limits/) calls `in_limited_write_session`, which also spends it.
 """
 
 from __future__ import annotations
@@ -61,10 +60,10 @@ async def in_limited_write_session(
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> T:
-    """`in_write_session` for a write with a budget: `work`, then the writer check and the
-    spending of `limit` by the viewer and the client `address` as one statement, the last
-    before the commit. A refused write (401, 429) or one that fails rolls back whole,
-    spending included; the counter rows stay locked only until the commit."""
+    """`in_write_session` for a write with a budget: `require_writer`, `work`, then the
+    spending of `limit` by the viewer and the client `address`, the last statement before
+    the commit. A write refused (401, 429) or failing rolls back whole, spending included;
+    spending last keeps the counter rows locked only until the commit (api/limits/)."""
     return await in_session(_limited, limit, address, work, viewer, *args, **kwargs)
 
 
@@ -77,6 +76,7 @@ def _limited(
     *args: Any,
     **kwargs: Any,
 ) -> T:
+    require_writer(session, viewer)
     result = work(session, viewer, *args, **kwargs)
-    spend(session, limit, address=address, user=viewer.id, writer=viewer.id)
+    spend(session, limit, address=address, user=viewer.id)
     return result

@@ -94,7 +94,7 @@ def login(session: Session, data: LoginIn, client: str) -> TokenPair:
         session.commit()
         raise InvalidCredentials()
     assert user is not None  # a valid password means a stored hash, so an account
-    throttle.clear(session, email, client)
+    throttle.clear(session, email, client, utcnow(), settings)
     if new_hash:
         # Unless the password changed meanwhile.
         session.execute(

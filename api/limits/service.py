@@ -5,10 +5,11 @@ upsert per subject (the user, the address) that starts the window anew once it h
 ended, returns the counts, and prunes a few expired rows on the way. Two kinds:
 
 - write budgets (post, comment, ...) are spent by `in_limited_write_session`
-  (api/auth/access.py) as the last statement of the write's own transaction, folded
-  with the writer check: a write that fails or is refused rolls its spending back with
-  it, and the counter rows stay locked only until the commit, so writes from one busy
-  address (a campus NAT) queue on them for a moment rather than a whole transaction.
+  (api/auth/access.py) as the last statement of the write's own transaction: a write
+  that fails or is refused rolls its spending back with it, and the counter rows stay
+  locked only until the commit, so writes from one busy address (a campus NAT) queue on
+  them for a moment rather than for whole transactions. (Not folded into the writer
+  check, which must come first: the write's work assumes an account that exists.)
 - attempt budgets (signup, login, verification, resend, password reset) count every
   attempt, including the ones that then fail: `spend_attempt` commits the count on its
   own, before the attempt's work (and before any password hashing).
@@ -27,7 +28,6 @@ from uuid import UUID
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
-from api.core.errors import InvalidToken
 from api.limits.errors import RateLimited
 from infra.settings import Settings, get_settings
 
@@ -78,13 +78,11 @@ def spend(
     *,
     address: str,
     user: UUID | str | None = None,
-    writer: UUID | None = None,
 ) -> None:
     """Spend one of `limit` for `user` (if the action has a per-user budget) and the client
-    `address` (`api.core.client.ClientKey`), in the session's transaction; with `writer`,
-    also the writer check (api/auth/access.py), in the same statement. Raises
-    `RateLimited` over budget, `InvalidToken` if the writer's account is gone; the caller's
-    transaction must then roll back (every unit of work does on an exception)."""
+    `address` (`api.core.client.ClientKey`), in the session's transaction: one statement.
+    Raises `RateLimited` over budget; the caller's transaction must then roll back (every
+    unit of work does on an exception)."""
     user_budget, address_budget = budgets(limit, get_settings())
     subjects = [(f"a:{address}", address_budget)]
     if user_budget is not None:
@@ -94,11 +92,7 @@ def spend(
     params: dict[str, object] = {"policy": str(limit), "window": address_budget.window}
     for i, (subject, _) in enumerate(subjects):
         params[f"s{i}"] = subject
-    if writer is not None:
-        params["writer"] = writer
-    rows = session.execute(_statement(len(subjects), writer is not None), params).all()
-    if writer is not None and not (rows and rows[0].writer):
-        raise InvalidToken("The account no longer exists.")
+    rows = session.execute(_statement(len(subjects)), params).all()
     spent = {row.subject: (row.hits, row.reset) for row in rows}
     states, over = [], []
     for subject, budget in subjects:
@@ -125,18 +119,15 @@ def spend_attempt(
 
 
 @cache
-def _statement(subjects: int, check_writer: bool) -> TextClause:
-    """The spending statement for that many subjects (rows are locked in the order given:
-    always the user's before the address's, so two spenders never wait on each other in
-    a cycle)."""
+def _statement(subjects: int) -> TextClause:
+    """The spending statement for that many subjects. The upsert locks its rows in the
+    order given, the user's before the address's, and is the only part that waits: the
+    prune takes only rows nobody holds (SKIP LOCKED), and PostgreSQL runs a WITH
+    statement the query does not read after the query, so it locks nothing before the
+    upsert has its rows. Two spenders therefore never wait on each other in a cycle."""
     names = ", ".join(f":s{i}" for i in range(subjects))
     values = ", ".join(
         f"(:policy, :s{i}, 1, now() + :window * interval '1 second')" for i in range(subjects)
-    )
-    writer = (
-        "EXISTS (SELECT FROM users WHERE id = :writer AND deleted_at IS NULL)"
-        if check_writer
-        else "true"
     )
     return text(
         f"""WITH pruned AS (
@@ -152,7 +143,6 @@ def _statement(subjects: int, check_writer: bool) -> TextClause:
                           ELSE c.expires_at END
     RETURNING c.subject, c.hits, c.expires_at
 )
-SELECT subject, hits, ceil(extract(epoch FROM expires_at - now()))::int AS reset,
-       {writer} AS writer
+SELECT subject, hits, ceil(extract(epoch FROM expires_at - now()))::int AS reset
 FROM spent"""
     )
