@@ -345,6 +345,9 @@ def running_server(
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
+                if proc.poll() is None:  # else reading its stderr would wait for ever
+                    proc.kill()
+                    proc.wait()
                 raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.1)
         yield proc, base
