@@ -319,7 +319,8 @@ def serve(workers: int | None) -> None:
         http="httptools",
         loop="uvloop",
         log_config=None,
-        proxy_headers=True,
+        # The client's address is api/core/client.py's (TRUSTED_PROXY_HOPS), not uvicorn's.
+        proxy_headers=False,
         timeout_graceful_shutdown=8,  # Cloud Run kills 10 s after SIGTERM
     )
 

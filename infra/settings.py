@@ -186,7 +186,8 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = 14 * 24 * 3600
     # Failed logins are counted per (email, client address), whether or not the email
     # exists, so nobody can lock another person out from elsewhere, and per email across all
-    # addresses, with a much higher cap against guessing from many addresses.
+    # addresses, with a much higher cap against guessing from many addresses (which spares
+    # the addresses the email logged in from).
     login_max_failures: int = Field(
         5, ge=1, description="Failed logins from one address that lock that email there"
     )
@@ -203,6 +204,13 @@ class Settings(BaseSettings):
         ge=1,
         description="The per-email window; an address's failures are also forgotten this long "
         "after its last one (or when its lock ends, if later)",
+    )
+    login_known_address_seconds: int = Field(
+        30 * 86400,
+        ge=0,
+        description="An address an email logged in from is spared that email's all-addresses "
+        "lock for this long after the login, so guessing from elsewhere cannot lock the "
+        "owner out",
     )
 
     # Email verification (api/auth/verification.py): a 6-digit code is a million guesses,
@@ -247,6 +255,60 @@ class Settings(BaseSettings):
         if self.password_hash_concurrency is not None:
             return self.password_hash_concurrency
         return max(1, self.password_hash_memory_budget_mib * 1024 // self.password_hash_memory_kib)
+
+    # --- clients and budgets ----------------------------------------------------------
+    trusted_proxy_hops: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description="X-Forwarded-For entries our own proxies append: the client is the n-th "
+        "from the right (2 behind Google's external Application Load Balancer, which "
+        "appends '<client>, <load balancer>'); 0 ignores the header and uses the socket "
+        "peer (api/core/client.py)",
+    )
+    # Budgets (api/limits/): how many of an action one user, and one client address, may
+    # spend per window (a fixed window from the first one counted). An address is often a
+    # whole campus behind one NAT, so its budgets are many users' worth.
+    limit_signup_per_address: int = Field(30, ge=1, description="Signup attempts per address")
+    limit_signup_window_seconds: int = Field(3600, ge=1)
+    limit_login_per_address: int = Field(
+        300, ge=1, description="Login attempts per address, whatever the email"
+    )
+    limit_login_window_seconds: int = Field(900, ge=1)
+    limit_verify_per_user: int = Field(10, ge=1, description="Verification-code attempts per user")
+    limit_verify_per_address: int = Field(100, ge=1)
+    limit_verify_window_seconds: int = Field(3600, ge=1)
+    limit_resend_per_user: int = Field(5, ge=1, description="Verification mails resent per user")
+    limit_resend_per_address: int = Field(50, ge=1)
+    limit_resend_window_seconds: int = Field(3600, ge=1)
+    limit_password_reset_per_user: int = Field(
+        5, ge=1, description="Password-reset requests per email"
+    )
+    limit_password_reset_per_address: int = Field(30, ge=1)
+    limit_password_reset_window_seconds: int = Field(3600, ge=1)
+    limit_post_per_user: int = Field(20, ge=1, description="Posts created per user")
+    limit_post_per_address: int = Field(600, ge=1)
+    limit_post_window_seconds: int = Field(3600, ge=1)
+    limit_comment_per_user: int = Field(120, ge=1, description="Comments created per user")
+    limit_comment_per_address: int = Field(3000, ge=1)
+    limit_comment_window_seconds: int = Field(3600, ge=1)
+    limit_report_per_user: int = Field(20, ge=1, description="Reports filed per user")
+    limit_report_per_address: int = Field(200, ge=1)
+    limit_report_window_seconds: int = Field(3600, ge=1)
+    limit_board_per_user: int = Field(3, ge=1, description="Boards created per user")
+    limit_board_per_address: int = Field(20, ge=1)
+    limit_board_window_seconds: int = Field(86400, ge=1)
+    limit_upload_per_user: int = Field(60, ge=1, description="Upload slots opened per user")
+    limit_upload_per_address: int = Field(600, ge=1)
+    limit_upload_window_seconds: int = Field(3600, ge=1)
+    limit_friend_request_per_user: int = Field(
+        50, ge=1, description="Friend requests sent per user"
+    )
+    limit_friend_request_per_address: int = Field(500, ge=1)
+    limit_friend_request_window_seconds: int = Field(86400, ge=1)
+    limit_follow_per_user: int = Field(200, ge=1, description="Follows per user")
+    limit_follow_per_address: int = Field(2000, ge=1)
+    limit_follow_window_seconds: int = Field(86400, ge=1)
 
     # --- community rules --------------------------------------------------------------
     report_hide_threshold: int = Field(5, description="Distinct reporters that hide content")

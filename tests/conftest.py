@@ -45,6 +45,22 @@ def _start_embedded() -> tuple[str, object, str]:
     return pg8000_socket_url(str(pgdata), "quad_test"), server, root
 
 
+def _unlimited_budgets() -> dict[str, str]:
+    """Every LIMIT_*_PER_USER / _PER_ADDRESS far beyond what a test spends: most tests
+    write quickly from one address and are not about budgets (tests/api/test_limits.py
+    sets the ones it tests, and the servers it starts inherit these)."""
+    from infra.settings import Settings
+
+    return {
+        name.upper(): "1000000"
+        for name in Settings.model_fields
+        if name.startswith("limit_") and name.endswith(("_per_user", "_per_address"))
+    }
+
+
+UNLIMITED_BUDGETS = _unlimited_budgets()
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     given = os.environ.get("TEST_DATABASE_URL")
@@ -57,6 +73,7 @@ def database_url() -> Iterator[str]:
         url, server, root = _start_embedded()
     os.environ["DATABASE_URL"] = url
     os.environ.pop("CLOUD_SQL_INSTANCE", None)
+    os.environ.update(UNLIMITED_BUDGETS)
     from infra import database
     from infra.settings import get_settings
 
@@ -347,6 +364,9 @@ def running_server(
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
+                if proc.poll() is None:  # else reading its stderr would wait for ever
+                    proc.kill()
+                    proc.wait()
                 raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.1)
         yield proc, base

@@ -4,7 +4,8 @@ Reads trust the access token (api/auth/tokens.py) until it expires; a write also
 that the account behind it still exists and has verified its email. Endpoints call
 `in_write_session` (or, for the few things an unverified account may do, such as leaving,
 `in_account_session`), never the check itself, so a write cannot forget it and a service
-never depends on FastAPI.
+never depends on FastAPI. A write with a budget (api/limits/) calls
+`in_limited_write_session`, which also spends it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from api.auth.errors import VerificationRequired
 from api.core.db import in_session
 from api.core.errors import InvalidToken
 from api.core.viewer import Viewer
+from api.limits.service import Limit, spend
 from api.users.models import User
 
 P = ParamSpec("P")
@@ -74,3 +76,33 @@ def _checked(
 ) -> T:
     check(session, viewer)
     return work(session, viewer, *args, **kwargs)
+
+
+async def in_limited_write_session(
+    limit: Limit,
+    address: str,
+    work: Callable[Concatenate[Session, Viewer, P], T],
+    viewer: Viewer,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`in_write_session` for a write with a budget: `require_writer`, `work`, then the
+    spending of `limit` by the viewer and the client `address`, the last statement before
+    the commit. A write refused (401, 429) or failing rolls back whole, spending included;
+    spending last keeps the counter rows locked only until the commit (api/limits/)."""
+    return await in_session(_limited, limit, address, work, viewer, *args, **kwargs)
+
+
+def _limited(
+    session: Session,
+    limit: Limit,
+    address: str,
+    work: Callable[..., T],
+    viewer: Viewer,
+    *args: Any,
+    **kwargs: Any,
+) -> T:
+    require_writer(session, viewer)
+    result = work(session, viewer, *args, **kwargs)
+    spend(session, limit, address=address, user=viewer.id)
+    return result

@@ -30,7 +30,8 @@ class RefreshToken(Base):
 
 class LoginFailure(Base):
     """Failed logins for one email (lower-cased, whether or not an account has it), from
-    one client address, or from all addresses when `client` is `ALL_CLIENTS`.
+    one client address, or from all addresses when `client` is `ALL_CLIENTS`; a row whose
+    `client` starts with `KNOWN_CLIENT` says the email logged in from that address.
 
     A row is forgotten once `expires_at` passes: rows are upserted with each failure and
     expired ones pruned then, a few at a time. In the database so every API instance sees
@@ -72,3 +73,5 @@ class EmailVerification(Base):
 
 # Not an address: the row counting an email's failures from every address.
 ALL_CLIENTS = "*"
+# Prefixed to an address: the row (failures 0) saying the email logged in from there.
+KNOWN_CLIENT = "+"

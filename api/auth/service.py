@@ -21,6 +21,8 @@ from api.core.emails import parse_email
 from api.core.errors import Conflict, InvalidInput, InvalidToken
 from api.core.ids import new_id
 from api.core.viewer import Viewer
+from api.limits import service as limits
+from api.limits.service import Limit
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.schools.domains import check_email_domain
@@ -79,16 +81,19 @@ def _taken(exc: IntegrityError) -> Conflict:
     return Conflict("This nickname is taken.", field="nickname")
 
 
-def login(session: Session, data: LoginIn, client_address: str) -> TokenPair:
-    """Tokens for the right password. Failures are throttled by email and client address
-    (api/auth/throttle.py); unknown emails go through exactly the same steps."""
+def login(session: Session, data: LoginIn, client: str) -> TokenPair:
+    """Tokens for the right password. Every attempt spends the client's login budget
+    (api/limits/); failures are throttled by email and client key (api/auth/throttle.py);
+    unknown emails go through exactly the same steps."""
     settings = get_settings()
     parsed = parse_email(data.email)
     email = parsed.address if parsed is not None else data.email.lower()
-    client = throttle.client_key(client_address)
+    # Committed with the commit before hashing (or the lock's): every attempt counts.
+    limits.spend(session, Limit.login, address=client)
     now = utcnow()
     retry_after = throttle.locked_for(session, email, client, now)
     if retry_after is not None:
+        session.commit()
         raise AccountLocked(retry_after)
     # Addresses stored before domains were kept in ASCII may have a Unicode domain.
     spellings = {email, data.email.lower()}
@@ -108,7 +113,7 @@ def login(session: Session, data: LoginIn, client_address: str) -> TokenPair:
         session.commit()
         raise InvalidCredentials()
     assert user is not None  # a valid password means a stored hash, so an account
-    throttle.clear(session, email, client)
+    throttle.clear(session, email, client, utcnow(), settings)
     if new_hash:
         # Unless the password changed meanwhile.
         session.execute(

@@ -5,49 +5,44 @@ account: an address that fails LOGIN_MAX_FAILURES times is locked out of that em
 LOGIN_LOCK_SECONDS, doubling with each further failure, while the owner elsewhere still
 gets in. Every failure also counts towards the email's total from all addresses; at
 LOGIN_ACCOUNT_MAX_FAILURES within LOGIN_FAILURE_WINDOW_SECONDS the email is locked
-everywhere until that window ends (guessing from many addresses). Known and unknown
+everywhere until that window ends (guessing from many addresses), except from the
+addresses it logged in from within LOGIN_KNOWN_ADDRESS_SECONDS: an attacker who knows the
+email can lock out the addresses it never used, never the owner's own. Known and unknown
 emails take exactly the same path, so the answers cannot tell them apart.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, select, tuple_, update
+from sqlalchemy import and_, case, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from api.auth.models import ALL_CLIENTS, LoginFailure
+from api.auth.models import ALL_CLIENTS, KNOWN_CLIENT, LoginFailure
 from api.core.db import table_of
 from infra.settings import Settings
 
 _table = table_of(LoginFailure)
 _c = _table.c
+_known = _table.alias("known")
 # Expired rows deleted with each recorded failure, which adds at most two: the table
 # shrinks back however fast it grew.
 PRUNE_BATCH = 100
 
 
-def client_key(address: str) -> str:
-    """The address failures are counted under. IPv6 by its /64, which one host usually
-    holds whole (counting each address would give it 2**64 tries)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64]
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 def locked_for(session: Session, email: str, client: str, now: datetime) -> int | None:
     """Seconds until `client` may try `email` again, or None if it may now."""
+    known_here = exists().where(
+        _known.c.email == email,
+        _known.c.client == known_client(client),
+        _known.c.expires_at > now,
+    )
     until = session.scalar(
         select(func.max(_c.locked_until)).where(
-            _c.email == email, _c.client.in_((client, ALL_CLIENTS)), _c.locked_until > now
+            _c.email == email,
+            _c.locked_until > now,
+            or_(_c.client == client, and_(_c.client == ALL_CLIENTS, ~known_here)),
         )
     )
     if until is None:
@@ -119,6 +114,25 @@ def _prune(session: Session, now: datetime) -> None:
     session.execute(delete(_table).where(tuple_(_c.email, _c.client).in_(expired)))
 
 
-def clear(session: Session, email: str, client: str) -> None:
-    """A successful login forgets that address's failures (not the all-addresses count)."""
+def clear(session: Session, email: str, client: str, now: datetime, settings: Settings) -> None:
+    """A successful login forgets that address's failures (not the all-addresses count),
+    and makes it a known address of the email, which the all-addresses lock spares."""
     session.execute(delete(_table).where(_c.email == email, _c.client == client))
+    known_until = now + timedelta(seconds=settings.login_known_address_seconds)
+    row = insert(_table).values(
+        email=email,
+        client=known_client(client),
+        failures=0,
+        locked_until=None,
+        expires_at=known_until,
+    )
+    session.execute(
+        row.on_conflict_do_update(
+            index_elements=[_c.email, _c.client], set_={"expires_at": known_until}
+        )
+    )
+
+
+def known_client(client: str) -> str:
+    """The `client` of the row that marks `client` as a known address of the email."""
+    return KNOWN_CLIENT + client[:63]

@@ -2,13 +2,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.auth.access import in_write_session
+from api.auth.access import in_limited_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
+from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
+from api.limits.service import Limit
 
 router = APIRouter(tags=["comments"])
 
@@ -28,8 +30,12 @@ async def list_comments(
 @router.post(
     "/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut
 )
-async def create_comment(post_id: UUID, body: CommentIn, viewer: CurrentViewer) -> Response:
-    comment = await in_write_session(service.create_comment, viewer, post_id, body)
+async def create_comment(
+    post_id: UUID, body: CommentIn, viewer: CurrentViewer, client: ClientKey
+) -> Response:
+    comment = await in_limited_write_session(
+        Limit.comment, client, service.create_comment, viewer, post_id, body
+    )
     return json_response(comment, status_code=status.HTTP_201_CREATED)
 
 

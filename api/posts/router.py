@@ -3,11 +3,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.auth.access import in_write_session
+from api.auth.access import in_limited_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
+from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
+from api.limits.service import Limit
 from api.posts import service
 from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
 
@@ -28,8 +30,12 @@ async def list_board_posts(
 @router.post(
     "/boards/{board_id}/posts", status_code=status.HTTP_201_CREATED, response_model=PostOut
 )
-async def create_post(board_id: UUID, body: PostIn, viewer: CurrentViewer) -> PostOut:
-    return await in_write_session(service.create_post, viewer, board_id, body)
+async def create_post(
+    board_id: UUID, body: PostIn, viewer: CurrentViewer, client: ClientKey
+) -> PostOut:
+    return await in_limited_write_session(
+        Limit.post, client, service.create_post, viewer, board_id, body
+    )
 
 
 @router.get("/schools/{school_id}/posts/search", response_model=Page[PostSummary])

@@ -3,10 +3,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from api.auth.access import in_write_session
+from api.auth.access import in_limited_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
+from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.limits.service import Limit
 from api.social import service
 from api.social.schemas import (
     Direction,
@@ -23,10 +25,14 @@ router = APIRouter(tags=["social"])
 @router.post(
     "/friends/requests", status_code=status.HTTP_201_CREATED, response_model=FriendRequestOut
 )
-async def send_friend_request(body: FriendRequestIn, viewer: CurrentViewer) -> FriendRequestOut:
+async def send_friend_request(
+    body: FriendRequestIn, viewer: CurrentViewer, client: ClientKey
+) -> FriendRequestOut:
     """Ask someone to be friends. If they already asked you, you become friends at once
     (the answer's status is `accepted`)."""
-    return await in_write_session(service.send_request, viewer, body)
+    return await in_limited_write_session(
+        Limit.friend_request, client, service.send_request, viewer, body
+    )
 
 
 @router.get("/friends/requests", response_model=Page[FriendRequestOut])
@@ -70,9 +76,11 @@ async def remove_friend(user_id: UUID, viewer: CurrentViewer) -> None:
 
 
 @router.put("/users/{user_id}/follow", response_model=FollowState)
-async def follow(user_id: UUID, viewer: CurrentViewer) -> FollowState:
-    """Idempotent: following again changes nothing."""
-    return await in_write_session(service.set_follow, viewer, user_id, follow=True)
+async def follow(user_id: UUID, viewer: CurrentViewer, client: ClientKey) -> FollowState:
+    """Idempotent: following again changes nothing (but spends the follow budget)."""
+    return await in_limited_write_session(
+        Limit.follow, client, service.set_follow, viewer, user_id, follow=True
+    )
 
 
 @router.delete("/users/{user_id}/follow", response_model=FollowState)

@@ -17,6 +17,22 @@ from pathlib import Path
 
 from bench_common import ROOT, CpuMeter, connect, free_port, query, say
 
+# Every LIMIT_<ACTION>_PER_USER / _PER_ADDRESS of infra/settings.py (unknown ones are ignored).
+BUDGETED = (
+    "SIGNUP",
+    "LOGIN",
+    "VERIFY",
+    "RESEND",
+    "PASSWORD_RESET",
+    "POST",
+    "COMMENT",
+    "REPORT",
+    "BOARD",
+    "UPLOAD",
+    "FRIEND_REQUEST",
+    "FOLLOW",
+)
+
 
 def server_env(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, str]:
     """The server's environment: this database and data folder (the tokens the benchmark
@@ -30,6 +46,11 @@ def server_env(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, 
         "PORT": str(free_port()),
     }
     env.pop("CLOUD_SQL_INSTANCE", None)
+    # The budgets (api/limits/) stay on, so their check is measured, but far beyond what
+    # one load generator at one address spends (--set can lower them).
+    for action in BUDGETED:
+        for scope in ("PER_USER", "PER_ADDRESS"):
+            env.setdefault(f"LIMIT_{action}_{scope}", "100000000")
     for setting in args.settings:
         name, _, value = setting.partition("=")
         env[name.strip().upper()] = value

@@ -59,6 +59,7 @@ def test_the_whole_pipeline_runs_with_the_read_only_grants(
         "SELECT password_hash FROM users",
         "SELECT token_hash FROM refresh_tokens",
         "SELECT email FROM login_failures",
+        "SELECT subject FROM limit_counts",
         "SELECT title FROM posts",
         "SELECT body FROM posts",
         "SELECT body FROM comments",

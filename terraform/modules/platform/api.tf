@@ -86,6 +86,10 @@ module "api" {
     DB_MAX_OVERFLOW = tostring(var.db_max_overflow)
     WEB_CONCURRENCY = tostring(var.api_workers)
     HOST            = "0.0.0.0"
+    # Cloud Run's front end writes the caller's address as the last X-Forwarded-For
+    # entry; the socket peer is Google's, shared by every caller. 2 once an external
+    # Application Load Balancer is in front (it appends "<client>, <load balancer>").
+    TRUSTED_PROXY_HOPS = "1"
     # Password hashing: its parameters and the memory each worker may spend on it.
     PASSWORD_HASH_MEMORY_KIB        = tostring(var.api_password_hash_memory_kib)
     PASSWORD_HASH_TIME_COST         = tostring(var.api_password_hash_time_cost)
