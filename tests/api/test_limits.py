@@ -345,6 +345,31 @@ def test_future_attempt_endpoints_spend_with_one_call(database_url, override_set
             spend_attempt(s, limit, address=USER_B, user="someone@example.edu")
 
 
+def test_verification_attempts_and_resends_spend_their_budgets(
+    client_at, world, override_settings
+):
+    """Beyond the code's own 5 tries, guessing across new codes is bounded per account
+    (and address); resends too, beside the one-a-minute rule of the mails."""
+    override_settings(
+        LIMIT_VERIFY_PER_USER=2,
+        LIMIT_VERIFY_PER_ADDRESS=100,
+        LIMIT_RESEND_PER_USER=1,
+        LIMIT_RESEND_PER_ADDRESS=50,
+        EMAIL_VERIFICATION_RESEND_INTERVAL_SECONDS=0,
+    )
+    c = client_at(USER_A)
+    account = c.post("/v1/auth/signup", json=signup_body(world.school())).json()
+    headers = {"Authorization": f"Bearer {account['tokens']['access_token']}"}
+    for _ in range(2):
+        r = c.post("/v1/auth/verify-email", json={"code": "000000"}, headers=headers)
+        assert r.status_code == 422, r.text  # a wrong code: it counted
+    r = c.post("/v1/auth/verify-email", json={"code": "000000"}, headers=headers)
+    assert_rate_limited(r, {"verify-user": (2, 3600), "verify-address": (100, 3600)})
+    assert c.post("/v1/auth/verify-email/resend", headers=headers).status_code == 204
+    r = c.post("/v1/auth/verify-email/resend", headers=headers)
+    assert_rate_limited(r, {"resend-user": (1, 3600), "resend-address": (50, 3600)})
+
+
 # --- 50 at once, against a real server ------------------------------------------------
 
 
