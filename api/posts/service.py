@@ -21,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from api.boards import service as boards_service
@@ -308,7 +309,8 @@ def post_out(
 
 
 def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) -> PostOut:
-    board = boards_service.get_board(session, viewer, board_id)
+    board = boards_service.get_board(session, viewer, board_id)  # with its rules
+    boards_service.require_may_write(viewer, board, anonymous=data.anonymous)
     post = Post(
         board_id=board.id,
         school_id=board.school_id,
@@ -324,7 +326,12 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
         created_at=utcnow(),
     )
     session.add(post)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # The board was deleted after it was read (deleting waits for this insert's lock
+        # on it, or this insert for the delete's): nothing is kept either way.
+        raise NotFound("No such board.") from exc
     attachments = uploads_service.attach_to_post(session, viewer, post, data.attachment_ids)
     outbox.record(
         session,

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from pydantic import Field
+
 from api.core.schemas import OutputModel
 
 
@@ -20,3 +22,6 @@ class SchoolOut(OutputModel):
 
 class SchoolDetail(SchoolOut):
     departments: list[DepartmentOut]
+    members_create_boards: bool = Field(
+        description="Members may create boards here (else only the school's operators do)"
+    )
