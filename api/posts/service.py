@@ -21,7 +21,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, defer
 
 from api.boards import service as boards_service
@@ -38,6 +38,7 @@ from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
 from api.reactions.models import PostLike, Scrap
 from api.uploads import service as uploads_service
 from api.users.models import User
+from infra import database
 from infra.database import CUSTOM_PLAN
 
 EXCERPT_CHARS = 200
@@ -328,10 +329,12 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
     session.add(post)
     try:
         session.flush()
-    except IntegrityError as exc:
-        # The board was deleted after it was read (deleting waits for this insert's lock
-        # on it, or this insert for the delete's): nothing is kept either way.
-        raise NotFound("No such board.") from exc
+    except DBAPIError as error:
+        if database.is_foreign_key_violation(error):
+            # The board was deleted after it was read: this insert waited for the delete
+            # to commit (boards_service.delete_board).
+            raise NotFound("No such board.") from error
+        raise
     attachments = uploads_service.attach_to_post(session, viewer, post, data.attachment_ids)
     outbox.record(
         session,

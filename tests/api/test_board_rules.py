@@ -305,3 +305,65 @@ def test_operators_add_boards_with_rules(client, campus):
     again = quad("boards", "add", str(campus.school), "익명광장")
     assert again.returncode != 0 and "already exists" in again.stderr
     assert quad("boards", "add", "Nowhere", "x").returncode != 0
+
+
+def _in_thread(work):
+    """`work()` in its own thread and unit of work; the future of its result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(work)
+    pool.shutdown(wait=False)
+    return future
+
+
+def test_a_post_written_while_its_board_is_deleted_is_never_lost(campus, db):
+    """Delete locks the board before it looks for posts: a post that arrives meanwhile
+    waits, then finds no board (404); a post written first makes the delete wait, then
+    see it (409). Either way no post is deleted with its board."""
+    import time
+
+    from api.boards import service as boards
+    from api.boards.errors import BoardNotEmpty
+    from api.boards.schemas import BoardIn
+    from api.core.errors import NotFound
+    from api.core.viewer import Viewer
+    from api.posts import service as posts
+    from api.posts.schemas import PostIn
+    from infra.database import session_scope
+
+    alice = Viewer(id=campus.alice.id, school_id=campus.school)
+    bob = Viewer(id=campus.bob.id, school_id=campus.school)
+
+    def new_board(name: str):
+        with session_scope() as s:
+            return boards.create_board(s, alice, campus.school, BoardIn(name=name)).id
+
+    def write(board_id):
+        with session_scope() as s:
+            return posts.create_post(s, bob, board_id, PostIn(title="t", body="b"))
+
+    def delete(board_id):
+        with session_scope() as s:
+            boards.delete_board(s, alice, board_id)
+
+    # The delete first: the post waits for it, then is refused.
+    board = new_board("first")
+    with session_scope() as s:
+        boards.delete_board(s, alice, board)
+        waiting = _in_thread(lambda: write(board))
+        time.sleep(0.5)
+        assert not waiting.done()  # blocked on the board's lock
+    with pytest.raises(NotFound):
+        waiting.result(timeout=10)
+
+    # The post first: the delete waits for it, then sees it.
+    board = new_board("second")
+    with session_scope() as s:
+        posts.create_post(s, bob, board, PostIn(title="t", body="b"))
+        waiting = _in_thread(lambda: delete(board))
+        time.sleep(0.5)
+        assert not waiting.done()
+    with pytest.raises(BoardNotEmpty):
+        waiting.result(timeout=10)
+    assert db.scalar(select(func.count()).select_from(Post).where(Post.board_id == board)) == 1
