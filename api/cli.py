@@ -167,6 +167,71 @@ def list_school_domains(school_id) -> None:
             click.echo(domain)
 
 
+@schools.command("set-board-creation")
+@click.argument("school")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def set_board_creation(school: str, state: str) -> None:
+    """Let SCHOOL's members create boards (on, the default) or not (off: only operators
+    do, and members' attempts answer 403). SCHOOL is its id or exact name."""
+    from api.schools import service
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        found = service.find_school(session, school)
+        if found is None:
+            raise click.ClickException(f"no school {school!r} (see `quad schools list`)")
+        service.set_board_creation(session, found, state == "on")
+        click.echo(f"{found.id}\t{found.name}\tboard creation by members: {state}")
+
+
+@main.group()
+def boards() -> None:
+    """Boards made by operators (members make theirs through the API)."""
+
+
+@boards.command("add")
+@click.argument("school")
+@click.argument("name")
+@click.option("--description", default="")
+@click.option(
+    "--write-rule",
+    type=click.Choice(["members", "moderators"]),
+    default="members",
+    show_default=True,
+    help="moderators: read-only for members (such a board has no owner: nobody writes yet)",
+)
+@click.option(
+    "--name-rule",
+    type=click.Choice(["anonymous", "named", "either"]),
+    default="either",
+    show_default=True,
+)
+def add_board(school: str, name: str, description: str, write_rule: str, name_rule: str) -> None:
+    """Create board NAME in SCHOOL (its id or exact name), owned by no one."""
+    import api.models  # noqa: F401 (every table, for the board's foreign keys)
+    from api.boards import service as boards_service
+    from api.boards.schemas import BoardIn
+    from api.core.errors import Problem
+    from api.schools import service
+    from infra.database import session_scope
+
+    try:
+        data = BoardIn(
+            name=name, description=description, write_rule=write_rule, name_rule=name_rule
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with session_scope() as session:
+        found = service.find_school(session, school)
+        if found is None:
+            raise click.ClickException(f"no school {school!r} (see `quad schools list`)")
+        try:
+            board = boards_service.create_board(session, None, found.id, data)
+        except Problem as exc:
+            raise click.ClickException(exc.detail or exc.title) from None
+        click.echo(f"{board.id}\t{board.name}\t{board.write_rule}\t{board.name_rule}")
+
+
 @main.group()
 def courses() -> None:
     """The course catalog (imported by operators from the schools' CSV)."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.auth import service as auth_service
 from api.auth.schemas import SignupIn
 from api.boards import service as boards_service
+from api.boards.models import NameRule, WriteRule
 from api.boards.schemas import BoardIn
 from api.comments import service as comments_service
 from api.comments.schemas import CommentIn
@@ -45,12 +46,26 @@ SCHOOLS = [
     ("Riverside College", "riverside.edu", ["Computer Science", "Economics", "Biology"]),
     ("Namsan Institute of Technology", "namsan.ac.kr", ["전자공학과", "Mechanical Engineering"]),
 ]
+# Every school's boards, made by the operator (no owner). The secret board takes anonymous
+# writing only: its name promises that.
 BOARDS = [
-    ("자유게시판", "Free board: anything goes"),
-    ("비밀게시판", "Secret board: post anonymously"),
-    ("질문게시판", "Questions for seniors and classmates"),
-    ("장터", "Buy and sell textbooks and more"),
+    BoardIn(name="자유게시판", description="Free board: anything goes"),
+    BoardIn(
+        name="비밀게시판",
+        description="Secret board: post anonymously",
+        name_rule=NameRule.anonymous,
+    ),
+    BoardIn(name="질문게시판", description="Questions for seniors and classmates"),
+    BoardIn(name="장터", description="Buy and sell textbooks and more"),
 ]
+# Notices are read-only for members and signed: 한빛's student council owns its notice
+# board and is the one who writes there (an operator-made one would have no writer yet).
+NOTICES = BoardIn(
+    name="공지사항",
+    description="Notices from the student council",
+    write_rule=WriteRule.moderators,
+    name_rule=NameRule.named,
+)
 # (nickname, email local part, school index)
 USERS = [
     ("minji", "minji", 0),
@@ -68,6 +83,7 @@ USERS = [
     ("sam", "sam", 1),
     ("priya", "priya", 1),
     ("hyunwoo", "hyunwoo", 2),
+    ("hanbit_council", "council", 0),
 ]
 
 
@@ -86,10 +102,7 @@ def _seed(session: Session) -> None:
         for name, domain, depts in SCHOOLS
     ]
     boards = {
-        school.id: [
-            boards_service.create_board(session, None, school.id, BoardIn(name=n, description=d))
-            for n, d in BOARDS
-        ]
+        school.id: [boards_service.create_board(session, None, school.id, b) for b in BOARDS]
         for school in schools
     }
     users: dict[str, Viewer] = {}
@@ -109,7 +122,8 @@ def _seed(session: Session) -> None:
     # Verified at once: nobody reads the demo users' mail.
     session.execute(update(User).values(email_verified_at=utcnow()))
 
-    hanbit = boards[schools[0].id]
+    hanbit_id = schools[0].id
+    hanbit = boards[hanbit_id]
     free, secret, questions, market = hanbit
 
     def post(author: str, board, title: str, body: str, **flags) -> PostOut:
@@ -146,6 +160,14 @@ def _seed(session: Session) -> None:
         "Anonymous confession",
         "I still don't know where room 301 is.",
         anonymous=True,
+    )
+
+    notices = boards_service.create_board(session, users["hanbit_council"], hanbit_id, NOTICES)
+    post(
+        "hanbit_council",
+        notices,
+        "축제 기간 도서관 운영 안내",
+        "축제 기간에도 중앙도서관은 평소대로 24시간 운영합니다.",
     )
 
     c1 = comment("junho", welcome, "2층 돈까스가 최고예요!")

@@ -265,6 +265,8 @@ class Campus:
     takes fresh ones, so no event repeats an earlier run's effect."""
 
     def __init__(self, url: str, rng: random.Random, posts: int, comments: int) -> None:
+        from infra.settings import get_settings
+
         conn = connect(url)
         try:
             total = query(conn, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'posts'")
@@ -278,7 +280,17 @@ class Campus:
                     (rng.randrange(1 << 30), posts),
                 )
             ]
-            self.users = [str(r[0]) for r in query(conn, "SELECT id FROM users ORDER BY id")]
+            # Reporters whose reports count toward hiding (old enough), so that the posts
+            # given the threshold's number of reports are the ones that must be hidden.
+            self.users = [
+                str(r[0])
+                for r in query(
+                    conn,
+                    "SELECT id FROM users WHERE created_at <= now() - make_interval(secs => %s)"
+                    " ORDER BY id",
+                    (get_settings().report_min_account_age_hours * 3600,),
+                )
+            ]
             total = query(conn, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'comments'")
             percent = min(100.0, 100.0 * 3 * comments / max(total[0][0], 1))
             # The handler's own reads, to know whom it must notify.

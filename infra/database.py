@@ -300,6 +300,7 @@ def is_server_reported(error: BaseException) -> bool:
 # connection exceptions).
 _UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 STATEMENT_TIMEOUT = "57014"
+FOREIGN_KEY_VIOLATION = "23503"
 # How pg8000 reports a socket it could not open, or one that died under it.
 _NETWORK_ERRORS = ("network error", "communication error", "Can't create a connection")
 
@@ -329,6 +330,12 @@ def is_unavailable(error: BaseException) -> bool:
 
 def is_statement_timeout(error: BaseException) -> bool:
     return isinstance(error, exc.DBAPIError) and sqlstate(error) == STATEMENT_TIMEOUT
+
+
+def is_foreign_key_violation(error: BaseException) -> bool:
+    """A row named a parent that is gone (pg8000 reports it as ProgrammingError, not
+    IntegrityError: it maps only unique violations to that)."""
+    return isinstance(error, exc.DBAPIError) and sqlstate(error) == FOREIGN_KEY_VIOLATION
 
 
 class _Outage:

@@ -312,6 +312,13 @@ class Settings(BaseSettings):
 
     # --- community rules --------------------------------------------------------------
     report_hide_threshold: int = Field(5, description="Distinct reporters that hide content")
+    report_min_account_age_hours: float = Field(
+        72,
+        ge=0,
+        description="A report counts toward the hide threshold only if its reporter's "
+        "account was at least this old when reporting (younger accounts' reports are "
+        "still recorded); 0 counts every report",
+    )
 
     @property
     def uses_embedded_database(self) -> bool:

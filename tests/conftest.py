@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 from uuid import UUID
@@ -176,6 +177,8 @@ def db(database_url):
 # --- building the world --------------------------------------------------------------
 
 PASSWORD = "correct-horse-battery"
+# Older than REPORT_MIN_ACCOUNT_AGE_HOURS's default, so these accounts' reports count.
+TRUSTED_ACCOUNT_AGE = timedelta(days=30)
 
 
 @dataclass
@@ -229,17 +232,22 @@ class World:
                 school_domains.add_domain(s, school, domain)
             return school.id
 
-    def board(self, school_id: UUID, name: str | None = None) -> UUID:
+    def board(self, school_id: UUID, name: str | None = None, **rules: str) -> UUID:
+        """An operator's board (no owner); `rules`: write_rule, name_rule."""
         from api.boards import service
         from api.boards.schemas import BoardIn
         from infra.database import session_scope
 
         self._n += 1
+        data = BoardIn(name=name or f"B{self._n}", **rules)
         with session_scope() as s:
-            return service.create_board(s, None, school_id, BoardIn(name=name or f"B{self._n}")).id
+            return service.create_board(s, None, school_id, data).id
 
-    def user(self, school_id: UUID, nickname: str | None = None) -> ApiUser:
-        """A member who has verified their email."""
+    def user(
+        self, school_id: UUID, nickname: str | None = None, *, trusted: bool = False
+    ) -> ApiUser:
+        """A member who has verified their email; `trusted`: an account whose reports
+        count toward hiding (old enough)."""
         from api.auth.tokens import issue_access_token
         from api.core.db import utcnow
         from api.users.models import User
@@ -257,14 +265,16 @@ class World:
                 nickname=nickname,
                 school_id=school_id,
             )
+            if trusted:
+                user.created_at = datetime.now(UTC) - TRUSTED_ACCOUNT_AGE
             s.add(user)
             s.flush()
             user_id = user.id
         token = issue_access_token(user_id, school_id, verified=True)
         return ApiUser(user_id, school_id, nickname, email, token)
 
-    def users(self, school_id: UUID, count: int) -> list[ApiUser]:
-        return [self.user(school_id) for _ in range(count)]
+    def users(self, school_id: UUID, count: int, *, trusted: bool = False) -> list[ApiUser]:
+        return [self.user(school_id, trusted=trusted) for _ in range(count)]
 
 
 @pytest.fixture

@@ -172,3 +172,39 @@ def test_the_shared_test_database_was_left_alone(engine):
     with engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head_revision()
         assert our_objects(conn)[0] == {t.name for t in Base.metadata.sorted_tables}
+
+
+def test_existing_boards_keep_what_they_allowed_and_their_creator_owns_them(scratch_engine):
+    """Boards from before the rules (0011): members write under either name, the creator
+    owns the board, an operator's board has no owner; every school lets members create
+    boards, as before."""
+    migrate(scratch_engine, "0008")
+    with scratch_engine.begin() as conn:
+        school = conn.execute(
+            text("INSERT INTO schools (id, name) VALUES (gen_random_uuid(), 'S') RETURNING id")
+        ).scalar()
+        user = conn.execute(
+            text(
+                "INSERT INTO users (id, email, nickname, school_id) "
+                "VALUES (gen_random_uuid(), 'a@s.edu', 'a', :s) RETURNING id"
+            ),
+            {"s": school},
+        ).scalar()
+        for name, creator in (("members' board", user), ("operator's board", None)):
+            conn.execute(
+                text(
+                    "INSERT INTO boards (id, school_id, name, created_by) "
+                    "VALUES (gen_random_uuid(), :s, :n, :c)"
+                ),
+                {"s": school, "n": name, "c": creator},
+            )
+    migrate(scratch_engine, "head")
+    with scratch_engine.connect() as conn:
+        boards = conn.execute(
+            text("SELECT name, write_rule, name_rule, owner_id FROM boards ORDER BY name")
+        ).all()
+        assert [tuple(b) for b in boards] == [
+            ("members' board", "members", "either", user),
+            ("operator's board", "members", "either", None),
+        ]
+        assert conn.execute(text("SELECT members_create_boards FROM schools")).scalar() is True

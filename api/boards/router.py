@@ -2,13 +2,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from api.auth.access import in_limited_write_session
+from api.auth.access import in_limited_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.boards import service
-from api.boards.schemas import BoardIn, BoardOut
+from api.boards.schemas import BoardIn, BoardOut, BoardUpdate
 from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.limits.service import Limit
+from api.posts import service as posts_service
 
 router = APIRouter(tags=["boards"])
 
@@ -24,6 +25,8 @@ async def list_boards(school_id: UUID, viewer: CurrentViewer) -> list[BoardOut]:
 async def create_board(
     school_id: UUID, body: BoardIn, viewer: CurrentViewer, client: ClientKey
 ) -> BoardOut:
+    """The caller owns the new board. 403 `…:board-creation-closed` where the school lets
+    only its operators create boards."""
     return await in_limited_write_session(
         Limit.board, client, service.create_board, viewer, school_id, body
     )
@@ -32,3 +35,15 @@ async def create_board(
 @router.get("/boards/{board_id}", response_model=BoardOut)
 async def get_board(board_id: UUID, viewer: CurrentViewer) -> BoardOut:
     return await in_read_session(service.board_out, viewer, board_id)
+
+
+@router.patch("/boards/{board_id}", response_model=BoardOut)
+async def update_board(board_id: UUID, body: BoardUpdate, viewer: CurrentViewer) -> BoardOut:
+    """The owner changes the description and rules; new rules apply to new writing."""
+    return await in_write_session(service.update_board, viewer, board_id, body)
+
+
+@router.delete("/boards/{board_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_board(board_id: UUID, viewer: CurrentViewer) -> None:
+    """The owner deletes an empty board; 409 `…:board-not-empty` if it has posts."""
+    await in_write_session(posts_service.delete_empty_board, viewer, board_id)

@@ -15,6 +15,8 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from api.boards import service as boards_service
+from api.boards.models import Board
 from api.comments.errors import CommentHidden
 from api.comments.models import Comment, CommentLike
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
@@ -154,17 +156,31 @@ def _insert_number(post_id: UUID, user_id: UUID, number: Any) -> Any:
 def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: CommentIn) -> CommentOut:
     # Count the comment first: the UPDATE locks the post, which serialises numbering,
     # counters and the question-post rule on it, and says whether the viewer may see it.
+    # It brings the board's rules along; a refused comment rolls the count back.
     post = session.execute(
         update(Post)
-        .where(Post.id == post_id, Post.school_id == viewer.school_id, Post.hidden_at.is_(None))
+        .where(
+            Post.id == post_id,
+            Post.school_id == viewer.school_id,
+            Post.hidden_at.is_(None),
+            Board.id == Post.board_id,
+        )
         .values(comment_count=Post.comment_count + 1)
-        .returning(Post.school_id, Post.author_id, Post.anonymous)
+        .returning(
+            Post.school_id,
+            Post.author_id,
+            Post.anonymous,
+            Board.owner_id,
+            Board.write_rule,
+            Board.name_rule,
+        )
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if post is None:
         # Not there, or hidden: 404 unless the viewer may see it (its author), then 409.
         posts_service.require_open(posts_service.visible_post(session, viewer, post_id))
         raise NotFound("No such post.")  # reopened or gone in between
+    boards_service.require_may_write(viewer, post, anonymous=data.anonymous)
     parent_id = None
     if data.parent_id is not None:
         parent = session.get(Comment, data.parent_id, with_for_update=True)

@@ -21,9 +21,11 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, defer
 
 from api.boards import service as boards_service
+from api.boards.errors import BoardNotEmpty
 from api.core import search
 from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -36,6 +38,7 @@ from api.posts.models import HOT_LIKE_THRESHOLD, Post, PostLike, Scrap
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
 from api.uploads import service as uploads_service
 from api.users.models import User
+from infra import database
 from infra.database import CUSTOM_PLAN
 
 EXCERPT_CHARS = 200
@@ -309,7 +312,8 @@ def post_out(
 
 
 def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) -> PostOut:
-    board = boards_service.get_board(session, viewer, board_id)
+    board = boards_service.get_board(session, viewer, board_id)  # with its rules
+    boards_service.require_may_write(viewer, board, anonymous=data.anonymous)
     post = Post(
         board_id=board.id,
         school_id=board.school_id,
@@ -325,7 +329,14 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
         created_at=utcnow(),
     )
     session.add(post)
-    session.flush()
+    try:
+        session.flush()
+    except DBAPIError as error:
+        if database.is_foreign_key_violation(error):
+            # The board was deleted after it was read: this insert waited for the delete
+            # to commit (delete_empty_board).
+            raise NotFound("No such board.") from error
+        raise
     attachments = uploads_service.attach_to_post(session, viewer, post.id, data.attachment_ids)
     outbox.record(
         session,
@@ -386,3 +397,13 @@ def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool 
     if post is None or not can_see(post, viewer):
         raise NotFound("No such post.")
     return post
+
+
+def delete_empty_board(session: Session, viewer: Viewer, board_id: UUID) -> None:
+    """Only an empty board goes: its posts (hidden ones too, which moderation keeps) would
+    go with it. The board is locked first, so a post written meanwhile is either seen
+    here (409) or refused once the board is gone (404), never deleted with it."""
+    board = boards_service.managed_board(session, viewer, board_id)
+    if session.scalar(select(exists().where(Post.board_id == board.id))):
+        raise BoardNotEmpty()
+    boards_service.delete_locked_board(session, board)

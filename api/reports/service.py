@@ -1,17 +1,19 @@
 """Reports, and the moderation rule they feed.
 
 A report is one per user per target (repeating is a no-op) and cannot be withdrawn.
-Content reported by `REPORT_HIDE_THRESHOLD` distinct users is hidden. The report request
-only records the report and its event; the on_content_reported function applies the rule
-(`hide_if_reported_enough`) when the event arrives.
+Content reported by `REPORT_HIDE_THRESHOLD` distinct users whose reports count
+(`_counts_toward_hiding`) is hidden. The report request only records the report and its
+event; the on_content_reported function applies the rule (`hide_if_reported_enough`) when
+the event arrives.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 from uuid import UUID
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Interval, Select, Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
@@ -25,6 +27,7 @@ from api.outbox.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post
 from api.reports.models import ModerationAction, Report, ReportReason, TargetType
+from api.users.models import User
 from infra.settings import get_settings
 
 _TABLES = {TargetType.post: Post, TargetType.comment: Comment}
@@ -78,12 +81,34 @@ def report(
         )
 
 
+def _counts_toward_hiding(reports: Table, users: Table) -> list[ColumnElement[bool]]:
+    """Whose reports weigh: one condition per rule, all of which must hold.
+
+    Accounts are cheap to make, so a report counts only if its account was at least
+    `REPORT_MIN_ACCOUNT_AGE_HOURS` old when it reported: fresh accounts made to hide
+    something must wait that long, and then report again from scratch. Measured at the
+    report, not at the count, so waiting after reporting changes nothing. Every report
+    is still recorded, for moderators to read. And only accounts that verified their
+    school email count: writes already require it, but an account whose verification is
+    withdrawn (an operator's correction, a changed address) stops counting at once.
+    """
+    return [
+        users.c.created_at <= reports.c.created_at - bindparam("min_age", type_=Interval),
+        users.c.email_verified_at.is_not(None),
+    ]
+
+
 @cache  # built once: statements are immutable, and building one costs more than running it
 def _count_reporters() -> Select[int]:
-    reports = table_of(Report)
-    return select(func.count(func.distinct(reports.c.reporter_id))).where(
-        reports.c.target_type == bindparam("target_type"),
-        reports.c.target_id == bindparam("target_id"),
+    reports, users = table_of(Report), table_of(User)
+    return (
+        select(func.count(func.distinct(reports.c.reporter_id)))
+        .join_from(reports, users, users.c.id == reports.c.reporter_id)
+        .where(
+            reports.c.target_type == bindparam("target_type"),
+            reports.c.target_id == bindparam("target_id"),
+            *_counts_toward_hiding(reports, users),
+        )
     )
 
 
@@ -99,10 +124,17 @@ def _hide(target_type: TargetType) -> ReturningUpdate[UUID]:
 
 
 def hide_if_reported_enough(session: Session, target_type: TargetType, target_id: UUID) -> bool:
-    """Hide the target once enough distinct users reported it. True if it was hidden now."""
-    threshold = get_settings().report_hide_threshold
+    """Hide the target once enough distinct users whose reports count reported it. True if
+    it was hidden now."""
+    settings = get_settings()
+    threshold = settings.report_hide_threshold
     reporters = session.scalar(
-        _count_reporters(), {"target_type": target_type, "target_id": target_id}
+        _count_reporters(),
+        {
+            "target_type": target_type,
+            "target_id": target_id,
+            "min_age": timedelta(hours=settings.report_min_account_age_hours),
+        },
     )
     if reporters is None or reporters < threshold:
         return False

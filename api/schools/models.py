@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, created_at_column, id_column
@@ -17,6 +17,9 @@ class School(Base):
     # The first domain an operator gave (shown to clients and analysts); who may join is
     # decided by SchoolDomain, which holds this one too.
     email_domain: Mapped[str | None] = mapped_column(String(200))
+    # Whether members may create boards (`quad schools set-board-creation`); operators
+    # always may.
+    members_create_boards: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = created_at_column()
 
 

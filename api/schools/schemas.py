@@ -25,3 +25,6 @@ class SchoolOut(OutputModel):
 
 class SchoolDetail(SchoolOut):
     departments: list[DepartmentOut]
+    members_create_boards: bool = Field(
+        description="Members may create boards here (else only the school's operators do)"
+    )

@@ -45,6 +45,7 @@ def get_school(session: Session, school_id: UUID) -> SchoolDetail:
     return SchoolDetail(
         **_out(school, domains.list_domains(session, school_id)).model_dump(),
         departments=[DepartmentOut.model_validate(d) for d in departments],
+        members_create_boards=school.members_create_boards,
     )
 
 
@@ -74,3 +75,18 @@ def add_department(session: Session, school_id: UUID, name: str) -> Department:
         session.add(dept)
         session.flush()
     return dept
+
+
+def find_school(session: Session, name_or_id: str) -> School | None:
+    """An operator names a school by its id or its exact name."""
+    try:
+        school_id = UUID(name_or_id)
+    except ValueError:
+        return session.scalar(select(School).where(School.name == name_or_id))
+    return session.get(School, school_id)
+
+
+def set_board_creation(session: Session, school: School, allowed: bool) -> None:
+    """Whether the school's members may create boards (its operators always may)."""
+    school.members_create_boards = allowed
+    session.flush()

@@ -84,6 +84,12 @@ def test_demo_data_loads_once(database_url, db, client):
     assert me["email_verified"] is True  # the seeder verifies its users
     hot = client.get(f"/v1/schools/{me['school']['id']}/posts/hot", headers=headers).json()
     assert len(hot["items"]) >= 1
+    # The secret board takes anonymous writing only; notices are the council's to write.
+    boards = client.get(f"/v1/schools/{me['school']['id']}/boards", headers=headers).json()
+    rules = {b["name"]: (b["write_rule"], b["name_rule"], b["can_write"]) for b in boards}
+    assert rules["비밀게시판"] == ("members", "anonymous", True)
+    assert rules["공지사항"] == ("moderators", "named", False)
+    assert rules["자유게시판"] == ("members", "either", True)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -154,7 +154,7 @@ def test_concurrent_reports_hide_the_post_once(live_server, world, campus, setti
 
     assert settings.report_hide_threshold == 5
     post = _post(live_server, campus.alice, campus.board, title="spam spam")
-    reporters = world.users(campus.school, 10)
+    reporters = world.users(campus.school, 10, trusted=True)
     path = f"/v1/posts/{post}/report"
     requests = [("PUT", path, u, {"reason": "spam"}) for u in reporters] * 2
     answers = burst(live_server, requests)
@@ -181,7 +181,7 @@ def test_concurrent_reports_hide_a_comment_once(live_server, world, campus):
 
     post = _post(live_server, campus.alice, campus.board)
     comment = _comment(live_server, campus.bob, post)
-    reporters = world.users(campus.school, 10)
+    reporters = world.users(campus.school, 10, trusted=True)
     path = f"/v1/comments/{comment}/report"
     _ok(burst(live_server, [("PUT", path, u, {"reason": "abuse"}) for u in reporters]))
 

@@ -19,7 +19,7 @@ TITLE = "unmistakable zebra title"
 
 
 def _hide(client, world, school, path: str) -> None:
-    for reporter in world.users(school, 5):
+    for reporter in world.users(school, 5, trusted=True):
         r = client.put(f"{path}/report", json={"reason": "spam"}, headers=reporter.headers)
         assert r.status_code == 200, r.text
 

@@ -345,9 +345,7 @@ def test_future_attempt_endpoints_spend_with_one_call(database_url, override_set
             spend_attempt(s, limit, address=USER_B, user="someone@example.edu")
 
 
-def test_verification_attempts_and_resends_spend_their_budgets(
-    client_at, world, override_settings
-):
+def test_verification_attempts_and_resends_spend_their_budgets(client_at, world, override_settings):
     """Beyond the code's own 5 tries, guessing across new codes is bounded per account
     (and address); resends too, beside the one-a-minute rule of the mails."""
     override_settings(

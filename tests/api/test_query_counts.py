@@ -176,3 +176,53 @@ def test_an_empty_board_is_an_empty_page_and_a_foreign_one_still_404(client, wor
     foreign = world.board(other_school)
     r = client.get(f"/v1/boards/{foreign}/posts", headers=seed.viewer.headers)
     assert r.status_code == 404 and r.json()["type"].endswith(":not-found")
+
+
+@pytest.fixture
+def quiet_bus(database_url):
+    """A bus with no handlers: what a write sends is the write's own statements."""
+    from infra import events
+
+    events.set_bus(events.InProcessBus())
+    yield
+    events.set_bus(None)
+
+
+def _kinds(statements: list[str]) -> list[str]:
+    return [" ".join(s.split()[:3]) for s in statements]
+
+
+def test_writing_a_post_or_comment_checks_the_board_rules_without_a_round_trip(
+    client, count_statements, world, quiet_bus
+):
+    """The board's rules come with the statement that already finds the board (a post)
+    or locks the post (a comment): the posting path costs what it did before rules."""
+    school = world.school()
+    board = world.board(school)
+    writer = world.user(school)
+    with count_statements:
+        r = client.post(
+            f"/v1/boards/{board}/posts", json={"title": "t", "body": "b"}, headers=writer.headers
+        )
+    assert r.status_code == 201, r.text
+    assert _kinds(count_statements.statements) == [
+        "SELECT users.deleted_at, users.email_verified_at",  # the account check
+        "SELECT boards.id, boards.school_id,",  # the board and its rules
+        "INSERT INTO posts",
+        "INSERT INTO outbox",
+        "SELECT users.nickname FROM",
+        "WITH pruned AS",  # the budgets, spent last (api/limits)
+        "UPDATE outbox SET",  # published after the commit
+    ], count_statements.statements
+    url = f"/v1/posts/{r.json()['id']}/comments"
+    with count_statements:
+        r = client.post(url, json={"body": "c"}, headers=writer.headers)
+    assert r.status_code == 201, r.text
+    assert _kinds(count_statements.statements) == [
+        "SELECT users.deleted_at, users.email_verified_at",
+        "UPDATE posts SET",  # the post, locked and counted, with its board's rules
+        "INSERT INTO comments",
+        "INSERT INTO outbox",
+        "WITH pruned AS",
+        "UPDATE outbox SET",
+    ], count_statements.statements

@@ -372,3 +372,39 @@ def test_adding_a_course_scans_no_big_table_whether_it_fits_or_clashes(client, c
     # As it was: the other tests read the viewer's timetable.
     r = client.delete(f"{path}/{campus.fits}", headers=campus.viewer)
     assert r.status_code == 204, r.text
+
+
+def test_writing_a_post_or_a_comment_scans_no_big_table(client, campus, big_tables):
+    """The board's rules ride on the post's own lookups (the board by its key; for a
+    comment, the post's UPDATE joined to its board by key)."""
+    writes = [
+        (
+            lambda: client.post(
+                f"/v1/boards/{campus.board}/posts",
+                json={"title": "t", "body": "b"},
+                headers=campus.viewer,
+            ),
+            201,
+        ),
+        (
+            lambda: client.post(
+                f"/v1/posts/{campus.post}/comments", json={"body": "c"}, headers=campus.viewer
+            ),
+            201,
+        ),
+    ]
+    for write, status in writes:
+        with captured() as statements:
+            r = write()
+        assert r.status_code == status, r.text
+        for generic in (False, True):
+            for statement, params in statements:
+                if statement.lstrip().upper().startswith(("INSERT", "UPDATE OUTBOX")):
+                    continue  # an insert scans nothing; the outbox is not a big table
+                scanned = explain(statement, params, generic).seq_scans(big_tables)
+                assert not scanned, (generic, " ".join(statement.split())[:200])
+        path = "posts" if "title" in r.json() else "comments"
+        # As it was: the other tests read the board and the post's comments.
+        assert (
+            client.delete(f"/v1/{path}/{r.json()['id']}", headers=campus.viewer).status_code == 204
+        )

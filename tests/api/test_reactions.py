@@ -77,7 +77,7 @@ def test_reactions_need_a_visible_target(client, campus):
 
 def test_reports_hide_content_at_the_threshold(client, campus, world, db):
     post = create_post(client, campus.alice, campus.board, title="spam!")
-    reporters = world.users(campus.school, 5)
+    reporters = world.users(campus.school, 5, trusted=True)
     url = f"/v1/posts/{post['id']}/report"
     for u in reporters[:4]:
         assert client.put(url, json={"reason": "spam"}, headers=u.headers).status_code == 200
@@ -104,7 +104,7 @@ def test_reports_hide_content_at_the_threshold(client, campus, world, db):
 def test_reported_comment_is_hidden_in_its_thread(client, campus, world):
     post = create_post(client, campus.alice, campus.board)
     comment = create_comment(client, campus.bob, post["id"], "rude words")
-    for u in world.users(campus.school, 5):
+    for u in world.users(campus.school, 5, trusted=True):
         client.put(
             f"/v1/comments/{comment['id']}/report", json={"reason": "abuse"}, headers=u.headers
         )

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from api.outbox.models import OutboxEvent
 from api.reports.handlers import content_reported
@@ -49,7 +49,7 @@ def test_the_report_answers_at_once_and_the_function_hides_at_the_threshold(
     client, campus, world, quiet_bus, db
 ):
     post = create_post(client, campus.alice, campus.board)["id"]
-    for u in world.users(campus.school, 5):
+    for u in world.users(campus.school, 5, trusted=True):
         _report(client, u, post)
     assert _hidden(client, campus.bob, post) is False  # the request only recorded it
     main.on_content_reported(_event(post))
@@ -64,7 +64,7 @@ def test_the_report_answers_at_once_and_the_function_hides_at_the_threshold(
 
 def test_below_the_threshold_nothing_is_hidden(client, campus, world, quiet_bus):
     post = create_post(client, campus.alice, campus.board)["id"]
-    for u in world.users(campus.school, 4):
+    for u in world.users(campus.school, 4, trusted=True):
         _report(client, u, post)
     main.on_content_reported(_event(post))
     assert _hidden(client, campus.bob, post) is False
@@ -72,12 +72,101 @@ def test_below_the_threshold_nothing_is_hidden(client, campus, world, quiet_bus)
 
 def test_the_same_event_three_times_has_one_effect(client, campus, world, quiet_bus, db):
     post = create_post(client, campus.alice, campus.board)["id"]
-    for u in world.users(campus.school, 6):
+    for u in world.users(campus.school, 6, trusted=True):
         _report(client, u, post)
     event = _event(post)
     results = [content_reported(event) for _ in range(3)]
     assert results == ["applied", "duplicate", "duplicate"]
     assert db.scalar(select(func.count()).select_from(ModerationAction)) == 1
+
+
+def _reports_of(db, post_id) -> int:
+    from api.reports.models import Report
+
+    return db.scalar(select(func.count()).select_from(Report).where(Report.target_id == post_id))
+
+
+def test_five_fresh_accounts_cannot_hide_a_post(client, campus, world, quiet_bus, db):
+    """Accounts made for the purpose report: every report is kept, none of them counts."""
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 5):
+        _report(client, u, post)
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is False
+    assert _reports_of(db, post) == 5
+    assert db.scalar(select(func.count()).select_from(ModerationAction)) == 0
+
+
+def test_five_old_enough_accounts_still_hide_a_post(client, campus, world, quiet_bus):
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 5, trusted=True):
+        _report(client, u, post)
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is True
+
+
+def test_a_fresh_account_does_not_make_up_the_fifth(client, campus, world, quiet_bus):
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in [*world.users(campus.school, 4, trusted=True), world.user(campus.school)]:
+        _report(client, u, post)
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is False
+    # A fifth account old enough tips it.
+    _report(client, world.user(campus.school, trusted=True), post)
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is True
+
+
+def test_only_verified_accounts_count(client, campus, world, quiet_bus, db):
+    post = create_post(client, campus.alice, campus.board)["id"]
+    reporters = world.users(campus.school, 5, trusted=True)
+    for u in reporters:
+        _report(client, u, post)
+    # One of them is no longer verified (its reports stay recorded).
+    db.execute(
+        text("UPDATE users SET email_verified_at = NULL WHERE id = :u"), {"u": reporters[0].id}
+    )
+    db.commit()
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is False
+    _report(client, world.user(campus.school, trusted=True), post)
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is True
+
+
+def test_waiting_after_reporting_does_not_make_a_fresh_report_count(
+    client, campus, world, quiet_bus, db
+):
+    """The age that counts is the account's when it reported: four days later, the
+    reports of accounts that were an hour old are still not counted."""
+    from sqlalchemy import update
+
+    from api.reports.models import Report
+    from api.users.models import User
+
+    post = create_post(client, campus.alice, campus.board)["id"]
+    reporters = world.users(campus.school, 5)
+    for u in reporters:
+        _report(client, u, post)
+    later = timedelta(days=4)
+    db.execute(
+        update(User)
+        .where(User.id.in_([u.id for u in reporters]))
+        .values(created_at=User.created_at - later - timedelta(hours=1))
+    )
+    db.execute(update(Report).values(created_at=Report.created_at - later))
+    db.commit()
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is False
+
+
+def test_the_minimum_age_is_a_setting(client, campus, world, quiet_bus, override_settings):
+    override_settings(REPORT_MIN_ACCOUNT_AGE_HOURS=0)
+    post = create_post(client, campus.alice, campus.board)["id"]
+    for u in world.users(campus.school, 5):
+        _report(client, u, post)
+    main.on_content_reported(_event(post))
+    assert _hidden(client, campus.bob, post) is True
 
 
 @pytest.mark.parametrize(
@@ -113,7 +202,7 @@ def test_other_event_types_are_acknowledged_untouched(database_url):
 
 def test_stale_events_are_dropped(client, campus, world, quiet_bus, caplog):
     post = create_post(client, campus.alice, campus.board)["id"]
-    for u in world.users(campus.school, 5):
+    for u in world.users(campus.school, 5, trusted=True):
         _report(client, u, post)
     assert content_reported(_event(post, age=timedelta(days=2))) == "stale"
     assert _hidden(client, campus.bob, post) is False
@@ -130,7 +219,7 @@ def test_a_transient_failure_raises_so_pubsub_retries(
     from infra import database
 
     post = create_post(client, campus.alice, campus.board)["id"]
-    for u in world.users(campus.school, 5):
+    for u in world.users(campus.school, 5, trusted=True):
         _report(client, u, post)
     event = _event(post)
 
@@ -150,7 +239,7 @@ def test_locally_the_bus_runs_the_moderation_function(client, campus, world):
     """With nothing configured, the in-process bus routes reports to the same handler."""
     bus_module.set_bus(None)
     post = create_post(client, campus.alice, campus.board)["id"]
-    for u in world.users(campus.school, 5):
+    for u in world.users(campus.school, 5, trusted=True):
         _report(client, u, post)
     assert _hidden(client, campus.bob, post) is True
 
