@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from api.core.errors import Conflict, Forbidden, InvalidInput, Problem, Unauthorized
+from api.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidToken,
+    NotFound,
+    Problem,
+    Unauthorized,
+)
 
 
 class InvalidCredentials(Unauthorized):
@@ -11,6 +19,14 @@ class InvalidCredentials(Unauthorized):
 
 class RefreshTokenReused(Unauthorized):
     slug, title = "refresh-token-reused", "Refresh token already used; the session was revoked"
+
+
+class SessionRevoked(InvalidToken):
+    slug, title = "session-revoked", "The session was logged out; sign in again"
+
+
+class SessionNotFound(NotFound):
+    slug, title = "session-not-found", "No such session of yours"
 
 
 class AccountLocked(Problem):

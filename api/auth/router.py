@@ -75,5 +75,10 @@ async def refresh(body: RefreshIn) -> TokenPair:
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(body: RefreshIn) -> None:
-    await in_session(service.logout, body.refresh_token)
+async def logout(body: RefreshIn, viewer: CurrentAccount) -> None:
+    """End the caller's session: send its access token and the session's refresh token.
+    From then on the session's refresh token is refused, and so are its access tokens'
+    writes (401 `session-revoked`); reads accept them until they expire (at most
+    ACCESS_TOKEN_TTL_SECONDS). Another session's or another account's refresh token is
+    404 `session-not-found`, and nothing is revoked."""
+    await in_session(service.logout, viewer, body.refresh_token)

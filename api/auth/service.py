@@ -12,7 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import throttle, tokens, verification
-from api.auth.errors import AccountLocked, InvalidCredentials, RefreshTokenReused
+from api.auth.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    RefreshTokenReused,
+    SessionNotFound,
+)
 from api.auth.models import RefreshToken
 from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import LoginIn, SignupIn, TokenPair
@@ -145,7 +150,9 @@ def _issue(
         )
     )
     return TokenPair(
-        access_token=tokens.issue_access_token(user_id, school_id, verified=verified),
+        access_token=tokens.issue_access_token(
+            user_id, school_id, verified=verified, session_id=family_id
+        ),
         expires_in=settings.access_token_ttl_seconds,
         refresh_token=token,
         refresh_expires_in=settings.refresh_token_ttl_seconds,
@@ -178,15 +185,24 @@ def refresh(session: Session, refresh_token: str) -> TokenPair:
     return _issue(session, user.id, user.school_id, verified, family_id=row.family_id)
 
 
-def logout(session: Session, refresh_token: str) -> None:
-    """Revoke the session the token belongs to. Unknown tokens are ignored (idempotent)."""
-    family = session.execute(
-        select(RefreshToken.family_id).where(
+def logout(session: Session, viewer: Viewer, refresh_token: str) -> None:
+    """Revoke the caller's session: the refresh token must be the caller's, and of the
+    session its access token names (a token without `sid` may end any of its account's
+    sessions). Anyone else's token, or an unknown one, is 404 `session-not-found` and
+    revokes nothing: a stolen refresh token alone cannot end its owner's session, and the
+    answer does not say whether the token exists. Logging out twice is fine (204)."""
+    row = session.execute(
+        select(RefreshToken.user_id, RefreshToken.family_id).where(
             RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)
         )
-    ).scalar_one_or_none()
-    if family is not None:
-        _revoke_family(session, family)
+    ).first()
+    if (
+        row is None
+        or row.user_id != viewer.id
+        or (viewer.session_id is not None and row.family_id != viewer.session_id)
+    ):
+        raise SessionNotFound("This refresh token is not of your session.")
+    _revoke_family(session, row.family_id)
 
 
 def _revoke_family(session: Session, family_id: UUID) -> None:
@@ -197,12 +213,14 @@ def _revoke_family(session: Session, family_id: UUID) -> None:
     )
 
 
-def revoke_all_for_user(session: Session, user_id: UUID) -> None:
-    session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+def revoke_all_for_user(session: Session, user_id: UUID, *, keep: UUID | None = None) -> None:
+    """Revoke every session of the account, but `keep` (the caller's) if given."""
+    query = update(RefreshToken).where(
+        RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)
     )
+    if keep is not None:
+        query = query.where(RefreshToken.family_id != keep)
+    session.execute(query.values(revoked_at=utcnow()))
 
 
 def delete_me(session: Session, viewer: Viewer) -> None:

@@ -1,0 +1,87 @@
+"""Sessions (refresh-token families): logout ends the caller's own session only, and a
+revoked session's access tokens stop writing at once while reads trust them until they
+expire."""
+
+from __future__ import annotations
+
+import jwt
+
+from tests.api.test_auth import assert_problem, bearer, login_ok, refresh
+
+
+def post(client, campus, headers, title="t"):
+    return client.post(
+        f"/v1/boards/{campus.board}/posts", json={"title": title, "body": "b"}, headers=headers
+    )
+
+
+def logout(client, pair, refresh_token=None):
+    return client.post(
+        "/v1/auth/logout",
+        json={"refresh_token": refresh_token or pair["refresh_token"]},
+        headers=bearer(pair["access_token"]),
+    )
+
+
+def test_access_tokens_name_their_session_and_keep_it_across_refreshes(client, campus):
+    first = login_ok(client, campus.alice.email)
+    second = refresh(client, first["refresh_token"]).json()
+    other = login_ok(client, campus.alice.email)
+    sid = [
+        jwt.decode(p["access_token"], options={"verify_signature": False})["sid"]
+        for p in (first, second, other)
+    ]
+    assert sid[0] == sid[1] != sid[2]
+
+
+def test_a_logged_out_session_cannot_write_but_reads_until_its_token_expires(client, campus):
+    phone = login_ok(client, campus.alice.email)
+    laptop = login_ok(client, campus.alice.email)
+    assert post(client, campus, bearer(phone["access_token"])).status_code == 201
+
+    assert logout(client, phone).status_code == 204
+
+    r = post(client, campus, bearer(phone["access_token"]))
+    assert_problem(r, 401, "session-revoked")
+    assert r.headers["www-authenticate"] == "Bearer"
+    # Reads trust the token until it expires (ACCESS_TOKEN_TTL_SECONDS).
+    assert client.get("/v1/users/me", headers=bearer(phone["access_token"])).status_code == 200
+    assert_problem(refresh(client, phone["refresh_token"]), 401, "invalid-token")
+    # The other session goes on writing and refreshing.
+    assert post(client, campus, bearer(laptop["access_token"])).status_code == 201
+    assert refresh(client, laptop["refresh_token"]).status_code == 200
+
+
+def test_a_refreshed_token_of_a_logged_out_session_cannot_write(client, campus):
+    first = login_ok(client, campus.alice.email)
+    second = refresh(client, first["refresh_token"]).json()
+    # Logging out with the older access token and the current refresh token of the session.
+    r = logout(client, first, second["refresh_token"])
+    assert r.status_code == 204, r.text
+    for pair in (first, second):
+        assert_problem(post(client, campus, bearer(pair["access_token"])), 401, "session-revoked")
+
+
+def test_logout_with_another_sessions_or_accounts_refresh_token_revokes_nothing(client, campus):
+    mine = login_ok(client, campus.alice.email)
+    my_other = login_ok(client, campus.alice.email)
+    bobs = login_ok(client, campus.bob.email)
+
+    for stranger in (bobs["refresh_token"], my_other["refresh_token"]):
+        assert_problem(logout(client, mine, stranger), 404, "session-not-found")
+    # Bob's refresh token alone cannot end Bob's session either.
+    assert_problem(logout(client, mine, bobs["refresh_token"]), 404, "session-not-found")
+
+    for pair in (mine, my_other, bobs):
+        assert post(client, campus, bearer(pair["access_token"])).status_code == 201
+    for pair in (my_other, bobs, mine):
+        assert refresh(client, pair["refresh_token"]).status_code == 200
+
+
+def test_tokens_minted_before_sessions_were_named_still_write(client, campus):
+    # campus.alice.headers is a token without `sid`, as every token minted before was.
+    claims = jwt.decode(
+        campus.alice.headers["Authorization"].split()[1], options={"verify_signature": False}
+    )
+    assert "sid" not in claims
+    assert post(client, campus, campus.alice.headers).status_code == 201
