@@ -37,6 +37,10 @@ class AccountLocked(Problem):
         self.headers["Retry-After"] = str(retry_after)
 
 
+class PasswordIncorrect(InvalidInput):
+    slug, title = "password-incorrect", "The current password is wrong"
+
+
 class VerificationRequired(Forbidden):
     slug, title = "verification-required", "Verify your email address first"
 

@@ -5,7 +5,15 @@ from api.auth import service
 from api.auth import verification as verification_service
 from api.auth.access import in_account_session
 from api.auth.dependencies import CurrentAccount
-from api.auth.schemas import AccountOut, LoginIn, RefreshIn, SignupIn, TokenPair, VerifyEmailIn
+from api.auth.schemas import (
+    AccountOut,
+    LoginIn,
+    PasswordChangeIn,
+    RefreshIn,
+    SignupIn,
+    TokenPair,
+    VerifyEmailIn,
+)
 from api.core.client import ClientKey
 from api.core.db import in_session
 from api.core.viewer import Viewer
@@ -82,3 +90,14 @@ async def logout(body: RefreshIn, viewer: CurrentAccount) -> None:
     ACCESS_TOKEN_TTL_SECONDS). Another session's or another account's refresh token is
     404 `session-not-found`, and nothing is revoked."""
     await in_session(service.logout, viewer, body.refresh_token)
+
+
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+async def change_password(
+    body: PasswordChangeIn, viewer: CurrentAccount, client: ClientKey
+) -> None:
+    """Change the password (the new one follows signup's rules). Every other session of
+    the account is logged out; the caller's session and tokens go on working. A wrong
+    current password is 422 `password-incorrect`; every attempt spends the
+    password-change budget (429 `rate-limited` past it)."""
+    await in_session(service.change_password, viewer, body, client)

@@ -1,5 +1,6 @@
 """Signup (at the school's email domains, unverified until the mailed code is entered),
-login with throttling, refresh-token rotation with reuse detection, logout, and closing
+login with throttling, refresh-token rotation with reuse detection, logout (a session is
+a refresh-token family), changing the password, and closing
 the account (the reverse of signup: it also forgets the account's social graph)."""
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import throttle, tokens, verification
+from api.auth.access import require_account
 from api.auth.errors import (
     AccountLocked,
     InvalidCredentials,
+    PasswordIncorrect,
     RefreshTokenReused,
     SessionNotFound,
 )
 from api.auth.models import RefreshToken
 from api.auth.passwords import hash_password, verify_password
-from api.auth.schemas import LoginIn, SignupIn, TokenPair
+from api.auth.schemas import LoginIn, PasswordChangeIn, SignupIn, TokenPair
 from api.core.db import utcnow, violated_constraint
 from api.core.emails import parse_email
 from api.core.errors import Conflict, InvalidInput, InvalidToken
@@ -221,6 +224,29 @@ def revoke_all_for_user(session: Session, user_id: UUID, *, keep: UUID | None = 
     if keep is not None:
         query = query.where(RefreshToken.family_id != keep)
     session.execute(query.values(revoked_at=utcnow()))
+
+
+def change_password(session: Session, viewer: Viewer, data: PasswordChangeIn, client: str) -> None:
+    """Set a new password if `current_password` is right, and revoke every other session of
+    the account (the caller's stays; a token without `sid` cannot say which is the
+    caller's, so every session goes). Every attempt spends the password-change budget,
+    committed before any hashing; the connection goes back to the pool while hashing."""
+    require_account(session, viewer)
+    limits.spend_attempt(session, Limit.password_change, address=client, user=viewer.id)
+    stored = session.scalar(select(User.password_hash).where(User.id == viewer.id))
+    session.commit()
+    valid, _ = verify_password(data.current_password, stored)
+    if not valid:
+        raise PasswordIncorrect("The current password is wrong.", field="current_password")
+    hashed = hash_password(data.new_password)
+    changed = session.execute(
+        update(User)
+        .where(User.id == viewer.id, User.deleted_at.is_(None), User.password_hash == stored)
+        .values(password_hash=hashed)
+    )
+    if changed.rowcount != 1:
+        raise Conflict("The password changed meanwhile; try again.")
+    revoke_all_for_user(session, viewer.id, keep=viewer.session_id)
 
 
 def delete_me(session: Session, viewer: Viewer) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import jwt
 
-from tests.api.test_auth import assert_problem, bearer, login_ok, refresh
+from tests.api.test_auth import assert_problem, bearer, login, login_ok, refresh
+from tests.conftest import PASSWORD
 
 
 def post(client, campus, headers, title="t"):
@@ -85,3 +86,71 @@ def test_tokens_minted_before_sessions_were_named_still_write(client, campus):
     )
     assert "sid" not in claims
     assert post(client, campus, campus.alice.headers).status_code == 201
+
+
+# --- changing the password -----------------------------------------------------------
+
+NEW = "a new password, long enough"
+
+
+def change(client, pair, current=PASSWORD, new=NEW):
+    return client.post(
+        "/v1/auth/password",
+        json={"current_password": current, "new_password": new},
+        headers=bearer(pair["access_token"]),
+    )
+
+
+def test_changing_the_password_logs_out_every_other_session(client, campus):
+    mine = login_ok(client, campus.alice.email)
+    other = login_ok(client, campus.alice.email)
+    bobs = login_ok(client, campus.bob.email)
+
+    r = change(client, mine)
+    assert r.status_code == 204, r.text
+
+    assert_problem(login(client, campus.alice.email), 401, "invalid-credentials")
+    assert login(client, campus.alice.email, NEW).status_code == 200
+    # The caller's session goes on.
+    assert post(client, campus, bearer(mine["access_token"])).status_code == 201
+    assert refresh(client, mine["refresh_token"]).status_code == 200
+    # The other one is over, for writes at once.
+    assert_problem(post(client, campus, bearer(other["access_token"])), 401, "session-revoked")
+    assert_problem(refresh(client, other["refresh_token"]), 401)
+    # Nobody else's.
+    assert post(client, campus, bearer(bobs["access_token"])).status_code == 201
+
+
+def test_a_wrong_current_password_changes_nothing_and_spends_the_budget(
+    client, campus, override_settings
+):
+    override_settings(LIMIT_PASSWORD_CHANGE_PER_USER=2)
+    mine = login_ok(client, campus.alice.email)
+    other = login_ok(client, campus.alice.email)
+    for _ in range(2):
+        assert_problem(change(client, mine, current="not my password"), 422, "password-incorrect")
+    # Over budget: even the right password waits.
+    r = change(client, mine)
+    assert_problem(r, 429, "rate-limited")
+    assert int(r.headers["retry-after"]) > 0
+    assert login(client, campus.alice.email).status_code == 200
+    assert post(client, campus, bearer(other["access_token"])).status_code == 201
+
+
+def test_the_new_password_follows_signups_rules(client, campus):
+    mine = login_ok(client, campus.alice.email)
+    for bad in ("short", "x" * 129):
+        assert_problem(change(client, mine, new=bad), 422, "validation-error")
+    assert_problem(
+        client.post("/v1/auth/password", json={"current_password": PASSWORD, "new_password": NEW}),
+        401,
+        "invalid-token",
+    )
+    assert login(client, campus.alice.email).status_code == 200
+
+
+def test_a_logged_out_session_cannot_change_the_password(client, campus):
+    mine = login_ok(client, campus.alice.email)
+    assert logout(client, mine).status_code == 204
+    assert_problem(change(client, mine), 401, "session-revoked")
+    assert login(client, campus.alice.email).status_code == 200
