@@ -41,6 +41,13 @@ class PasswordIncorrect(InvalidInput):
     slug, title = "password-incorrect", "The current password is wrong"
 
 
+class PasswordResetTokenInvalid(InvalidInput):
+    slug, title = "password-reset-token-invalid", "The reset link is used, expired or unknown"
+
+    def __init__(self, detail: str = "Ask for a new password-reset mail.") -> None:
+        super().__init__(detail, field="token")
+
+
 class VerificationRequired(Forbidden):
     slug, title = "verification-required", "Verify your email address first"
 

@@ -69,3 +69,12 @@ class VerifyEmailIn(InputModel):
 class PasswordChangeIn(InputModel):
     current_password: str = Field(min_length=1, max_length=128)
     new_password: NewPassword
+
+
+class PasswordResetIn(InputModel):
+    email: EmailStr = Field(max_length=320)
+
+
+class PasswordResetConfirmIn(InputModel):
+    token: str = Field(min_length=1, max_length=100, description="The token in the mail's link")
+    new_password: NewPassword
