@@ -1,7 +1,8 @@
 from fastapi import APIRouter, Response, status
 from sqlalchemy.orm import Session
 
-from api.auth import recovery, service
+from api.auth import recovery as recovery_service
+from api.auth import service
 from api.auth import verification as verification_service
 from api.auth.access import in_account_session
 from api.auth.dependencies import CurrentAccount
@@ -116,7 +117,7 @@ async def request_password_reset(body: PasswordResetIn, client: ClientKey) -> Re
     same either way, and so is the work behind it: the account is looked up only when the
     mail is made. The link works for PASSWORD_RESET_TOKEN_TTL_SECONDS (30 minutes), once.
     Every request spends the password-reset budget, per email and per client address."""
-    await in_session(recovery.request_reset, body.email, client)
+    await in_session(recovery_service.request_reset, body.email, client)
     return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
@@ -125,4 +126,4 @@ async def confirm_password_reset(body: PasswordResetConfirmIn) -> None:
     """Set a new password (signup's rules) with the mailed link's token. Every session of
     the account is logged out; sign in with the new password. A used, expired or unknown
     token is 422 `password-reset-token-invalid`."""
-    await in_session(recovery.confirm, body.token, body.new_password)
+    await in_session(recovery_service.confirm, body.token, body.new_password)
