@@ -140,8 +140,9 @@ def confirm(session: Session, token: str, new_password: str) -> None:
         update(User)
         .where(User.id == row.user_id, User.deleted_at.is_(None))
         .values(password_hash=hashed)
-    )
-    if changed.rowcount != 1:
+        .returning(User.id)
+    ).first()
+    if changed is None:
         raise PasswordResetTokenInvalid("The account no longer exists.")
     # Single use, and the account's other reset links die with it.
     session.execute(

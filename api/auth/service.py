@@ -243,8 +243,9 @@ def change_password(session: Session, viewer: Viewer, data: PasswordChangeIn, cl
         update(User)
         .where(User.id == viewer.id, User.deleted_at.is_(None), User.password_hash == stored)
         .values(password_hash=hashed)
-    )
-    if changed.rowcount != 1:
+        .returning(User.id)
+    ).first()
+    if changed is None:
         raise Conflict("The password changed meanwhile; try again.")
     revoke_all_for_user(session, viewer.id, keep=viewer.session_id)
 
