@@ -12,6 +12,11 @@ SHA-256 (a random 256-bit token needs no key or slow hash) with the account and 
 expiry (PASSWORD_RESET_TOKEN_TTL_SECONDS), and returns what the mail needs. The token is
 plain only in that return value and the mail.
 
+The request's equal cost holds where the mail is made by another process, as in the
+cloud (the event is published the same way either way). Under `make run` the in-process
+bus makes the mail right after the commit, inside the request, so there a known address
+answers later; that bus is for local runs only.
+
 `confirm` sets the new password for a token that is unused and unexpired, once: the
 token, and every other reset link of the account, stop working, and every session of the
 account is revoked (its refresh tokens at once, its access tokens' writes at once; reads
