@@ -154,3 +154,31 @@ def test_a_logged_out_session_cannot_change_the_password(client, campus):
     assert logout(client, mine).status_code == 204
     assert_problem(change(client, mine), 401, "session-revoked")
     assert login(client, campus.alice.email).status_code == 200
+
+
+def test_a_token_without_sid_may_end_its_accounts_sessions_only(client, campus):
+    pair = login_ok(client, campus.alice.email)
+    bobs = login_ok(client, campus.bob.email)
+    legacy = campus.alice.headers  # minted without `sid`
+    r = client.post(
+        "/v1/auth/logout", json={"refresh_token": bobs["refresh_token"]}, headers=legacy
+    )
+    assert_problem(r, 404, "session-not-found")
+    r = client.post(
+        "/v1/auth/logout", json={"refresh_token": pair["refresh_token"]}, headers=legacy
+    )
+    assert r.status_code == 204, r.text
+    assert_problem(post(client, campus, bearer(pair["access_token"])), 401, "session-revoked")
+    assert post(client, campus, bearer(bobs["access_token"])).status_code == 201
+
+
+def test_a_password_change_with_a_token_without_sid_ends_every_session(client, campus):
+    pair = login_ok(client, campus.alice.email)
+    r = client.post(
+        "/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": NEW},
+        headers=campus.alice.headers,
+    )
+    assert r.status_code == 204, r.text
+    assert_problem(refresh(client, pair["refresh_token"]), 401)
+    assert_problem(post(client, campus, bearer(pair["access_token"])), 401, "session-revoked")
