@@ -182,3 +182,35 @@ def test_a_password_change_with_a_token_without_sid_ends_every_session(client, c
     assert r.status_code == 204, r.text
     assert_problem(refresh(client, pair["refresh_token"]), 401)
     assert_problem(post(client, campus, bearer(pair["access_token"])), 401, "session-revoked")
+
+
+def test_the_session_check_reads_the_family_index(db):
+    """The writer check's EXISTS finds the family by `ix_refresh_tokens_family_id` on a
+    table of many sessions, not by scanning it."""
+    from uuid import uuid4
+
+    from sqlalchemy import text
+
+    from api.auth.access import _account
+
+    db.execute(
+        text(
+            """INSERT INTO schools (id, name) VALUES ('00000000-0000-0000-0000-000000000001', 'S');
+            INSERT INTO users (id, email, password_hash, nickname, school_id)
+            VALUES ('00000000-0000-0000-0000-000000000002', 'p@example.edu', 'x', 'p',
+                    '00000000-0000-0000-0000-000000000001');
+            INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at,
+                                        revoked_at)
+            SELECT gen_random_uuid(), '00000000-0000-0000-0000-000000000002',
+                   gen_random_uuid(), sha256(g::text::bytea), now() + interval '1 day',
+                   CASE WHEN g % 2 = 0 THEN now() END
+            FROM generate_series(1, 5000) g;
+            ANALYZE refresh_tokens"""
+        )
+    )
+    params = {"user_id": "00000000-0000-0000-0000-000000000002", "session_id": str(uuid4())}
+    # The statement itself, its bind parameters named (:user_id, :session_id).
+    plan = db.execute(text(f"EXPLAIN {_account}"), params).scalars().all()
+    text_plan = "\n".join(plan)
+    assert "ix_refresh_tokens_family_id" in text_plan, text_plan
+    assert "Seq Scan on refresh_tokens" not in text_plan, text_plan
