@@ -232,3 +232,25 @@ def test_one_link_used_at_once_sets_one_password(client, campus, settings):
     for loser in passwords:
         if loser != winner:
             assert login(client, campus.alice.email, loser).status_code == 401
+
+
+def test_old_requests_are_pruned_by_new_ones(client, campus, quiet_bus):
+    """Anyone may ask, so the table must not only grow: each request deletes a few rows
+    older than a day."""
+    from datetime import timedelta
+
+    from api.auth.models import PasswordReset
+    from api.core.db import utcnow
+    from infra.database import session_scope
+
+    with session_scope() as s:
+        for i in range(6):
+            s.add(
+                PasswordReset(
+                    email_key=f"old{i}@example.edu", created_at=utcnow() - timedelta(days=2)
+                )
+            )
+    assert ask(client, "nobody@example.edu").status_code == 202
+    assert len(resets()) == 6 - 4 + 1
+    assert ask(client, "nobody@example.edu").status_code == 202
+    assert [r[0] for r in resets()] == ["nobody@example.edu"] * 2
