@@ -230,6 +230,11 @@ class Settings(BaseSettings):
         description="Verification mails one account may ask for in 24 hours, signup's included",
     )
 
+    # Password reset (api/auth/recovery.py): the mailed link's lifetime, from the mail.
+    password_reset_token_ttl_seconds: int = Field(
+        30 * 60, ge=60, description="How long a mailed password-reset link works, once"
+    )
+
     # Password hashing (argon2id). Every hash in progress holds PASSWORD_HASH_MEMORY_KIB of
     # memory, so a process runs at most budget // memory of them at once.
     password_hash_memory_kib: int = Field(
@@ -286,6 +291,11 @@ class Settings(BaseSettings):
     )
     limit_password_reset_per_address: int = Field(30, ge=1)
     limit_password_reset_window_seconds: int = Field(3600, ge=1)
+    limit_password_change_per_user: int = Field(
+        10, ge=1, description="Password changes (right current password or not) per user"
+    )
+    limit_password_change_per_address: int = Field(100, ge=1)
+    limit_password_change_window_seconds: int = Field(3600, ge=1)
     limit_post_per_user: int = Field(20, ge=1, description="Posts created per user")
     limit_post_per_address: int = Field(600, ge=1)
     limit_post_window_seconds: int = Field(3600, ge=1)

@@ -1,7 +1,9 @@
 """Who may write: the one check every write runs, in the write's own unit of work.
 
 Reads trust the access token (api/auth/tokens.py) until it expires; a write also checks
-that the account behind it still exists and has verified its email. Endpoints call
+that the account behind it still exists and has verified its email, and that the
+token's session (`sid`, a refresh-token family) has not been revoked (logout, a password
+change or reset): one statement. Endpoints call
 `in_write_session` (or, for the few things an unverified account may do, such as leaving,
 `in_account_session`), never the check itself, so a write cannot forget it and a service
 never depends on FastAPI. A write with a budget (api/limits/) calls
@@ -13,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from api.auth.errors import VerificationRequired
+from api.auth.errors import SessionRevoked, VerificationRequired
+from api.auth.models import RefreshToken
 from api.core.db import in_session
 from api.core.errors import InvalidToken
 from api.core.viewer import Viewer
@@ -26,15 +29,29 @@ from api.users.models import User
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_account = select(User.deleted_at, User.email_verified_at).where(User.id == bindparam("user_id"))
+# A session is revoked as a whole (every row of the family gets `revoked_at`), so any
+# revoked row says so; a token without `sid` binds NULL, which matches no row.
+_revoked = (
+    exists()
+    .where(RefreshToken.family_id == bindparam("session_id"), RefreshToken.revoked_at.is_not(None))
+    .label("session_revoked")
+)
+_account = select(User.deleted_at, User.email_verified_at, _revoked).where(
+    User.id == bindparam("user_id")
+)
 
 
 def require_account(session: Session, viewer: Viewer) -> bool:
     """401 unless the account behind the token still exists (a deleted account's tokens
-    stop writing at once); whether it has verified its email."""
-    row = session.execute(_account, {"user_id": viewer.id}).one_or_none()
+    stop writing at once) and the token's session is not revoked (401 `session-revoked`);
+    whether it has verified its email."""
+    row = session.execute(
+        _account, {"user_id": viewer.id, "session_id": viewer.session_id}
+    ).one_or_none()
     if row is None or row.deleted_at is not None:
         raise InvalidToken("The account no longer exists.")
+    if row.session_revoked:
+        raise SessionRevoked()
     return row.email_verified_at is not None
 
 

@@ -3,7 +3,8 @@ Writes run through `api.auth.access.in_write_session`, which also checks the acc
 
 `CurrentViewer` is a verified account: every endpoint that names it answers 403
 `verification-required` to an account that has not verified its email. The few an
-unverified account may use (read itself, verify, resend, leave) name `CurrentAccount`.
+unverified account may use (read itself, verify, resend, leave, log out, change its
+password) name `CurrentAccount`.
 """
 
 from __future__ import annotations

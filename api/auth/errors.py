@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from api.core.errors import Conflict, Forbidden, InvalidInput, Problem, Unauthorized
+from api.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidToken,
+    NotFound,
+    Problem,
+    Unauthorized,
+)
 
 
 class InvalidCredentials(Unauthorized):
@@ -13,12 +21,31 @@ class RefreshTokenReused(Unauthorized):
     slug, title = "refresh-token-reused", "Refresh token already used; the session was revoked"
 
 
+class SessionRevoked(InvalidToken):
+    slug, title = "session-revoked", "The session was logged out; sign in again"
+
+
+class SessionNotFound(NotFound):
+    slug, title = "session-not-found", "No such session of yours"
+
+
 class AccountLocked(Problem):
     status, slug, title = 429, "account-locked", "Too many failed logins; try again later"
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"Try again in {retry_after} seconds.", retry_after=retry_after)
         self.headers["Retry-After"] = str(retry_after)
+
+
+class PasswordIncorrect(InvalidInput):
+    slug, title = "password-incorrect", "The current password is wrong"
+
+
+class PasswordResetTokenInvalid(InvalidInput):
+    slug, title = "password-reset-token-invalid", "The reset link is used, expired or unknown"
+
+    def __init__(self, detail: str = "Ask for a new password-reset mail.") -> None:
+        super().__init__(detail, field="token")
 
 
 class VerificationRequired(Forbidden):

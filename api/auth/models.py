@@ -71,6 +71,31 @@ class EmailVerification(Base):
     verified_at: Mapped[datetime | None]
 
 
+class PasswordReset(Base):
+    """One request to reset the password of whoever has an email (a key, as
+    `api.core.emails` makes them), written whether or not an account has it, so that a
+    request for a known address and one for an unknown address do the same work.
+
+    The mail handler calls `api.auth.recovery.issue_password_reset_mail`: it resolves the
+    account then (none: nothing is sent, and the row never gets a token), stores it in
+    `user_id` with the SHA-256 of a new link token and the expiry. The token is plain only
+    in the mail. Used once (`used_at`); rows are pruned a day after they were made.
+    """
+
+    __tablename__ = "password_resets"
+    __table_args__ = (Index("ix_password_resets_created_at", "created_at"),)
+
+    id: Mapped[UUID] = id_column()
+    email_key: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = created_at_column()
+    user_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    expires_at: Mapped[datetime | None]
+    used_at: Mapped[datetime | None]
+
+
 # Not an address: the row counting an email's failures from every address.
 ALL_CLIENTS = "*"
 # Prefixed to an address: the row (failures 0) saying the email logged in from there.

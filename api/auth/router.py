@@ -1,11 +1,22 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 from sqlalchemy.orm import Session
 
+from api.auth import recovery as recovery_service
 from api.auth import service
 from api.auth import verification as verification_service
 from api.auth.access import in_account_session
 from api.auth.dependencies import CurrentAccount
-from api.auth.schemas import AccountOut, LoginIn, RefreshIn, SignupIn, TokenPair, VerifyEmailIn
+from api.auth.schemas import (
+    AccountOut,
+    LoginIn,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    RefreshIn,
+    SignupIn,
+    TokenPair,
+    VerifyEmailIn,
+)
 from api.core.client import ClientKey
 from api.core.db import in_session
 from api.core.viewer import Viewer
@@ -75,5 +86,44 @@ async def refresh(body: RefreshIn) -> TokenPair:
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(body: RefreshIn) -> None:
-    await in_session(service.logout, body.refresh_token)
+async def logout(body: RefreshIn, viewer: CurrentAccount) -> None:
+    """End the caller's session: send its access token and the session's refresh token.
+    From then on the session's refresh token is refused, and so are its access tokens'
+    writes (401 `session-revoked`); reads accept them until they expire (at most
+    ACCESS_TOKEN_TTL_SECONDS). Another session's or another account's refresh token is
+    404 `session-not-found`, and nothing is revoked."""
+    await in_session(service.logout, viewer, body.refresh_token)
+
+
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+async def change_password(
+    body: PasswordChangeIn, viewer: CurrentAccount, client: ClientKey
+) -> None:
+    """Change the password (the new one follows signup's rules). Every other session of
+    the account is logged out; the caller's session and tokens go on working. A wrong
+    current password is 422 `password-incorrect`; every attempt spends the
+    password-change budget (429 `rate-limited` past it)."""
+    await in_session(service.change_password, viewer, body, client)
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_class=Response,
+    responses={202: {"description": "Accepted, whether or not an account has the address"}},
+)
+async def request_password_reset(body: PasswordResetIn, client: ClientKey) -> Response:
+    """Mail a password-reset link to the address if an account has it. The answer is the
+    same either way, and so is the work behind it: the account is looked up only when the
+    mail is made. The link works for PASSWORD_RESET_TOKEN_TTL_SECONDS (30 minutes), once.
+    Every request spends the password-reset budget, per email and per client address."""
+    await in_session(recovery_service.request_reset, body.email, client)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post("/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT)
+async def confirm_password_reset(body: PasswordResetConfirmIn) -> None:
+    """Set a new password (signup's rules) with the mailed link's token. Every session of
+    the account is logged out; sign in with the new password. A used, expired or unknown
+    token is 422 `password-reset-token-invalid`."""
+    await in_session(recovery_service.confirm, body.token, body.new_password)

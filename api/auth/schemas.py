@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import EmailStr, Field, field_validator, model_validator
@@ -8,10 +8,13 @@ from pydantic import EmailStr, Field, field_validator, model_validator
 from api.core.schemas import InputModel, OutputModel
 from api.users.schemas import NICKNAME_PATTERN, MeOut, check_nickname
 
+# Signup's rule for a new password, shared by every way of setting one.
+NewPassword = Annotated[str, Field(min_length=10, max_length=128)]
+
 
 class SignupIn(InputModel):
     email: EmailStr = Field(max_length=320)
-    password: str = Field(min_length=10, max_length=128)
+    password: NewPassword
     nickname: str = Field(
         pattern=NICKNAME_PATTERN, description="2-20 letters, digits, '_', '.', '-'"
     )
@@ -61,3 +64,17 @@ class VerifyEmailIn(InputModel):
         if (self.code is None) == (self.token is None):
             raise ValueError("send either code or token")
         return self
+
+
+class PasswordChangeIn(InputModel):
+    current_password: str = Field(min_length=1, max_length=128)
+    new_password: NewPassword
+
+
+class PasswordResetIn(InputModel):
+    email: EmailStr = Field(max_length=320)
+
+
+class PasswordResetConfirmIn(InputModel):
+    token: str = Field(min_length=1, max_length=100, description="The token in the mail's link")
+    new_password: NewPassword

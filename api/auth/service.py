@@ -1,5 +1,6 @@
 """Signup (at the school's email domains, unverified until the mailed code is entered),
-login with throttling, refresh-token rotation with reuse detection, logout, and closing
+login with throttling, refresh-token rotation with reuse detection, logout (a session is
+a refresh-token family), changing the password, and closing
 the account (the reverse of signup: it also forgets the account's social graph)."""
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import throttle, tokens, verification
-from api.auth.errors import AccountLocked, InvalidCredentials, RefreshTokenReused
+from api.auth.access import require_account
+from api.auth.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    PasswordIncorrect,
+    RefreshTokenReused,
+    SessionNotFound,
+)
 from api.auth.models import RefreshToken
 from api.auth.passwords import hash_password, verify_password
-from api.auth.schemas import LoginIn, SignupIn, TokenPair
+from api.auth.schemas import LoginIn, PasswordChangeIn, SignupIn, TokenPair
 from api.core.db import utcnow, violated_constraint
 from api.core.emails import parse_email
 from api.core.errors import Conflict, InvalidInput, InvalidToken
@@ -145,7 +153,9 @@ def _issue(
         )
     )
     return TokenPair(
-        access_token=tokens.issue_access_token(user_id, school_id, verified=verified),
+        access_token=tokens.issue_access_token(
+            user_id, school_id, verified=verified, session_id=family_id
+        ),
         expires_in=settings.access_token_ttl_seconds,
         refresh_token=token,
         refresh_expires_in=settings.refresh_token_ttl_seconds,
@@ -178,15 +188,24 @@ def refresh(session: Session, refresh_token: str) -> TokenPair:
     return _issue(session, user.id, user.school_id, verified, family_id=row.family_id)
 
 
-def logout(session: Session, refresh_token: str) -> None:
-    """Revoke the session the token belongs to. Unknown tokens are ignored (idempotent)."""
-    family = session.execute(
-        select(RefreshToken.family_id).where(
+def logout(session: Session, viewer: Viewer, refresh_token: str) -> None:
+    """Revoke the caller's session: the refresh token must be the caller's, and of the
+    session its access token names (a token without `sid` may end any of its account's
+    sessions). Anyone else's token, or an unknown one, is 404 `session-not-found` and
+    revokes nothing: a stolen refresh token alone cannot end its owner's session, and the
+    answer does not say whether the token exists. Logging out twice is fine (204)."""
+    row = session.execute(
+        select(RefreshToken.user_id, RefreshToken.family_id).where(
             RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)
         )
-    ).scalar_one_or_none()
-    if family is not None:
-        _revoke_family(session, family)
+    ).first()
+    if (
+        row is None
+        or row.user_id != viewer.id
+        or (viewer.session_id is not None and row.family_id != viewer.session_id)
+    ):
+        raise SessionNotFound("This refresh token is not of your session.")
+    _revoke_family(session, row.family_id)
 
 
 def _revoke_family(session: Session, family_id: UUID) -> None:
@@ -197,12 +216,38 @@ def _revoke_family(session: Session, family_id: UUID) -> None:
     )
 
 
-def revoke_all_for_user(session: Session, user_id: UUID) -> None:
-    session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+def revoke_all_for_user(session: Session, user_id: UUID, *, keep: UUID | None = None) -> None:
+    """Revoke every session of the account, but `keep` (the caller's) if given."""
+    query = update(RefreshToken).where(
+        RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)
     )
+    if keep is not None:
+        query = query.where(RefreshToken.family_id != keep)
+    session.execute(query.values(revoked_at=utcnow()))
+
+
+def change_password(session: Session, viewer: Viewer, data: PasswordChangeIn, client: str) -> None:
+    """Set a new password if `current_password` is right, and revoke every other session of
+    the account (the caller's stays; a token without `sid` cannot say which is the
+    caller's, so every session goes). Every attempt spends the password-change budget,
+    committed before any hashing; the connection goes back to the pool while hashing."""
+    require_account(session, viewer)
+    limits.spend_attempt(session, Limit.password_change, address=client, user=viewer.id)
+    stored = session.scalar(select(User.password_hash).where(User.id == viewer.id))
+    session.commit()
+    valid, _ = verify_password(data.current_password, stored)
+    if not valid:
+        raise PasswordIncorrect("The current password is wrong.", field="current_password")
+    hashed = hash_password(data.new_password)
+    changed = session.execute(
+        update(User)
+        .where(User.id == viewer.id, User.deleted_at.is_(None), User.password_hash == stored)
+        .values(password_hash=hashed)
+        .returning(User.id)
+    ).first()
+    if changed is None:
+        raise Conflict("The password changed meanwhile; try again.")
+    revoke_all_for_user(session, viewer.id, keep=viewer.session_id)
 
 
 def delete_me(session: Session, viewer: Viewer) -> None:

@@ -30,7 +30,9 @@ def _signing_key() -> str:
     return cached[1]
 
 
-def issue_access_token(user_id: UUID, school_id: UUID, *, verified: bool) -> str:
+def issue_access_token(
+    user_id: UUID, school_id: UUID, *, verified: bool, session_id: UUID | None = None
+) -> str:
     settings = get_settings()
     now = int(time.time())
     claims = {
@@ -42,6 +44,9 @@ def issue_access_token(user_id: UUID, school_id: UUID, *, verified: bool) -> str
         "iat": now,
         "exp": now + settings.access_token_ttl_seconds,
     }
+    if session_id is not None:
+        # The session (refresh-token family): a write refuses the token once it is revoked.
+        claims["sid"] = str(session_id)
     return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
 
 
@@ -84,8 +89,14 @@ def _verify_access_token(token: str, key: str) -> tuple[Viewer, int]:
         verified = claims.get("evf", True)
         if not isinstance(verified, bool):
             raise InvalidToken()
+        # Tokens minted before sessions were named carry no `sid`: writes cannot tell
+        # their session, so only logout-everywhere (or expiry) ends them.
+        session_id = _uuid_claim(claims, "sid") if "sid" in claims else None
         viewer = Viewer(
-            id=_uuid_claim(claims, "sub"), school_id=_uuid_claim(claims, "sch"), verified=verified
+            id=_uuid_claim(claims, "sub"),
+            school_id=_uuid_claim(claims, "sch"),
+            verified=verified,
+            session_id=session_id,
         )
         expires = int(claims["exp"])
         if expires - int(claims["iat"]) > get_settings().access_token_ttl_seconds:

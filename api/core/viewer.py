@@ -15,3 +15,6 @@ class Viewer:
     # False until the account verified its email: then it may only read itself, verify
     # and leave (api/auth/dependencies.py, api/auth/access.py).
     verified: bool = True
+    # The session (refresh-token family) the token was minted for; None for tokens minted
+    # before sessions were named, which the write check then treats as not revoked.
+    session_id: UUID | None = None

@@ -10,7 +10,7 @@ ended, returns the counts, and prunes a few expired rows on the way. Two kinds:
   locked only until the commit, so writes from one busy address (a campus NAT) queue on
   them for a moment rather than for whole transactions. (Not folded into the writer
   check, which must come first: the write's work assumes an account that exists.)
-- attempt budgets (signup, login, verification, resend, password reset) count every
+- attempt budgets (signup, login, verification, resend, password reset and change) count every
   attempt, including the ones that then fail: `spend_attempt` commits the count on its
   own, before the attempt's work (and before any password hashing).
 
@@ -45,6 +45,7 @@ class Limit(StrEnum):
     verify = "verify"
     resend = "resend"
     password_reset = "password_reset"
+    password_change = "password_change"
     post = "post"
     comment = "comment"
     report = "report"

@@ -1,4 +1,5 @@
-"""`quad.auth.email_verification_requested.v1` (topic `mail`) -> compose, render, send.
+"""`quad.auth.email_verification_requested.v1` and `quad.auth.password_reset_requested.v1`
+(topic `mail`) -> compose, render, send.
 Run by the Cloud Function `on_mail_requested` and, under `make run`, by the in-process bus
 (api/events_wiring.py), under the shared rules of api/outbox/envelope.py."""
 
@@ -9,7 +10,7 @@ import logging
 from cloudevents.http import CloudEvent
 from sqlalchemy.orm import Session
 
-from api.auth import verification
+from api.auth import recovery, verification
 from api.mail import service
 from api.outbox.envelope import handle, uuid_field
 from api.outbox.types import EventType
@@ -23,6 +24,8 @@ MAIL_REQUESTED = "on_mail_requested"
 service.register_composer(
     EventType.email_verification_requested, verification.issue_verification_mail
 )
+# Resolves the account only now: a request for an unknown address sends nothing.
+service.register_composer(EventType.password_reset_requested, recovery.issue_password_reset_mail)
 
 
 def _apply_mail(session: Session, event: CloudEvent) -> str | None:

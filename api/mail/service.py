@@ -35,12 +35,12 @@ class MailKind:
     render: Callable[[Any, messages.Sender], EmailMessage]
 
 
-# Every event type that asks for a mail. A password reset adds its event type here with
-# ("reset_id", messages.password_reset_message) and registers its composer.
+# Every event type that asks for a mail; each registers its composer.
 KINDS: dict[str, MailKind] = {
     EventType.email_verification_requested: MailKind(
         "verification_id", messages.verification_message
     ),
+    EventType.password_reset_requested: MailKind("reset_id", messages.password_reset_message),
 }
 
 # Event type -> composer(session, id) -> the mail's parts or None. Registered where the

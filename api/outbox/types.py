@@ -25,6 +25,9 @@ class EventType(StrEnum):
     # data: {"verification_id"} only; the mail handler reads the rest in its transaction
     # (api/auth/verification.py: issue_verification_mail), so no address or code is here.
     email_verification_requested = "quad.auth.email_verification_requested.v1"
+    # data: {"reset_id"} only, for known and unknown addresses alike; the mail handler
+    # resolves the account when it sends (api/auth/recovery.py: issue_password_reset_mail).
+    password_reset_requested = "quad.auth.password_reset_requested.v1"
 
 
 TOPICS: dict[EventType, str] = {
@@ -41,4 +44,5 @@ TOPICS: dict[EventType, str] = {
     EventType.user_followed: "social",
     EventType.timetable_changed: "timetables",
     EventType.email_verification_requested: "mail",
+    EventType.password_reset_requested: "mail",
 }

@@ -558,14 +558,19 @@ def test_unknown_and_expired_refresh_tokens_are_rejected(client, campus):
 def test_logout_revokes_and_is_idempotent(client, campus):
     pair = login_ok(client, campus.alice.email)
     rotated = refresh(client, pair["refresh_token"]).json()
-    r = client.post("/v1/auth/logout", json={"refresh_token": rotated["refresh_token"]})
+    headers = bearer(rotated["access_token"])
+    body = {"refresh_token": rotated["refresh_token"]}
+    assert_problem(client.post("/v1/auth/logout", json=body), 401, "invalid-token")
+    r = client.post("/v1/auth/logout", json=body, headers=headers)
     assert r.status_code == 204, r.text
     assert_problem(refresh(client, rotated["refresh_token"]), 401)
 
-    again = client.post("/v1/auth/logout", json={"refresh_token": rotated["refresh_token"]})
+    again = client.post("/v1/auth/logout", json=body, headers=headers)
     assert again.status_code == 204, again.text
-    unknown = client.post("/v1/auth/logout", json={"refresh_token": "never-issued"})
-    assert unknown.status_code == 204, unknown.text
+    unknown = client.post(
+        "/v1/auth/logout", json={"refresh_token": "never-issued"}, headers=headers
+    )
+    assert_problem(unknown, 404, "session-not-found")
 
 
 # --- account deletion ----------------------------------------------------------------

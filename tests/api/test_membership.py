@@ -24,6 +24,8 @@ ALLOWED_UNVERIFIED = {
     ("delete", "/v1/users/me"),
     ("post", "/v1/auth/verify-email"),
     ("post", "/v1/auth/verify-email/resend"),
+    ("post", "/v1/auth/logout"),
+    ("post", "/v1/auth/password"),
 }
 
 
@@ -500,6 +502,17 @@ def test_an_unverified_account_may_only_read_itself_verify_resend_and_leave(clie
     assert r.status_code == 422 and "verification-code" in r.json()["type"]
     r = client.post("/v1/auth/verify-email/resend", headers=bearer(token))
     assert r.status_code == 429  # answered by the resend limit, not refused as unverified
+    new = {"current_password": PASSWORD, "new_password": "another password"}
+    assert client.post("/v1/auth/password", json=new, headers=bearer(token)).status_code == 204
+    other = client.post(
+        "/v1/auth/login", json={"email": "minji@hanbit.ac.kr", "password": "another password"}
+    ).json()
+    r = client.post(
+        "/v1/auth/logout",
+        json={"refresh_token": other["refresh_token"]},
+        headers=bearer(other["access_token"]),
+    )
+    assert r.status_code == 204, r.text
     assert client.delete("/v1/users/me", headers=bearer(token)).status_code == 204
 
 

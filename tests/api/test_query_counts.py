@@ -206,7 +206,7 @@ def test_writing_a_post_or_comment_checks_the_board_rules_without_a_round_trip(
         )
     assert r.status_code == 201, r.text
     assert _kinds(count_statements.statements) == [
-        "SELECT users.deleted_at, users.email_verified_at",  # the account check
+        "SELECT users.deleted_at, users.email_verified_at,",  # the account and its session
         "SELECT boards.id, boards.school_id,",  # the board and its rules
         "INSERT INTO posts",
         "INSERT INTO outbox",
@@ -219,7 +219,7 @@ def test_writing_a_post_or_comment_checks_the_board_rules_without_a_round_trip(
         r = client.post(url, json={"body": "c"}, headers=writer.headers)
     assert r.status_code == 201, r.text
     assert _kinds(count_statements.statements) == [
-        "SELECT users.deleted_at, users.email_verified_at",
+        "SELECT users.deleted_at, users.email_verified_at,",
         "UPDATE posts SET",  # the post, locked and counted, with its board's rules
         "INSERT INTO comments",
         "INSERT INTO outbox",
