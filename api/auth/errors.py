@@ -8,7 +8,7 @@ from api.core.errors import (
     InvalidInput,
     InvalidToken,
     NotFound,
-    Problem,
+    TooManyRequests,
     Unauthorized,
 )
 
@@ -29,12 +29,11 @@ class SessionNotFound(NotFound):
     slug, title = "session-not-found", "No such session of yours"
 
 
-class AccountLocked(Problem):
-    status, slug, title = 429, "account-locked", "Too many failed logins; try again later"
+class AccountLocked(TooManyRequests):
+    slug, title = "account-locked", "Too many failed logins; try again later"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Try again in {retry_after} seconds.", retry_after=retry_after)
-        self.headers["Retry-After"] = str(retry_after)
+        super().__init__(f"Try again in {retry_after} seconds.", retry_after)
 
 
 class PasswordIncorrect(InvalidInput):
@@ -64,9 +63,8 @@ class VerificationCodeExpired(InvalidInput):
     slug, title = "verification-code-expired", "The verification code no longer works"
 
 
-class VerificationMailLimited(Problem):
-    status, slug, title = 429, "verification-mail-limited", "Too many verification mails"
+class VerificationMailLimited(TooManyRequests):
+    slug, title = "verification-mail-limited", "Too many verification mails"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Ask again in {retry_after} seconds.", retry_after=retry_after)
-        self.headers["Retry-After"] = str(retry_after)
+        super().__init__(f"Ask again in {retry_after} seconds.", retry_after)

@@ -25,8 +25,6 @@ until they expire). A used, expired or unknown token is 422 `password-reset-toke
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -34,7 +32,7 @@ from uuid import UUID
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from api.auth import service
+from api.auth import service, tokens
 from api.auth.errors import PasswordResetTokenInvalid
 from api.auth.models import PasswordReset
 from api.auth.passwords import hash_password
@@ -67,10 +65,6 @@ class PasswordResetMail:
     language: str
     link_token: str
     expires_at: datetime
-
-
-def _hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 def request_reset(session: Session, email: str, client: str) -> None:
@@ -108,10 +102,10 @@ def issue_password_reset_mail(session: Session, reset_id: UUID) -> PasswordReset
     ).first()
     if user is None or user.email is None:
         return None
-    token = secrets.token_urlsafe(32)
+    token, digest = tokens.new_opaque_token()
     expires_at = utcnow() + timedelta(seconds=get_settings().password_reset_token_ttl_seconds)
     row.user_id = user.id
-    row.token_hash = _hash(token)
+    row.token_hash = digest
     row.expires_at = expires_at
     session.flush()
     return PasswordResetMail(
@@ -130,7 +124,7 @@ def _usable(digest: bytes, now: datetime):
 
 def confirm(session: Session, token: str, new_password: str) -> None:
     """Set the account's new password with a mailed token; see the module's docstring."""
-    digest = _hash(token)
+    digest = tokens.hash_opaque_token(token)
     if session.scalars(_usable(digest, utcnow())).first() is None:
         raise PasswordResetTokenInvalid()
     # Hand the connection back while hashing; the token is checked again, locked, after.

@@ -143,7 +143,7 @@ def _issue(
     session: Session, user_id: UUID, school_id: UUID, verified: bool, family_id: UUID
 ) -> TokenPair:
     settings = get_settings()
-    token, digest = tokens.new_refresh_token()
+    token, digest = tokens.new_opaque_token()
     session.add(
         RefreshToken(
             user_id=user_id,
@@ -165,7 +165,7 @@ def _issue(
 def refresh(session: Session, refresh_token: str) -> TokenPair:
     row = session.execute(
         select(RefreshToken)
-        .where(RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token))
+        .where(RefreshToken.token_hash == tokens.hash_opaque_token(refresh_token))
         .with_for_update()
     ).scalar_one_or_none()
     if row is None:
@@ -196,7 +196,7 @@ def logout(session: Session, viewer: Viewer, refresh_token: str) -> None:
     answer does not say whether the token exists. Logging out twice is fine (204)."""
     row = session.execute(
         select(RefreshToken.user_id, RefreshToken.family_id).where(
-            RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)
+            RefreshToken.token_hash == tokens.hash_opaque_token(refresh_token)
         )
     ).first()
     if (

@@ -116,11 +116,12 @@ def _uuid_claim(claims: dict, name: str) -> UUID:
     return UUID(value)
 
 
-def new_refresh_token() -> tuple[str, bytes]:
-    """A random token for the client and the hash we store."""
+def new_opaque_token() -> tuple[str, bytes]:
+    """A random token for the client and the hash we store (refresh tokens, reset links:
+    high-entropy, so a plain SHA-256 is enough)."""
     token = secrets.token_urlsafe(32)
-    return token, hash_refresh_token(token)
+    return token, hash_opaque_token(token)
 
 
-def hash_refresh_token(token: str) -> bytes:
+def hash_opaque_token(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()

@@ -79,6 +79,17 @@ class InvalidCursor(InvalidInput):
     slug, title = "invalid-cursor", "The cursor is not valid"
 
 
+class TooManyRequests(Problem):
+    """429: too many of something; `retry_after` seconds until it may work again, in the
+    body and the Retry-After header."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests; try again later"
+
+    def __init__(self, detail: str, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **extra)
+        self.headers["Retry-After"] = str(retry_after)
+
+
 class Overloaded(Problem):
     """Refused before anything was done or written: safe to retry after Retry-After."""
 
