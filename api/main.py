@@ -25,6 +25,7 @@ from api.core.middleware import (
 from api.courses.router import router as courses_router
 from api.events_wiring import wire_local_bus
 from api.notifications.router import router as notifications_router
+from api.openapi import install_openapi
 from api.posts.router import router as posts_router
 from api.reactions.router import router as reactions_router
 from api.reports.router import router as reports_router
@@ -88,6 +89,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_openapi(app)  # with the problems each operation answers (api/openapi.py)
     # The last added runs first: context, then the body (read whole, bounded), then the
     # in-flight limit, so a slow or huge body never holds an in-flight slot.
     in_flight = InFlightLimit(

@@ -11,23 +11,10 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 
+from api.openapi import api_routes
+
 _SERVICE_CALL = re.compile(r"\b(\w*service)\.(\w+)\b")
 _ROUTER_HELPER = re.compile(r"in_\w*session\(\s*(_\w+)")
-
-
-def api_routes(app: Any) -> list[tuple[str, APIRoute]]:
-    """(full path, route) of every documented route, included routers' prefixes applied."""
-    found: list[tuple[str, APIRoute]] = []
-
-    def walk(routes: Any, prefix: str) -> None:
-        for route in routes:
-            if hasattr(route, "original_router"):  # an included router
-                walk(route.original_router.routes, prefix + route.include_context.prefix)
-            elif isinstance(route, APIRoute) and route.include_in_schema:
-                found.append((prefix + route.path, route))
-
-    walk(app.router.routes, "")
-    return found
 
 
 def _services(route: APIRoute) -> list[str]:

@@ -19,6 +19,7 @@ from api.auth.schemas import (
 )
 from api.core.client import ClientKey
 from api.core.db import in_session
+from api.core.schemas import NO_CONTENT
 from api.core.viewer import Viewer
 from api.limits import service as limits
 from api.limits.service import Limit
@@ -63,7 +64,7 @@ def _verify(session: Session, viewer: Viewer, body: VerifyEmailIn, client: str) 
     return AccountOut(user=users_service.me_out(session, user), tokens=tokens)
 
 
-@router.post("/verify-email/resend", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/verify-email/resend", **NO_CONTENT)
 async def resend_verification(viewer: CurrentAccount, client: ClientKey) -> None:
     """Mail a new code (the older ones stop working): at most once a minute and a few
     times a day (429 `verification-mail-limited` with `Retry-After`)."""
@@ -85,7 +86,7 @@ async def refresh(body: RefreshIn) -> TokenPair:
     return await in_session(service.refresh, body.refresh_token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", **NO_CONTENT)
 async def logout(body: RefreshIn, viewer: CurrentAccount) -> None:
     """End the caller's session: send its access token and the session's refresh token.
     From then on the session's refresh token is refused, and so are its access tokens'
@@ -95,7 +96,7 @@ async def logout(body: RefreshIn, viewer: CurrentAccount) -> None:
     await in_session(service.logout, viewer, body.refresh_token)
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/password", **NO_CONTENT)
 async def change_password(
     body: PasswordChangeIn, viewer: CurrentAccount, client: ClientKey
 ) -> None:
@@ -121,7 +122,7 @@ async def request_password_reset(body: PasswordResetIn, client: ClientKey) -> Re
     return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
-@router.post("/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/password-reset/confirm", **NO_CONTENT)
 async def confirm_password_reset(body: PasswordResetConfirmIn) -> None:
     """Set a new password (signup's rules) with the mailed link's token. Every session of
     the account is logged out; sign in with the new password. A used, expired or unknown

@@ -8,6 +8,7 @@ from api.boards import service
 from api.boards.schemas import BoardIn, BoardOut, BoardUpdate
 from api.core.client import ClientKey
 from api.core.db import in_read_session
+from api.core.schemas import NO_CONTENT
 from api.limits.service import Limit
 from api.posts import service as posts_service
 
@@ -43,7 +44,7 @@ async def update_board(board_id: UUID, body: BoardUpdate, viewer: CurrentViewer)
     return await in_write_session(service.update_board, viewer, board_id, body)
 
 
-@router.delete("/boards/{board_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/boards/{board_id}", **NO_CONTENT)
 async def delete_board(board_id: UUID, viewer: CurrentViewer) -> None:
     """The owner deletes an empty board; 409 `…:board-not-empty` if it has posts."""
     await in_write_session(posts_service.delete_empty_board, viewer, board_id)

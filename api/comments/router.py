@@ -9,7 +9,7 @@ from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUp
 from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
-from api.core.schemas import json_response
+from api.core.schemas import NO_CONTENT, json_response
 from api.limits.service import Limit
 
 router = APIRouter(tags=["comments"])
@@ -46,6 +46,6 @@ async def update_comment(
     return await in_write_session(service.update_comment, viewer, comment_id, body)
 
 
-@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/comments/{comment_id}", **NO_CONTENT)
 async def delete_comment(comment_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_comment, viewer, comment_id)

@@ -41,3 +41,9 @@ def json_response(body: BaseModel, status_code: int = 200) -> Response:
     not validate and serialise it a second time (the route's `response_model` still
     documents it): on a 20-item page that second pass is a good part of the request."""
     return Response(body.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+# A route that answers 204: `@router.delete(..., **NO_CONTENT)`. A plain Response, so the
+# answer carries no body and no content type (FastAPI's default JSON response class would
+# send `content-type: application/json` with its empty body).
+NO_CONTENT = {"status_code": 204, "response_class": Response}

@@ -1,13 +1,13 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Response
 
 from api.auth.access import in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
-from api.core.schemas import json_response
+from api.core.schemas import NO_CONTENT, json_response
 from api.courses import service
 from api.courses.models import SEMESTER_PATTERN
 from api.courses.schemas import CourseOut, ProfessorOut, ReviewIn, ReviewOut
@@ -56,7 +56,7 @@ async def put_review(course_id: UUID, body: ReviewIn, viewer: CurrentViewer) -> 
     return await in_write_session(service.put_review, viewer, course_id, body)
 
 
-@router.delete("/courses/{course_id}/review", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/courses/{course_id}/review", **NO_CONTENT)
 async def delete_review(course_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_review, viewer, course_id)
 

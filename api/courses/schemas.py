@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictInt, WithJsonSchema
 
 from api.core.schemas import InputModel, OutputModel
 from api.courses.models import SEMESTER_PATTERN
@@ -11,10 +12,25 @@ from api.courses.models import SEMESTER_PATTERN
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+# A class's clock time on campus, as "HH:MM:SS" with no offset: JSON Schema's "time"
+# format requires an offset, which a weekly schedule does not have.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+            "description": "Local time on campus, HH:MM:SS",
+            "examples": ["09:00:00"],
+        }
+    ),
+]
+
+
 class SlotOut(OutputModel):
     weekday: int = Field(description="0 = Monday ... 6 = Sunday")
-    starts_at: time
-    ends_at: time
+    starts_at: LocalTime
+    ends_at: LocalTime
     room: str
 
 

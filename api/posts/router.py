@@ -8,7 +8,7 @@ from api.auth.dependencies import CurrentViewer
 from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
-from api.core.schemas import json_response
+from api.core.schemas import NO_CONTENT, json_response
 from api.limits.service import Limit
 from api.posts import service
 from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
@@ -73,6 +73,6 @@ async def update_post(post_id: UUID, body: PostUpdate, viewer: CurrentViewer) ->
     return await in_write_session(service.update_post, viewer, post_id, body)
 
 
-@router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/posts/{post_id}", **NO_CONTENT)
 async def delete_post(post_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_post, viewer, post_id)

@@ -8,6 +8,7 @@ from api.auth.dependencies import CurrentViewer
 from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.core.schemas import NO_CONTENT
 from api.limits.service import Limit
 from api.social import service
 from api.social.schemas import (
@@ -56,7 +57,7 @@ async def decline_friend_request(request_id: UUID, viewer: CurrentViewer) -> Fri
     return await in_write_session(service.respond, viewer, request_id, accept=False)
 
 
-@router.delete("/friends/requests/{request_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/friends/requests/{request_id}", **NO_CONTENT)
 async def cancel_friend_request(request_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.cancel, viewer, request_id)
 
@@ -70,7 +71,7 @@ async def list_friends(
     return await in_read_session(service.list_friends, viewer, cursor, limit)
 
 
-@router.delete("/friends/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/friends/{user_id}", **NO_CONTENT)
 async def remove_friend(user_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.remove_friend, viewer, user_id)
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.auth.access import in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.db import in_read_session
-from api.core.schemas import json_response
+from api.core.schemas import NO_CONTENT, json_response
 from api.courses.models import SEMESTER_PATTERN
 from api.timetables import service
 from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, TimetableUpdate
@@ -41,7 +41,7 @@ async def update_timetable(
     return await in_write_session(service.update_timetable, viewer, timetable_id, body)
 
 
-@router.delete("/timetables/{timetable_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/timetables/{timetable_id}", **NO_CONTENT)
 async def delete_timetable(timetable_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_timetable, viewer, timetable_id)
 
@@ -53,9 +53,7 @@ async def add_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer)
     return json_response(view)
 
 
-@router.delete(
-    "/timetables/{timetable_id}/courses/{course_id}", status_code=status.HTTP_204_NO_CONTENT
-)
+@router.delete("/timetables/{timetable_id}/courses/{course_id}", **NO_CONTENT)
 async def remove_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.remove_course, viewer, timetable_id, course_id)
 

@@ -1,12 +1,13 @@
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
 from api.auth import service as auth_service
 from api.auth.access import in_account_session, in_write_session
 from api.auth.dependencies import CurrentAccount, CurrentViewer
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.core.schemas import NO_CONTENT
 from api.posts import service as posts_service
 from api.posts.schemas import PostSummary
 from api.users import service
@@ -26,7 +27,7 @@ async def update_me(body: MeUpdate, viewer: CurrentViewer) -> MeOut:
     return await in_write_session(service.update_me, viewer, body)
 
 
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/me", **NO_CONTENT)
 async def delete_me(viewer: CurrentAccount) -> None:
     """Close the account (verified or not). Login stops working; posts and comments stay
     as "(deleted)"."""

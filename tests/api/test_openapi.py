@@ -1,0 +1,118 @@
+"""The OpenAPI document describes the problems the server answers (api/openapi.py).
+
+tests/reliability/test_fuzz_openapi.py checks every answer of a bounded hostile run
+against the document; these check what that run cannot reach (budgets, the signed-out
+answers) and that the check itself bites when the document leaves an answer out.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import schemathesis
+from schemathesis.specs.openapi import checks
+
+from api import openapi
+from api.main import create_app
+from tests.api.helpers import create_post
+
+MISSING = "00000000-0000-7000-8000-000000000000"
+
+
+@pytest.fixture(scope="module")
+def document() -> dict:
+    return create_app().openapi()
+
+
+def _problem_types(operation: dict, status: str) -> set[str]:
+    content = operation["responses"][status]["content"]["application/problem+json"]
+    return set(content["schema"]["allOf"][1]["properties"]["type"]["enum"])
+
+
+def test_every_error_answer_is_a_problem_and_fastapis_default_shape_is_gone(document):
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    assert len(operations) > 60
+    for operation in operations:
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                assert list(response["content"]) == ["application/problem+json"], status
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas
+    assert {"type", "title", "status"} <= set(schemas["Problem"]["required"])
+    assert "HTTPValidationError" not in str(document)
+
+
+def test_the_problems_a_route_can_raise_are_read_from_its_code(document):
+    create = document["paths"]["/v1/boards/{board_id}/posts"]["post"]
+    assert {"401", "403", "404", "408", "413", "422", "429", "503"} <= set(create["responses"])
+    assert _problem_types(create, "403") == {
+        "urn:quad:problem:board-read-only",
+        "urn:quad:problem:verification-required",
+    }
+    assert "urn:quad:problem:board-anonymous-only" in _problem_types(create, "422")
+    assert {"Retry-After", "RateLimit", "RateLimit-Policy"} <= set(
+        create["responses"]["429"]["headers"]
+    )
+    assert "WWW-Authenticate" in create["responses"]["401"]["headers"]
+    signup = document["paths"]["/v1/auth/signup"]["post"]
+    assert "urn:quad:problem:email-domain-mismatch" in _problem_types(signup, "422")
+    assert "401" not in signup["responses"]  # no token needed, so none refused
+    login = document["paths"]["/v1/auth/login"]["post"]
+    assert "urn:quad:problem:account-locked" in _problem_types(login, "429")
+
+
+def test_every_extension_member_a_raise_passes_is_in_the_problem_schema():
+    passed: set[str] = set()
+    for members in openapi.class_fields().values():
+        passed |= members
+    everything = list(openapi._functions())
+    for members in openapi.problems_raised(everything).values():
+        passed |= members
+    assert passed, "the reader found no extension member at all"
+    assert passed <= set(openapi.EXTENSION_MEMBERS), passed - set(openapi.EXTENSION_MEMBERS)
+
+
+def _validate(document: dict, path: str, method: str, response, **path_parameters) -> None:
+    schema = schemathesis.openapi.from_dict(document)
+    case = schema[path][method].Case(path_parameters=path_parameters)
+    case.validate_response(
+        response,
+        checks=[
+            checks.status_code_conformance,
+            checks.content_type_conformance,
+            checks.response_schema_conformance,
+        ],
+    )
+
+
+def test_a_real_answer_is_described_and_the_check_fails_once_it_is_not(document, client, campus):
+    response = client.get(f"/v1/posts/{MISSING}", headers=campus.alice.headers)
+    assert response.status_code == 404
+    _validate(document, "/v1/posts/{post_id}", "GET", response, post_id=MISSING)
+
+    without_404 = copy.deepcopy(document)
+    del without_404["paths"]["/v1/posts/{post_id}"]["get"]["responses"]["404"]
+    with pytest.raises(BaseException, match=r"(?i)undocumented status code"):
+        _validate(without_404, "/v1/posts/{post_id}", "GET", response, post_id=MISSING)
+
+
+def test_a_budget_refusal_is_described(document, client, campus, override_settings):
+    override_settings(LIMIT_POST_PER_USER=1)
+    create_post(client, campus.alice, campus.board)
+    response = client.post(
+        f"/v1/boards/{campus.board}/posts",
+        json={"title": "again", "body": "too soon"},
+        headers=campus.alice.headers,
+    )
+    assert response.status_code == 429, response.text
+    _validate(document, "/v1/boards/{board_id}/posts", "POST", response, board_id=campus.board)
+
+
+def test_a_204_answer_has_no_body_and_no_content_type(document, client, campus):
+    post = create_post(client, campus.alice, campus.board)
+    response = client.delete(f"/v1/posts/{post['id']}", headers=campus.alice.headers)
+    assert response.status_code == 204
+    assert response.content == b""
+    assert "content-type" not in response.headers
+    assert "content" not in document["paths"]["/v1/posts/{post_id}"]["delete"]["responses"]["204"]
