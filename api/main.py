@@ -134,7 +134,7 @@ def create_app() -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
 
-    @app.get("/healthz", tags=["health"], response_model=None)
+    @app.get("/healthz", tags=["health"], response_model=None, operation_id="health.live")
     async def healthz() -> dict[str, str] | JSONResponse:
         """Liveness: the process answers, and requests are not stuck waiting for an
         in-flight slot (503 then, and the platform restarts the instance). Async: it
@@ -149,7 +149,7 @@ def create_app() -> FastAPI:
             )
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"])
+    @app.get("/readyz", tags=["health"], operation_id="health.ready")
     async def readyz() -> JSONResponse:
         """Readiness: the database answers, within DB_CONNECT_TIMEOUT_SECONDS."""
         # A probe waiting for a pool whose connections all hang would wait the pool timeout

@@ -454,6 +454,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas["Problem"] = problem_schema()
+    _share_page_parameters(document)
     for full_path, route in api_routes(app):
         path = document["paths"].get(full_path, {})
         problems = _responses(answers(route))
@@ -466,6 +467,35 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 **problems,
             }
     return document
+
+
+# Cursor pagination, described once: every list takes these two query parameters.
+PAGE_PARAMETERS = {"cursor": "Cursor", "limit": "Limit"}
+
+
+def _share_page_parameters(document: dict[str, Any]) -> None:
+    """Each list's `cursor` and `limit` as a reference to one shared definition."""
+    shared = document["components"].setdefault("parameters", {})
+    for path in document["paths"].values():
+        for operation in path.values():
+            parameters = operation.get("parameters", [])
+            for i, parameter in enumerate(parameters):
+                name = PAGE_PARAMETERS.get(parameter.get("name", ""))
+                if name is None or parameter.get("in") != "query":
+                    continue
+                existing = shared.setdefault(name, parameter)
+                if existing != parameter:  # another list with other rules: keep it inline
+                    continue
+                parameters[i] = {"$ref": f"#/components/parameters/{name}"}
+
+
+def parameters_of(document: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """An operation's parameters, the shared ones looked up."""
+    shared = document.get("components", {}).get("parameters", {})
+    return [
+        shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+        for p in operation.get("parameters", [])
+    ]
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -28,7 +28,12 @@ from api.users import service as users_service
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=AccountOut)
+@router.post(
+    "/signup",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AccountOut,
+    operation_id="auth.signup",
+)
 async def signup(body: SignupIn, client: ClientKey) -> AccountOut:
     """An unverified account (the email must be at one of the school's `email_domains`)
     and its tokens; a mail with a 6-digit code follows. Until the code is entered
@@ -46,7 +51,7 @@ def _signup(session: Session, body: SignupIn, client: str) -> AccountOut:
     return AccountOut(user=users_service.me_out(session, user), tokens=tokens)
 
 
-@router.post("/verify-email", response_model=AccountOut)
+@router.post("/verify-email", response_model=AccountOut, operation_id="auth.verify_email")
 async def verify_email(
     body: VerifyEmailIn, viewer: CurrentAccount, client: ClientKey
 ) -> AccountOut:
@@ -64,7 +69,7 @@ def _verify(session: Session, viewer: Viewer, body: VerifyEmailIn, client: str) 
     return AccountOut(user=users_service.me_out(session, user), tokens=tokens)
 
 
-@router.post("/verify-email/resend", **NO_CONTENT)
+@router.post("/verify-email/resend", **NO_CONTENT, operation_id="auth.resend_verification")
 async def resend_verification(viewer: CurrentAccount, client: ClientKey) -> None:
     """Mail a new code (the older ones stop working): at most once a minute and a few
     times a day (429 `verification-mail-limited` with `Retry-After`)."""
@@ -76,17 +81,17 @@ def _resend(session: Session, viewer: Viewer, client: str) -> None:
     verification_service.resend(session, viewer)
 
 
-@router.post("/login", response_model=TokenPair)
+@router.post("/login", response_model=TokenPair, operation_id="auth.login")
 async def login(body: LoginIn, client: ClientKey) -> TokenPair:
     return await in_session(service.login, body, client)
 
 
-@router.post("/refresh", response_model=TokenPair)
+@router.post("/refresh", response_model=TokenPair, operation_id="auth.refresh")
 async def refresh(body: RefreshIn) -> TokenPair:
     return await in_session(service.refresh, body.refresh_token)
 
 
-@router.post("/logout", **NO_CONTENT)
+@router.post("/logout", **NO_CONTENT, operation_id="auth.logout")
 async def logout(body: RefreshIn, viewer: CurrentAccount) -> None:
     """End the caller's session: send its access token and the session's refresh token.
     From then on the session's refresh token is refused, and so are its access tokens'
@@ -96,7 +101,7 @@ async def logout(body: RefreshIn, viewer: CurrentAccount) -> None:
     await in_session(service.logout, viewer, body.refresh_token)
 
 
-@router.post("/password", **NO_CONTENT)
+@router.post("/password", **NO_CONTENT, operation_id="auth.change_password")
 async def change_password(
     body: PasswordChangeIn, viewer: CurrentAccount, client: ClientKey
 ) -> None:
@@ -112,6 +117,7 @@ async def change_password(
     status_code=status.HTTP_202_ACCEPTED,
     response_class=Response,
     responses={202: {"description": "Accepted, whether or not an account has the address"}},
+    operation_id="auth.request_password_reset",
 )
 async def request_password_reset(body: PasswordResetIn, client: ClientKey) -> Response:
     """Mail a password-reset link to the address if an account has it. The answer is the
@@ -122,7 +128,7 @@ async def request_password_reset(body: PasswordResetIn, client: ClientKey) -> Re
     return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
-@router.post("/password-reset/confirm", **NO_CONTENT)
+@router.post("/password-reset/confirm", **NO_CONTENT, operation_id="auth.confirm_password_reset")
 async def confirm_password_reset(body: PasswordResetConfirmIn) -> None:
     """Set a new password (signup's rules) with the mailed link's token. Every session of
     the account is logged out; sign in with the new password. A used, expired or unknown

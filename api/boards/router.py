@@ -15,13 +15,18 @@ from api.posts import service as posts_service
 router = APIRouter(tags=["boards"])
 
 
-@router.get("/schools/{school_id}/boards", response_model=list[BoardOut])
+@router.get(
+    "/schools/{school_id}/boards", response_model=list[BoardOut], operation_id="boards.list"
+)
 async def list_boards(school_id: UUID, viewer: CurrentViewer) -> list[BoardOut]:
     return await in_read_session(service.list_boards, viewer, school_id)
 
 
 @router.post(
-    "/schools/{school_id}/boards", status_code=status.HTTP_201_CREATED, response_model=BoardOut
+    "/schools/{school_id}/boards",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BoardOut,
+    operation_id="boards.create",
 )
 async def create_board(
     school_id: UUID, body: BoardIn, viewer: CurrentViewer, client: ClientKey
@@ -33,18 +38,18 @@ async def create_board(
     )
 
 
-@router.get("/boards/{board_id}", response_model=BoardOut)
+@router.get("/boards/{board_id}", response_model=BoardOut, operation_id="boards.get")
 async def get_board(board_id: UUID, viewer: CurrentViewer) -> BoardOut:
     return await in_read_session(service.board_out, viewer, board_id)
 
 
-@router.patch("/boards/{board_id}", response_model=BoardOut)
+@router.patch("/boards/{board_id}", response_model=BoardOut, operation_id="boards.update")
 async def update_board(board_id: UUID, body: BoardUpdate, viewer: CurrentViewer) -> BoardOut:
     """The owner changes the description and rules; new rules apply to new writing."""
     return await in_write_session(service.update_board, viewer, board_id, body)
 
 
-@router.delete("/boards/{board_id}", **NO_CONTENT)
+@router.delete("/boards/{board_id}", **NO_CONTENT, operation_id="boards.delete")
 async def delete_board(board_id: UUID, viewer: CurrentViewer) -> None:
     """The owner deletes an empty board; 409 `…:board-not-empty` if it has posts."""
     await in_write_session(posts_service.delete_empty_board, viewer, board_id)

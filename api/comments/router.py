@@ -15,7 +15,9 @@ from api.limits.service import Limit
 router = APIRouter(tags=["comments"])
 
 
-@router.get("/posts/{post_id}/comments", response_model=Page[CommentThread])
+@router.get(
+    "/posts/{post_id}/comments", response_model=Page[CommentThread], operation_id="comments.list"
+)
 async def list_comments(
     post_id: UUID,
     viewer: CurrentViewer,
@@ -28,7 +30,10 @@ async def list_comments(
 
 
 @router.post(
-    "/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut
+    "/posts/{post_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentOut,
+    operation_id="comments.create",
 )
 async def create_comment(
     post_id: UUID, body: CommentIn, viewer: CurrentViewer, client: ClientKey
@@ -39,13 +44,13 @@ async def create_comment(
     return json_response(comment, status_code=status.HTTP_201_CREATED)
 
 
-@router.patch("/comments/{comment_id}", response_model=CommentOut)
+@router.patch("/comments/{comment_id}", response_model=CommentOut, operation_id="comments.update")
 async def update_comment(
     comment_id: UUID, body: CommentUpdate, viewer: CurrentViewer
 ) -> CommentOut:
     return await in_write_session(service.update_comment, viewer, comment_id, body)
 
 
-@router.delete("/comments/{comment_id}", **NO_CONTENT)
+@router.delete("/comments/{comment_id}", **NO_CONTENT, operation_id="comments.delete")
 async def delete_comment(comment_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_comment, viewer, comment_id)

@@ -17,7 +17,9 @@ router = APIRouter(tags=["courses"])
 Semester = Annotated[str, Query(pattern=SEMESTER_PATTERN, description="e.g. 2026-2")]
 
 
-@router.get("/schools/{school_id}/courses", response_model=Page[CourseOut])
+@router.get(
+    "/schools/{school_id}/courses", response_model=Page[CourseOut], operation_id="courses.search"
+)
 async def search_courses(
     school_id: UUID,
     semester: Semester,
@@ -35,12 +37,14 @@ async def search_courses(
     return json_response(page)
 
 
-@router.get("/courses/{course_id}", response_model=CourseOut)
+@router.get("/courses/{course_id}", response_model=CourseOut, operation_id="courses.get")
 async def get_course(course_id: UUID, viewer: CurrentViewer) -> CourseOut:
     return await in_read_session(service.get_course, course_id)
 
 
-@router.get("/professors/{professor_id}", response_model=ProfessorOut)
+@router.get(
+    "/professors/{professor_id}", response_model=ProfessorOut, operation_id="courses.get_professor"
+)
 async def get_professor(
     professor_id: UUID,
     viewer: CurrentViewer,
@@ -50,18 +54,24 @@ async def get_professor(
     return await in_read_session(service.get_professor, professor_id, semester)
 
 
-@router.put("/courses/{course_id}/review", response_model=ReviewOut)
+@router.put(
+    "/courses/{course_id}/review", response_model=ReviewOut, operation_id="courses.set_review"
+)
 async def put_review(course_id: UUID, body: ReviewIn, viewer: CurrentViewer) -> ReviewOut:
     """Create or replace your review (one per course). Members of the school only."""
     return await in_write_session(service.put_review, viewer, course_id, body)
 
 
-@router.delete("/courses/{course_id}/review", **NO_CONTENT)
+@router.delete("/courses/{course_id}/review", **NO_CONTENT, operation_id="courses.delete_review")
 async def delete_review(course_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_review, viewer, course_id)
 
 
-@router.get("/courses/{course_id}/reviews", response_model=Page[ReviewOut])
+@router.get(
+    "/courses/{course_id}/reviews",
+    response_model=Page[ReviewOut],
+    operation_id="courses.list_reviews",
+)
 async def list_reviews(
     course_id: UUID,
     viewer: CurrentViewer,

@@ -16,7 +16,7 @@ from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
 router = APIRouter(tags=["posts"])
 
 
-@router.get("/boards/{board_id}/posts", response_model=Page[PostSummary])
+@router.get("/boards/{board_id}/posts", response_model=Page[PostSummary], operation_id="posts.list")
 async def list_board_posts(
     board_id: UUID,
     viewer: CurrentViewer,
@@ -28,7 +28,10 @@ async def list_board_posts(
 
 
 @router.post(
-    "/boards/{board_id}/posts", status_code=status.HTTP_201_CREATED, response_model=PostOut
+    "/boards/{board_id}/posts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PostOut,
+    operation_id="posts.create",
 )
 async def create_post(
     board_id: UUID, body: PostIn, viewer: CurrentViewer, client: ClientKey
@@ -38,7 +41,11 @@ async def create_post(
     )
 
 
-@router.get("/schools/{school_id}/posts/search", response_model=Page[PostSummary])
+@router.get(
+    "/schools/{school_id}/posts/search",
+    response_model=Page[PostSummary],
+    operation_id="posts.search",
+)
 async def search_posts(
     school_id: UUID,
     viewer: CurrentViewer,
@@ -52,7 +59,11 @@ async def search_posts(
     return json_response(page)
 
 
-@router.get("/schools/{school_id}/posts/hot", response_model=Page[PostSummary])
+@router.get(
+    "/schools/{school_id}/posts/hot",
+    response_model=Page[PostSummary],
+    operation_id="posts.list_hot",
+)
 async def hot_posts(
     school_id: UUID,
     viewer: CurrentViewer,
@@ -63,16 +74,16 @@ async def hot_posts(
     return json_response(await in_read_session(service.list_hot, viewer, school_id, cursor, limit))
 
 
-@router.get("/posts/{post_id}", response_model=PostOut)
+@router.get("/posts/{post_id}", response_model=PostOut, operation_id="posts.get")
 async def get_post(post_id: UUID, viewer: CurrentViewer) -> Response:
     return json_response(await in_read_session(service.get_post, viewer, post_id))
 
 
-@router.patch("/posts/{post_id}", response_model=PostOut)
+@router.patch("/posts/{post_id}", response_model=PostOut, operation_id="posts.update")
 async def update_post(post_id: UUID, body: PostUpdate, viewer: CurrentViewer) -> PostOut:
     return await in_write_session(service.update_post, viewer, post_id, body)
 
 
-@router.delete("/posts/{post_id}", **NO_CONTENT)
+@router.delete("/posts/{post_id}", **NO_CONTENT, operation_id="posts.delete")
 async def delete_post(post_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_post, viewer, post_id)

@@ -13,7 +13,9 @@ from api.reports.schemas import ReportIn, ReportState
 router = APIRouter(tags=["reports"])
 
 
-@router.put("/posts/{post_id}/report", response_model=ReportState)
+@router.put(
+    "/posts/{post_id}/report", response_model=ReportState, operation_id="reports.report_post"
+)
 async def report_post(
     post_id: UUID, body: ReportIn, viewer: CurrentViewer, client: ClientKey
 ) -> ReportState:
@@ -24,7 +26,11 @@ async def report_post(
     return ReportState()
 
 
-@router.put("/comments/{comment_id}/report", response_model=ReportState)
+@router.put(
+    "/comments/{comment_id}/report",
+    response_model=ReportState,
+    operation_id="reports.report_comment",
+)
 async def report_comment(
     comment_id: UUID, body: ReportIn, viewer: CurrentViewer, client: ClientKey
 ) -> ReportState:

@@ -9,12 +9,12 @@ from api.schools.schemas import SchoolDetail, SchoolOut
 router = APIRouter(prefix="/schools", tags=["schools"])
 
 
-@router.get("", response_model=list[SchoolOut])
+@router.get("", response_model=list[SchoolOut], operation_id="schools.list")
 async def list_schools() -> list[SchoolOut]:
     """Public: the signup form needs it."""
     return await in_read_session(service.list_schools)
 
 
-@router.get("/{school_id}", response_model=SchoolDetail)
+@router.get("/{school_id}", response_model=SchoolDetail, operation_id="schools.get")
 async def get_school(school_id: UUID) -> SchoolDetail:
     return await in_read_session(service.get_school, school_id)

@@ -24,7 +24,10 @@ router = APIRouter(tags=["social"])
 
 
 @router.post(
-    "/friends/requests", status_code=status.HTTP_201_CREATED, response_model=FriendRequestOut
+    "/friends/requests",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FriendRequestOut,
+    operation_id="social.send_friend_request",
 )
 async def send_friend_request(
     body: FriendRequestIn, viewer: CurrentViewer, client: ClientKey
@@ -36,7 +39,11 @@ async def send_friend_request(
     )
 
 
-@router.get("/friends/requests", response_model=Page[FriendRequestOut])
+@router.get(
+    "/friends/requests",
+    response_model=Page[FriendRequestOut],
+    operation_id="social.list_friend_requests",
+)
 async def list_friend_requests(
     viewer: CurrentViewer,
     direction: Annotated[Direction, Query()] = Direction.incoming,
@@ -47,22 +54,32 @@ async def list_friend_requests(
     return await in_read_session(service.list_requests, viewer, direction, cursor, limit)
 
 
-@router.post("/friends/requests/{request_id}/accept", response_model=FriendRequestOut)
+@router.post(
+    "/friends/requests/{request_id}/accept",
+    response_model=FriendRequestOut,
+    operation_id="social.accept_friend_request",
+)
 async def accept_friend_request(request_id: UUID, viewer: CurrentViewer) -> FriendRequestOut:
     return await in_write_session(service.respond, viewer, request_id, accept=True)
 
 
-@router.post("/friends/requests/{request_id}/decline", response_model=FriendRequestOut)
+@router.post(
+    "/friends/requests/{request_id}/decline",
+    response_model=FriendRequestOut,
+    operation_id="social.decline_friend_request",
+)
 async def decline_friend_request(request_id: UUID, viewer: CurrentViewer) -> FriendRequestOut:
     return await in_write_session(service.respond, viewer, request_id, accept=False)
 
 
-@router.delete("/friends/requests/{request_id}", **NO_CONTENT)
+@router.delete(
+    "/friends/requests/{request_id}", **NO_CONTENT, operation_id="social.cancel_friend_request"
+)
 async def cancel_friend_request(request_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.cancel, viewer, request_id)
 
 
-@router.get("/friends", response_model=Page[FriendOut])
+@router.get("/friends", response_model=Page[FriendOut], operation_id="social.list_friends")
 async def list_friends(
     viewer: CurrentViewer,
     cursor: CursorParam = None,
@@ -71,12 +88,12 @@ async def list_friends(
     return await in_read_session(service.list_friends, viewer, cursor, limit)
 
 
-@router.delete("/friends/{user_id}", **NO_CONTENT)
+@router.delete("/friends/{user_id}", **NO_CONTENT, operation_id="social.remove_friend")
 async def remove_friend(user_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.remove_friend, viewer, user_id)
 
 
-@router.put("/users/{user_id}/follow", response_model=FollowState)
+@router.put("/users/{user_id}/follow", response_model=FollowState, operation_id="social.follow")
 async def follow(user_id: UUID, viewer: CurrentViewer, client: ClientKey) -> FollowState:
     """Idempotent: following again changes nothing (but spends the follow budget)."""
     return await in_limited_write_session(
@@ -84,12 +101,18 @@ async def follow(user_id: UUID, viewer: CurrentViewer, client: ClientKey) -> Fol
     )
 
 
-@router.delete("/users/{user_id}/follow", response_model=FollowState)
+@router.delete(
+    "/users/{user_id}/follow", response_model=FollowState, operation_id="social.unfollow"
+)
 async def unfollow(user_id: UUID, viewer: CurrentViewer) -> FollowState:
     return await in_write_session(service.set_follow, viewer, user_id, follow=False)
 
 
-@router.get("/users/{user_id}/followers", response_model=Page[FollowOut])
+@router.get(
+    "/users/{user_id}/followers",
+    response_model=Page[FollowOut],
+    operation_id="social.list_followers",
+)
 async def followers(
     user_id: UUID,
     viewer: CurrentViewer,
@@ -99,7 +122,11 @@ async def followers(
     return await in_read_session(service.list_follows, user_id, True, cursor, limit)
 
 
-@router.get("/users/{user_id}/following", response_model=Page[FollowOut])
+@router.get(
+    "/users/{user_id}/following",
+    response_model=Page[FollowOut],
+    operation_id="social.list_following",
+)
 async def following(
     user_id: UUID,
     viewer: CurrentViewer,

@@ -14,7 +14,11 @@ from api.timetables.schemas import TimetableIn, TimetableOut, TimetableSummary, 
 router = APIRouter(tags=["timetables"])
 
 
-@router.get("/users/me/timetables", response_model=list[TimetableSummary])
+@router.get(
+    "/users/me/timetables",
+    response_model=list[TimetableSummary],
+    operation_id="timetables.list_mine",
+)
 async def my_timetables(
     viewer: CurrentViewer,
     semester: Annotated[str | None, Query(pattern=SEMESTER_PATTERN)] = None,
@@ -22,43 +26,62 @@ async def my_timetables(
     return await in_read_session(service.list_mine, viewer, semester)
 
 
-@router.post("/timetables", status_code=status.HTTP_201_CREATED, response_model=TimetableOut)
+@router.post(
+    "/timetables",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TimetableOut,
+    operation_id="timetables.create",
+)
 async def create_timetable(body: TimetableIn, viewer: CurrentViewer) -> TimetableOut:
     """The first timetable of a semester becomes its primary one."""
     return await in_write_session(service.create_timetable, viewer, body)
 
 
-@router.get("/timetables/{timetable_id}", response_model=TimetableOut)
+@router.get(
+    "/timetables/{timetable_id}", response_model=TimetableOut, operation_id="timetables.get"
+)
 async def get_timetable(timetable_id: UUID, viewer: CurrentViewer) -> Response:
     """Yours, or a friend's primary timetable when it is public; otherwise 404."""
     return json_response(await in_read_session(service.get_timetable, viewer, timetable_id))
 
 
-@router.patch("/timetables/{timetable_id}", response_model=TimetableOut)
+@router.patch(
+    "/timetables/{timetable_id}", response_model=TimetableOut, operation_id="timetables.update"
+)
 async def update_timetable(
     timetable_id: UUID, body: TimetableUpdate, viewer: CurrentViewer
 ) -> TimetableOut:
     return await in_write_session(service.update_timetable, viewer, timetable_id, body)
 
 
-@router.delete("/timetables/{timetable_id}", **NO_CONTENT)
+@router.delete("/timetables/{timetable_id}", **NO_CONTENT, operation_id="timetables.delete")
 async def delete_timetable(timetable_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_timetable, viewer, timetable_id)
 
 
-@router.put("/timetables/{timetable_id}/courses/{course_id}", response_model=TimetableOut)
+@router.put(
+    "/timetables/{timetable_id}/courses/{course_id}",
+    response_model=TimetableOut,
+    operation_id="timetables.add_course",
+)
 async def add_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer) -> Response:
     """409 naming the clashing course when meetings overlap; adding twice is a no-op."""
     view = await in_write_session(service.add_course, viewer, timetable_id, course_id)
     return json_response(view)
 
 
-@router.delete("/timetables/{timetable_id}/courses/{course_id}", **NO_CONTENT)
+@router.delete(
+    "/timetables/{timetable_id}/courses/{course_id}",
+    **NO_CONTENT,
+    operation_id="timetables.remove_course",
+)
 async def remove_course(timetable_id: UUID, course_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.remove_course, viewer, timetable_id, course_id)
 
 
-@router.get("/users/{user_id}/timetable", response_model=TimetableOut)
+@router.get(
+    "/users/{user_id}/timetable", response_model=TimetableOut, operation_id="timetables.get_public"
+)
 async def friends_timetable(
     user_id: UUID,
     viewer: CurrentViewer,

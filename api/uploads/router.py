@@ -17,7 +17,12 @@ from infra.storage import LOCAL_ROUTE
 router = APIRouter(tags=["uploads"])
 
 
-@router.post("/uploads", status_code=status.HTTP_201_CREATED, response_model=UploadSlotOut)
+@router.post(
+    "/uploads",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UploadSlotOut,
+    operation_id="uploads.create",
+)
 async def create_upload(body: UploadIn, viewer: CurrentViewer, client: ClientKey) -> UploadSlotOut:
     """An upload slot: a pending upload and where to PUT the file (`upload`: URL and the
     headers to send, valid 15 minutes). Once the file is stored it is checked; poll
@@ -26,7 +31,7 @@ async def create_upload(body: UploadIn, viewer: CurrentViewer, client: ClientKey
     return await in_limited_write_session(Limit.upload, client, service.create_upload, viewer, body)
 
 
-@router.get("/uploads/{upload_id}", response_model=UploadOut)
+@router.get("/uploads/{upload_id}", response_model=UploadOut, operation_id="uploads.get")
 async def get_upload(upload_id: UUID, viewer: CurrentViewer) -> UploadOut:
     """An upload's status; only its owner sees it."""
     return await in_read_session(service.get_upload, viewer, upload_id)

@@ -16,25 +16,25 @@ from api.users.schemas import MeOut, MeUpdate, ProfileOut
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-@router.get("/me", response_model=MeOut)
+@router.get("/me", response_model=MeOut, operation_id="users.get_me")
 async def get_me(viewer: CurrentAccount) -> MeOut:
     """Also before the email is verified (`email_verified` says whether it is)."""
     return await in_read_session(service.get_me, viewer)
 
 
-@router.patch("/me", response_model=MeOut)
+@router.patch("/me", response_model=MeOut, operation_id="users.update_me")
 async def update_me(body: MeUpdate, viewer: CurrentViewer) -> MeOut:
     return await in_write_session(service.update_me, viewer, body)
 
 
-@router.delete("/me", **NO_CONTENT)
+@router.delete("/me", **NO_CONTENT, operation_id="users.delete_me")
 async def delete_me(viewer: CurrentAccount) -> None:
     """Close the account (verified or not). Login stops working; posts and comments stay
     as "(deleted)"."""
     await in_account_session(auth_service.delete_me, viewer)
 
 
-@router.get("/me/posts", response_model=Page[PostSummary])
+@router.get("/me/posts", response_model=Page[PostSummary], operation_id="users.list_my_posts")
 async def my_posts(
     viewer: CurrentViewer,
     cursor: CursorParam = None,
@@ -44,7 +44,7 @@ async def my_posts(
     return await in_read_session(posts_service.list_mine, viewer, cursor, limit)
 
 
-@router.get("/me/scraps", response_model=Page[PostSummary])
+@router.get("/me/scraps", response_model=Page[PostSummary], operation_id="users.list_my_scraps")
 async def my_scraps(
     viewer: CurrentViewer,
     cursor: CursorParam = None,
@@ -54,12 +54,12 @@ async def my_scraps(
     return await in_read_session(posts_service.list_scraps, viewer, cursor, limit)
 
 
-@router.get("/{user_id}", response_model=ProfileOut)
+@router.get("/{user_id}", response_model=ProfileOut, operation_id="users.get")
 async def get_profile(user_id: UUID, viewer: CurrentViewer) -> ProfileOut:
     return await in_read_session(service.get_profile, user_id)
 
 
-@router.get("/{user_id}/posts", response_model=Page[PostSummary])
+@router.get("/{user_id}/posts", response_model=Page[PostSummary], operation_id="users.list_posts")
 async def profile_posts(
     user_id: UUID,
     viewer: CurrentViewer,

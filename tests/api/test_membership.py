@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import func, select, text
 
+from api.openapi import parameters_of
 from tests.api.test_auth import assert_problem, bearer
 
 PASSWORD = "0123456789"
@@ -467,7 +468,8 @@ def _operations(client) -> list[tuple[str, str, dict]]:
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if method in ("get", "post", "put", "patch", "delete") and operation.get("security"):
-                found.append((method, path, operation))
+                parameters = parameters_of(document, operation)
+                found.append((method, path, {**operation, "parameters": parameters}))
     return found
 
 

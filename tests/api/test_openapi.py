@@ -116,3 +116,30 @@ def test_a_204_answer_has_no_body_and_no_content_type(document, client, campus):
     assert response.content == b""
     assert "content-type" not in response.headers
     assert "content" not in document["paths"]["/v1/posts/{post_id}"]["delete"]["responses"]["204"]
+
+
+def test_operation_ids_are_stable_names_of_their_domain(document):
+    ids = []
+    for path in document["paths"].values():
+        for operation in path.values():
+            domain, _, verb = operation["operationId"].partition(".")
+            assert verb and verb.replace("_", "").isalpha() and verb.islower(), operation
+            assert operation["tags"] == [domain], operation["operationId"]
+            ids.append(operation["operationId"])
+    assert len(ids) == len(set(ids))
+    assert "posts.create" in ids and "comments.list" in ids
+
+
+def test_pages_share_one_description_of_cursor_and_limit(document):
+    listing = document["paths"]["/v1/boards/{board_id}/posts"]["get"]["parameters"]
+    assert {"$ref": "#/components/parameters/Cursor"} in listing
+    assert {"$ref": "#/components/parameters/Limit"} in listing
+    assert document["components"]["parameters"]["Cursor"]["in"] == "query"
+    inline = [
+        p
+        for path in document["paths"].values()
+        for op in path.values()
+        for p in op.get("parameters", [])
+        if p.get("name") in ("cursor", "limit")
+    ]
+    assert not inline

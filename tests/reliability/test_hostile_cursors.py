@@ -12,6 +12,7 @@ import logging
 import pytest
 
 from api.core.errors import PROBLEM_JSON
+from api.openapi import parameters_of
 from tests.api.helpers import create_post
 from tests.reliability.hostile import HOSTILE_CURSORS, cursor_of
 
@@ -22,7 +23,7 @@ def paged_operations(openapi: dict) -> list[tuple[str, list[str], list[str]]]:
     """(path, path parameters, required query parameters) of every GET taking `cursor`."""
     found = []
     for path, operations in openapi["paths"].items():
-        params = operations.get("get", {}).get("parameters", [])
+        params = parameters_of(openapi, operations.get("get", {}))
         if any(p["name"] == "cursor" for p in params):
             found.append(
                 (
