@@ -17,7 +17,7 @@ UV_SYNC_FLAGS ?=
 # The DAGs live in their own environment (Airflow pins an older FastAPI than the API's).
 DAGS_ENV := UV_PROJECT_ENVIRONMENT=.venv-dags
 
-.PHONY: run test test-api test-dags lint format migrate seed serve install install-dags clean analytics
+.PHONY: run test test-api test-dags lint format migrate seed serve install install-dags install-clients openapi clean analytics
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -29,6 +29,17 @@ install: $(UV)
 install-dags: $(UV)
 	$(DAGS_ENV) $(UV) sync --locked --no-default-groups --group dags $(UV_SYNC_FLAGS)
 
+# The contract tooling (clients/package.json, pinned by its package-lock.json), with the
+# machine's Node.js and npm: Debian's nodejs package where they are missing.
+install-clients:
+	command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q nodejs npm)
+	npm ci --prefix clients --no-audit --no-fund --loglevel=error
+
+# The OpenAPI document the app serves, into clients/openapi.json (commit the result:
+# tests/test_contract.py fails while the two differ).
+openapi: install
+	$(UV) run --no-sync python -m api.openapi > clients/openapi.json
+
 run: install
 	$(UV) run --no-sync quad migrate
 	$(UV) run --no-sync quad seed-demo
@@ -38,7 +49,7 @@ migrate: install
 	$(UV) run --no-sync quad migrate
 
 # Both environments first: the tests check that installing again would change neither.
-test: install install-dags lint test-api test-dags
+test: install install-dags install-clients lint test-api test-dags
 
 test-api: install
 	$(UV) run --no-sync pytest --ignore=tests/dags
@@ -63,4 +74,4 @@ format: install
 	$(UV) run --no-sync ruff format .
 
 clean:
-	rm -rf $(TOOLS) .venv .venv-dags .pytest_cache
+	rm -rf $(TOOLS) .venv .venv-dags .pytest_cache clients/node_modules

@@ -464,9 +464,18 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 continue
             operation["responses"] = {
                 **{k: v for k, v in operation["responses"].items() if k != "422"},
-                **problems,
+                **{status: _shared(document, status, r) for status, r in problems.items()},
             }
     return document
+
+
+def _shared(document: dict[str, Any], status: str, response: dict[str, Any]) -> dict[str, Any]:
+    """A reference to the response in `components.responses`, named by its status and
+    problem types: operations answering the same problems share one definition."""
+    enum = response["content"][PROBLEM_JSON]["schema"]["allOf"][1]["properties"]["type"]["enum"]
+    name = "-".join(["problem", status, *(t.removeprefix(TYPE_PREFIX) for t in enum)])
+    document["components"].setdefault("responses", {})[name] = response
+    return {"$ref": f"#/components/responses/{name}"}
 
 
 # Cursor pagination, described once: every list takes these two query parameters.
@@ -505,3 +514,17 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def main() -> None:
+    """Print the document the app serves, as committed in clients/openapi.json
+    (`make openapi` writes it)."""
+    import json
+
+    from api.main import create_app
+
+    print(json.dumps(create_app().openapi(), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
