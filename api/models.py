@@ -7,6 +7,7 @@ from api.boards.models import Board
 from api.comments.models import Comment, CommentLike
 from api.core.db import Base
 from api.courses.models import Course, CourseSlot, Professor, Review
+from api.idempotency.models import IdempotencyKey
 from api.limits.models import LimitCount
 from api.notifications.models import Notification
 from api.outbox.models import OutboxEvent, ProcessedEvent
@@ -52,6 +53,7 @@ __all__ = [
     "Follow",
     "FriendRequest",
     "Friendship",
+    "IdempotencyKey",
     "LimitCount",
     "LoginFailure",
     "ModerationAction",

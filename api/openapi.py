@@ -42,6 +42,7 @@ from api.limits.errors import RateLimited
 
 API_ROOT = Path(__file__).resolve().parent
 PROBLEM_REF = "#/components/schemas/Problem"
+PROBLEM_TYPES = "x-problem-types"  # on each problem response: the `type` values it carries
 
 # The extension members a problem may carry, beyond RFC 9457's own. Every keyword a
 # `raise` passes to a problem must be here (tests/api/test_openapi.py), so the schema
@@ -400,19 +401,22 @@ def _responses(found: set[Answer]) -> dict[str, Any]:
     for status in sorted(by_status):
         group = sorted(by_status[status], key=lambda a: a.slug)
         headers = {name: desc for a in group for name, desc in a.headers}
+        types = [TYPE_PREFIX + a.slug for a in group]
         response: dict[str, Any] = {
             "description": "; ".join(f"`{a.slug}`: {a.title}" for a in group),
+            # The `type` values this operation answers with this status. Not an enum in
+            # the schema: a new problem is not a breaking change (RFC 9457 clients handle
+            # types they do not know by the status), while a new enum value would be.
+            PROBLEM_TYPES: types,
             "content": {
                 PROBLEM_JSON: {
-                    "schema": {
-                        "allOf": [
-                            {"$ref": PROBLEM_REF},
-                            {
-                                "properties": {
-                                    "type": {"enum": [TYPE_PREFIX + a.slug for a in group]}
-                                }
-                            },
-                        ]
+                    "schema": {"$ref": PROBLEM_REF},
+                    "examples": {
+                        a.slug: {
+                            "summary": a.title,
+                            "value": {"type": t, "title": a.title, "status": a.status},
+                        }
+                        for a, t in zip(group, types, strict=True)
                     },
                 }
             },
@@ -472,8 +476,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
 def _shared(document: dict[str, Any], status: str, response: dict[str, Any]) -> dict[str, Any]:
     """A reference to the response in `components.responses`, named by its status and
     problem types: operations answering the same problems share one definition."""
-    enum = response["content"][PROBLEM_JSON]["schema"]["allOf"][1]["properties"]["type"]["enum"]
-    name = "-".join(["problem", status, *(t.removeprefix(TYPE_PREFIX) for t in enum)])
+    types = response[PROBLEM_TYPES]
+    name = "-".join(["problem", status, *(t.removeprefix(TYPE_PREFIX) for t in types)])
     document["components"].setdefault("responses", {})[name] = response
     return {"$ref": f"#/components/responses/{name}"}
 
@@ -505,6 +509,14 @@ def parameters_of(document: dict[str, Any], operation: dict[str, Any]) -> list[d
         shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
         for p in operation.get("parameters", [])
     ]
+
+
+def problem_types(document: dict[str, Any], path: str, method: str, status: int) -> list[str]:
+    """The problem `type` values the document says the operation answers with `status`."""
+    response = document["paths"][path][method.lower()]["responses"].get(str(status), {})
+    if "$ref" in response:
+        response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response.get(PROBLEM_TYPES, [])
 
 
 def install_openapi(app: FastAPI) -> None:

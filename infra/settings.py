@@ -296,6 +296,14 @@ class Settings(BaseSettings):
     )
     limit_password_change_per_address: int = Field(100, ge=1)
     limit_password_change_window_seconds: int = Field(3600, ge=1)
+    idempotency_key_ttl_seconds: int = Field(
+        24 * 3600, ge=60, description="How long an Idempotency-Key's answer is replayed"
+    )
+    idempotency_wait_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="How long a retry waits for the first request with its key before 409",
+    )
     limit_post_per_user: int = Field(20, ge=1, description="Posts created per user")
     limit_post_per_address: int = Field(600, ge=1)
     limit_post_window_seconds: int = Field(3600, ge=1)

@@ -17,12 +17,16 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
+from starlette.responses import Response
 
 from api.auth.errors import SessionRevoked, VerificationRequired
 from api.auth.models import RefreshToken
 from api.core.db import in_session
 from api.core.errors import InvalidToken
+from api.core.schemas import OutputModel
 from api.core.viewer import Viewer
+from api.idempotency import service as idempotency
+from api.idempotency.service import Idempotency
 from api.limits.service import Limit, spend
 from api.users.models import User
 
@@ -123,3 +127,46 @@ def _limited(
     result = work(session, viewer, *args, **kwargs)
     spend(session, limit, address=address, user=viewer.id)
     return result
+
+
+async def in_idempotent_write_session(
+    limit: Limit,
+    address: str,
+    request: Idempotency | None,
+    status_code: int,
+    work: Callable[Concatenate[Session, Viewer, P], OutputModel],
+    viewer: Viewer,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Response:
+    """`in_limited_write_session` for a create a client may retry with `Idempotency-Key`
+    (api/idempotency/service.py): the answer, as a JSON response with `status_code`. A
+    retry of a request already answered replays that answer: no work, no budget spent."""
+    answer = await in_session(
+        _idempotent, limit, address, request, status_code, work, viewer, *args, **kwargs
+    )
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
+
+
+def _idempotent(
+    session: Session,
+    limit: Limit,
+    address: str,
+    request: Idempotency | None,
+    status_code: int,
+    work: Callable[..., OutputModel],
+    viewer: Viewer,
+    *args: Any,
+    **kwargs: Any,
+) -> idempotency.Answer:
+    require_writer(session, viewer)
+    if request is not None:
+        replayed = idempotency.claim(session, viewer.id, request)
+        if replayed is not None:
+            return replayed
+    result = work(session, viewer, *args, **kwargs)
+    spend(session, limit, address=address, user=viewer.id)
+    answer = idempotency.Answer(status_code, result.model_dump_json())
+    if request is not None:
+        idempotency.store(session, viewer.id, request.key, answer)
+    return answer

@@ -1,14 +1,15 @@
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
-from api.auth.access import in_limited_write_session, in_write_session
+from api.auth.access import in_idempotent_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.boards import service
 from api.boards.schemas import BoardIn, BoardOut, BoardUpdate
 from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.schemas import NO_CONTENT
+from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
 from api.posts import service as posts_service
 
@@ -29,12 +30,23 @@ async def list_boards(school_id: UUID, viewer: CurrentViewer) -> list[BoardOut]:
     operation_id="boards.create",
 )
 async def create_board(
-    school_id: UUID, body: BoardIn, viewer: CurrentViewer, client: ClientKey
-) -> BoardOut:
+    school_id: UUID,
+    body: BoardIn,
+    viewer: CurrentViewer,
+    client: ClientKey,
+    idempotency: IdempotencyKeyHeader,
+) -> Response:
     """The caller owns the new board. 403 `…:board-creation-closed` where the school lets
     only its operators create boards."""
-    return await in_limited_write_session(
-        Limit.board, client, service.create_board, viewer, school_id, body
+    return await in_idempotent_write_session(
+        Limit.board,
+        client,
+        idempotency,
+        status.HTTP_201_CREATED,
+        service.create_board,
+        viewer,
+        school_id,
+        body,
     )
 
 

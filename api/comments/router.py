@@ -2,7 +2,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.auth.access import in_limited_write_session, in_write_session
+from api.auth.access import in_idempotent_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.comments import service
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
@@ -10,6 +10,7 @@ from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import NO_CONTENT, json_response
+from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
 
 router = APIRouter(tags=["comments"])
@@ -36,12 +37,22 @@ async def list_comments(
     operation_id="comments.create",
 )
 async def create_comment(
-    post_id: UUID, body: CommentIn, viewer: CurrentViewer, client: ClientKey
+    post_id: UUID,
+    body: CommentIn,
+    viewer: CurrentViewer,
+    client: ClientKey,
+    idempotency: IdempotencyKeyHeader,
 ) -> Response:
-    comment = await in_limited_write_session(
-        Limit.comment, client, service.create_comment, viewer, post_id, body
+    return await in_idempotent_write_session(
+        Limit.comment,
+        client,
+        idempotency,
+        status.HTTP_201_CREATED,
+        service.create_comment,
+        viewer,
+        post_id,
+        body,
     )
-    return json_response(comment, status_code=status.HTTP_201_CREATED)
 
 
 @router.patch("/comments/{comment_id}", response_model=CommentOut, operation_id="comments.update")

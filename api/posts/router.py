@@ -3,12 +3,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.auth.access import in_limited_write_session, in_write_session
+from api.auth.access import in_idempotent_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import NO_CONTENT, json_response
+from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
 from api.posts import service
 from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
@@ -34,10 +35,21 @@ async def list_board_posts(
     operation_id="posts.create",
 )
 async def create_post(
-    board_id: UUID, body: PostIn, viewer: CurrentViewer, client: ClientKey
-) -> PostOut:
-    return await in_limited_write_session(
-        Limit.post, client, service.create_post, viewer, board_id, body
+    board_id: UUID,
+    body: PostIn,
+    viewer: CurrentViewer,
+    client: ClientKey,
+    idempotency: IdempotencyKeyHeader,
+) -> Response:
+    return await in_idempotent_write_session(
+        Limit.post,
+        client,
+        idempotency,
+        status.HTTP_201_CREATED,
+        service.create_post,
+        viewer,
+        board_id,
+        body,
     )
 
 

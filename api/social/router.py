@@ -1,14 +1,19 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
-from api.auth.access import in_limited_write_session, in_write_session
+from api.auth.access import (
+    in_idempotent_write_session,
+    in_limited_write_session,
+    in_write_session,
+)
 from api.auth.dependencies import CurrentViewer
 from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import NO_CONTENT
+from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
 from api.social import service
 from api.social.schemas import (
@@ -30,12 +35,21 @@ router = APIRouter(tags=["social"])
     operation_id="social.send_friend_request",
 )
 async def send_friend_request(
-    body: FriendRequestIn, viewer: CurrentViewer, client: ClientKey
-) -> FriendRequestOut:
+    body: FriendRequestIn,
+    viewer: CurrentViewer,
+    client: ClientKey,
+    idempotency: IdempotencyKeyHeader,
+) -> Response:
     """Ask someone to be friends. If they already asked you, you become friends at once
     (the answer's status is `accepted`)."""
-    return await in_limited_write_session(
-        Limit.friend_request, client, service.send_request, viewer, body
+    return await in_idempotent_write_session(
+        Limit.friend_request,
+        client,
+        idempotency,
+        status.HTTP_201_CREATED,
+        service.send_request,
+        viewer,
+        body,
     )
 
 

@@ -5,10 +5,11 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from api import API_PREFIX
-from api.auth.access import in_limited_write_session
+from api.auth.access import in_idempotent_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.client import ClientKey
 from api.core.db import in_read_session
+from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
 from api.uploads import service
 from api.uploads.schemas import UploadIn, UploadOut, UploadSlotOut
@@ -23,12 +24,22 @@ router = APIRouter(tags=["uploads"])
     response_model=UploadSlotOut,
     operation_id="uploads.create",
 )
-async def create_upload(body: UploadIn, viewer: CurrentViewer, client: ClientKey) -> UploadSlotOut:
+async def create_upload(
+    body: UploadIn, viewer: CurrentViewer, client: ClientKey, idempotency: IdempotencyKeyHeader
+) -> Response:
     """An upload slot: a pending upload and where to PUT the file (`upload`: URL and the
     headers to send, valid 15 minutes). Once the file is stored it is checked; poll
     `GET /v1/uploads/{id}` until `status` is `ready` (or `rejected`), then attach it to a
     post with `attachment_ids`."""
-    return await in_limited_write_session(Limit.upload, client, service.create_upload, viewer, body)
+    return await in_idempotent_write_session(
+        Limit.upload,
+        client,
+        idempotency,
+        status.HTTP_201_CREATED,
+        service.create_upload,
+        viewer,
+        body,
+    )
 
 
 @router.get("/uploads/{upload_id}", response_model=UploadOut, operation_id="uploads.get")

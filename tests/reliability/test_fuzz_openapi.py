@@ -20,7 +20,9 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi import checks
 
+from api.core.errors import PROBLEM_JSON
 from api.main import create_app
+from api.openapi import problem_types
 from tests.api.helpers import create_comment, create_post
 
 pytestmark = pytest.mark.live
@@ -87,7 +89,8 @@ CONFORMANCE = [
 
 # The document the server serves, made at collection (as tests/api/test_routes.py does):
 # every operation is a test of its own.
-schema = schemathesis.openapi.from_dict(create_app().openapi())
+DOCUMENT = create_app().openapi()
+schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
 def _is_uuid(value: object) -> bool:
@@ -125,3 +128,9 @@ def test_every_answer_is_documented_and_none_is_a_server_error(
         f"{response.text[:500]}\n{case.as_curl_command()}"
     )
     case.validate_response(response, checks=CONFORMANCE)
+    if response.headers.get("content-type") == PROBLEM_JSON:
+        documented = problem_types(DOCUMENT, case.operation.path, case.method, response.status_code)
+        assert response.json()["type"] in documented, (
+            f"{case.method} {case.formatted_path} answered {response.json()['type']}, "
+            f"which its {response.status_code} does not list: {documented}"
+        )
