@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.auth.access import in_idempotent_write_session, in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.client import ClientKey
+from api.core.conditional import CONDITIONAL_RESPONSES, IfNoneMatch, conditional_json
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import NO_CONTENT, json_response
@@ -17,15 +18,23 @@ from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
 router = APIRouter(tags=["posts"])
 
 
-@router.get("/boards/{board_id}/posts", response_model=Page[PostSummary], operation_id="posts.list")
+@router.get(
+    "/boards/{board_id}/posts",
+    response_model=Page[PostSummary],
+    operation_id="posts.list",
+    responses=CONDITIONAL_RESPONSES,
+)
 async def list_board_posts(
     board_id: UUID,
     viewer: CurrentViewer,
+    if_none_match: IfNoneMatch = None,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Response:
-    """The board's posts, newest first. Hidden posts are left out."""
-    return json_response(await in_read_session(service.list_board, viewer, board_id, cursor, limit))
+    """The board's posts, newest first. Hidden posts are left out. Polling: send the
+    `ETag` you got as `If-None-Match`; 304 means nothing changed."""
+    page = await in_read_session(service.list_board, viewer, board_id, cursor, limit)
+    return conditional_json(page, if_none_match)
 
 
 @router.post(
@@ -86,9 +95,17 @@ async def hot_posts(
     return json_response(await in_read_session(service.list_hot, viewer, school_id, cursor, limit))
 
 
-@router.get("/posts/{post_id}", response_model=PostOut, operation_id="posts.get")
-async def get_post(post_id: UUID, viewer: CurrentViewer) -> Response:
-    return json_response(await in_read_session(service.get_post, viewer, post_id))
+@router.get(
+    "/posts/{post_id}",
+    response_model=PostOut,
+    operation_id="posts.get",
+    responses=CONDITIONAL_RESPONSES,
+)
+async def get_post(
+    post_id: UUID, viewer: CurrentViewer, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The post. Send its `ETag` as `If-None-Match` to get 304 while it is unchanged."""
+    return conditional_json(await in_read_session(service.get_post, viewer, post_id), if_none_match)
 
 
 @router.patch("/posts/{post_id}", response_model=PostOut, operation_id="posts.update")
