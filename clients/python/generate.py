@@ -75,6 +75,9 @@ def generate(output: Path) -> None:
             raise SystemExit(f"openapi-python-client failed:\n{run.stdout}\n{run.stderr}")
         shutil.rmtree(output, ignore_errors=True)
         shutil.copytree(target, output)
+        # PEP 561: the package is typed (the generator writes the marker only with its
+        # project files, which --meta none leaves out).
+        (output / "py.typed").write_text("")
 
 
 if __name__ == "__main__":
