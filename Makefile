@@ -17,7 +17,7 @@ UV_SYNC_FLAGS ?=
 # The DAGs live in their own environment (Airflow pins an older FastAPI than the API's).
 DAGS_ENV := UV_PROJECT_ENVIRONMENT=.venv-dags
 
-.PHONY: run test test-api test-dags lint format migrate seed serve install install-dags install-clients openapi clean analytics
+.PHONY: run test test-api test-dags lint format migrate seed serve install install-dags install-clients openapi clients clean analytics
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,6 +39,13 @@ install-clients:
 # tests/test_contract.py fails while the two differ).
 openapi: install
 	$(UV) run --no-sync python -m api.openapi > clients/openapi.json
+
+# Both typed clients regenerated from the document (made first): clients/typescript/src/
+# schema.d.ts (openapi-typescript) and clients/python/quad_client (openapi-python-client).
+# Commit the results: tests/clients fail while they differ from what the document gives.
+clients: openapi install-clients
+	$(UV) run --no-sync python clients/python/generate.py
+	node clients/typescript/generate.mjs
 
 run: install
 	$(UV) run --no-sync quad migrate
@@ -74,4 +81,4 @@ format: install
 	$(UV) run --no-sync ruff format .
 
 clean:
-	rm -rf $(TOOLS) .venv .venv-dags .pytest_cache clients/node_modules
+	rm -rf $(TOOLS) .venv .venv-dags .pytest_cache clients/node_modules clients/typescript/dist

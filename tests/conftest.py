@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -363,6 +364,9 @@ def running_server(
         env={name: value for name, value in merged.items() if value is not None},
         stdout=subprocess.DEVNULL if stdout is None else stdout,
         stderr=subprocess.PIPE,
+        # Its own process group: a server that never got ready is killed with its workers,
+        # which would otherwise hold its stderr open (and the read below) for ever.
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -375,7 +379,7 @@ def running_server(
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 if proc.poll() is None:  # else reading its stderr would wait for ever
-                    proc.kill()
+                    os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
                 raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.1)

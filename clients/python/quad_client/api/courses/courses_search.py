@@ -1,0 +1,265 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.page_course_out import PageCourseOut
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    school_id: UUID,
+    *,
+    semester: str,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["semester"] = semester
+
+    json_q: None | str | Unset
+    if isinstance(q, Unset):
+        json_q = UNSET
+    else:
+        json_q = q
+    params["q"] = json_q
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/schools/{school_id}/courses".format(
+            school_id=quote(str(school_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PageCourseOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = PageCourseOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PageCourseOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    semester: str,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[PageCourseOut | Problem]:
+    """Search Courses
+
+     The school's catalog for a semester, by course code; `q` narrows it down
+    (case-insensitive, also inside words).
+
+    Args:
+        school_id (UUID):
+        semester (str): e.g. 2026-2
+        q (None | str | Unset): Words in the code, name or professor
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        limit (int | Unset): Items per page Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageCourseOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        school_id=school_id,
+        semester=semester,
+        q=q,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    semester: str,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> PageCourseOut | Problem | None:
+    """Search Courses
+
+     The school's catalog for a semester, by course code; `q` narrows it down
+    (case-insensitive, also inside words).
+
+    Args:
+        school_id (UUID):
+        semester (str): e.g. 2026-2
+        q (None | str | Unset): Words in the code, name or professor
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        limit (int | Unset): Items per page Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageCourseOut | Problem
+    """
+
+    return sync_detailed(
+        school_id=school_id,
+        client=client,
+        semester=semester,
+        q=q,
+        cursor=cursor,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    semester: str,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[PageCourseOut | Problem]:
+    """Search Courses
+
+     The school's catalog for a semester, by course code; `q` narrows it down
+    (case-insensitive, also inside words).
+
+    Args:
+        school_id (UUID):
+        semester (str): e.g. 2026-2
+        q (None | str | Unset): Words in the code, name or professor
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        limit (int | Unset): Items per page Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageCourseOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        school_id=school_id,
+        semester=semester,
+        q=q,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    semester: str,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> PageCourseOut | Problem | None:
+    """Search Courses
+
+     The school's catalog for a semester, by course code; `q` narrows it down
+    (case-insensitive, also inside words).
+
+    Args:
+        school_id (UUID):
+        semester (str): e.g. 2026-2
+        q (None | str | Unset): Words in the code, name or professor
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        limit (int | Unset): Items per page Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageCourseOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            school_id=school_id,
+            client=client,
+            semester=semester,
+            q=q,
+            cursor=cursor,
+            limit=limit,
+        )
+    ).parsed

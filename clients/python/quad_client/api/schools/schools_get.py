@@ -1,0 +1,172 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.school_detail import SchoolDetail
+from ...types import Response
+
+
+def _get_kwargs(
+    school_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/schools/{school_id}".format(
+            school_id=quote(str(school_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SchoolDetail | None:
+    if response.status_code == 200:
+        response_200 = SchoolDetail.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SchoolDetail]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SchoolDetail]:
+    """Get School
+
+    Args:
+        school_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SchoolDetail]
+    """
+
+    kwargs = _get_kwargs(
+        school_id=school_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SchoolDetail | None:
+    """Get School
+
+    Args:
+        school_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SchoolDetail
+    """
+
+    return sync_detailed(
+        school_id=school_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SchoolDetail]:
+    """Get School
+
+    Args:
+        school_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SchoolDetail]
+    """
+
+    kwargs = _get_kwargs(
+        school_id=school_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    school_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SchoolDetail | None:
+    """Get School
+
+    Args:
+        school_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SchoolDetail
+    """
+
+    return (
+        await asyncio_detailed(
+            school_id=school_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class UploadOutStatus(StrEnum):
+    PENDING = "pending"
+    READY = "ready"
+    REJECTED = "rejected"
+
+    def __str__(self) -> str:
+        return str(self.value)
