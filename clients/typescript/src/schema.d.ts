@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * List Board Posts
-         * @description The board's posts, newest first. Hidden posts are left out.
+         * @description The board's posts, newest first. Hidden posts are left out. Polling: send the
+         *     `ETag` you got as `If-None-Match`; 304 means nothing changed.
          */
         get: operations["posts.list"];
         put?: never;
@@ -73,7 +74,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Post */
+        /**
+         * Get Post
+         * @description The post. Send its `ETag` as `If-None-Match` to get 304 while it is unchanged.
+         */
         get: operations["posts.get"];
         put?: never;
         post?: never;
@@ -2422,10 +2426,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:invalid-token";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `verification-required`: Verify your email address first */
@@ -2434,10 +2435,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:verification-required";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `not-found`: Not found */
@@ -2446,10 +2444,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:not-found";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `invalid-cursor`: The cursor is not valid; `validation-error`: The request is not valid */
@@ -2458,10 +2453,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:invalid-cursor" | "urn:quad:problem:validation-error";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `database-timeout`: The database did not answer in time; `database-unavailable`: The database is unavailable; `overloaded`: The server is busy; try again shortly */
@@ -2472,10 +2464,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:database-timeout" | "urn:quad:problem:database-unavailable" | "urn:quad:problem:overloaded";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `bad-request`: Bad request */
@@ -2484,10 +2473,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:bad-request";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `invalid-token`: The token is missing, expired or invalid; `session-revoked`: The session was logged out; sign in again */
@@ -2498,10 +2484,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:invalid-token" | "urn:quad:problem:session-revoked";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `board-read-only`: Only the board's moderators write here; `verification-required`: Verify your email address first */
@@ -2510,10 +2493,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:board-read-only" | "urn:quad:problem:verification-required";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `request-timeout`: Request body too slow */
@@ -2522,22 +2502,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:request-timeout";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `attachment-in-use`: The upload is already attached to a post; `attachment-not-ready`: The upload has not been checked yet; `attachment-rejected`: The upload was rejected */
-        "problem-409-attachment-in-use-attachment-not-ready-attachment-rejected": {
+        /** @description `attachment-in-use`: The upload is already attached to a post; `attachment-not-ready`: The upload has not been checked yet; `attachment-rejected`: The upload was rejected; `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress */
+        "problem-409-attachment-in-use-attachment-not-ready-attachment-rejected-idempotency-key-in-flight": {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:attachment-in-use" | "urn:quad:problem:attachment-not-ready" | "urn:quad:problem:attachment-rejected";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `payload-too-large`: Request body too large */
@@ -2546,22 +2520,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:payload-too-large";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `board-anonymous-only`: This board takes anonymous writing only; `board-named-only`: This board takes named writing only; `unknown-attachment`: No such upload of yours; `validation-error`: The request is not valid */
-        "problem-422-board-anonymous-only-board-named-only-unknown-attachment-validation-error": {
+        /** @description `board-anonymous-only`: This board takes anonymous writing only; `board-named-only`: This board takes named writing only; `idempotency-key-reused`: The Idempotency-Key was used for another request; `unknown-attachment`: No such upload of yours; `validation-error`: The request is not valid */
+        "problem-422-board-anonymous-only-board-named-only-idempotency-key-reused-unknown-attachment-validation-error": {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:board-anonymous-only" | "urn:quad:problem:board-named-only" | "urn:quad:problem:unknown-attachment" | "urn:quad:problem:validation-error";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `rate-limited`: Too many requests; try again later */
@@ -2576,10 +2544,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:rate-limited";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `validation-error`: The request is not valid */
@@ -2588,10 +2553,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:validation-error";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `forbidden`: Not allowed; `verification-required`: Verify your email address first */
@@ -2600,10 +2562,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:forbidden" | "urn:quad:problem:verification-required";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `conflict`: Conflict; `post-hidden`: The post is hidden */
@@ -2612,10 +2571,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:conflict" | "urn:quad:problem:post-hidden";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `conflict`: Conflict */
@@ -2624,34 +2580,25 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:conflict";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `post-hidden`: The post is hidden */
-        "problem-409-post-hidden": {
+        /** @description `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress; `post-hidden`: The post is hidden */
+        "problem-409-idempotency-key-in-flight-post-hidden": {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:post-hidden";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `board-anonymous-only`: This board takes anonymous writing only; `board-named-only`: This board takes named writing only; `validation-error`: The request is not valid */
-        "problem-422-board-anonymous-only-board-named-only-validation-error": {
+        /** @description `board-anonymous-only`: This board takes anonymous writing only; `board-named-only`: This board takes named writing only; `idempotency-key-reused`: The Idempotency-Key was used for another request; `validation-error`: The request is not valid */
+        "problem-422-board-anonymous-only-board-named-only-idempotency-key-reused-validation-error": {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:board-anonymous-only" | "urn:quad:problem:board-named-only" | "urn:quad:problem:validation-error";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `comment-hidden`: The comment is hidden; `post-hidden`: The post is hidden */
@@ -2660,10 +2607,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:comment-hidden" | "urn:quad:problem:post-hidden";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `post-hidden`: The post is hidden */
+        "problem-409-post-hidden": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `board-creation-closed`: Members cannot create boards in this school; `verification-required`: Verify your email address first */
@@ -2672,10 +2625,25 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:board-creation-closed" | "urn:quad:problem:verification-required";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `conflict`: Conflict; `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress */
+        "problem-409-conflict-idempotency-key-in-flight": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `idempotency-key-reused`: The Idempotency-Key was used for another request; `validation-error`: The request is not valid */
+        "problem-422-idempotency-key-reused-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `board-not-empty`: The board has posts */
@@ -2684,10 +2652,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:board-not-empty";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `email-domain-mismatch`: The email is not at one of the school's domains; `school-not-open`: The school accepts no signups until it has an email domain; `validation-error`: The request is not valid */
@@ -2696,10 +2661,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:email-domain-mismatch" | "urn:quad:problem:school-not-open" | "urn:quad:problem:validation-error";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `email-already-verified`: The email address is already verified */
@@ -2708,10 +2670,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:email-already-verified";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `validation-error`: The request is not valid; `verification-code-expired`: The verification code no longer works; `verification-code-invalid`: The verification code is wrong */
@@ -2720,10 +2679,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:validation-error" | "urn:quad:problem:verification-code-expired" | "urn:quad:problem:verification-code-invalid";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `rate-limited`: Too many requests; try again later; `verification-mail-limited`: Too many verification mails */
@@ -2738,10 +2694,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:rate-limited" | "urn:quad:problem:verification-mail-limited";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `invalid-credentials`: Email or password is wrong */
@@ -2752,10 +2705,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:invalid-credentials";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `account-locked`: Too many failed logins; try again later; `rate-limited`: Too many requests; try again later */
@@ -2770,10 +2720,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:account-locked" | "urn:quad:problem:rate-limited";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `invalid-token`: The token is missing, expired or invalid; `refresh-token-reused`: Refresh token already used; the session was revoked */
@@ -2784,10 +2731,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:invalid-token" | "urn:quad:problem:refresh-token-reused";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `session-not-found`: No such session of yours */
@@ -2796,10 +2740,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:session-not-found";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `password-incorrect`: The current password is wrong; `validation-error`: The request is not valid */
@@ -2808,10 +2749,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:password-incorrect" | "urn:quad:problem:validation-error";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description `password-reset-token-invalid`: The reset link is used, expired or unknown; `validation-error`: The request is not valid */
@@ -2820,10 +2758,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    type?: "urn:quad:problem:password-reset-token-invalid" | "urn:quad:problem:validation-error";
-                };
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress */
+        "problem-409-idempotency-key-in-flight": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };
@@ -2847,7 +2791,10 @@ export interface operations {
                 /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the answer you have: 304 with no body if it is current. */
+                "If-None-Match"?: string | null;
+            };
             path: {
                 board_id: string;
             };
@@ -2858,11 +2805,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The answer's tag */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PostSummary_"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is the current answer's. */
+            304: {
+                headers: {
+                    /** @description The answer's tag */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["problem-401-invalid-token"];
             403: components["responses"]["problem-403-verification-required"];
@@ -2874,7 +2832,10 @@ export interface operations {
     "posts.create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key with the same request within a day answers the first answer again, with no second effect (a UUID per new request). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 board_id: string;
             };
@@ -2900,9 +2861,9 @@ export interface operations {
             403: components["responses"]["problem-403-board-read-only-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
-            409: components["responses"]["problem-409-attachment-in-use-attachment-not-ready-attachment-rejected"];
+            409: components["responses"]["problem-409-attachment-in-use-attachment-not-ready-attachment-rejected-idempotency-key-in-flight"];
             413: components["responses"]["problem-413-payload-too-large"];
-            422: components["responses"]["problem-422-board-anonymous-only-board-named-only-unknown-attachment-validation-error"];
+            422: components["responses"]["problem-422-board-anonymous-only-board-named-only-idempotency-key-reused-unknown-attachment-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
@@ -2976,7 +2937,10 @@ export interface operations {
     "posts.get": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the answer you have: 304 with no body if it is current. */
+                "If-None-Match"?: string | null;
+            };
             path: {
                 post_id: string;
             };
@@ -2987,11 +2951,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The answer's tag */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PostOut"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is the current answer's. */
+            304: {
+                headers: {
+                    /** @description The answer's tag */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["problem-401-invalid-token"];
             403: components["responses"]["problem-403-verification-required"];
@@ -3096,7 +3071,10 @@ export interface operations {
     "comments.create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key with the same request within a day answers the first answer again, with no second effect (a UUID per new request). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 post_id: string;
             };
@@ -3122,9 +3100,9 @@ export interface operations {
             403: components["responses"]["problem-403-board-read-only-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
-            409: components["responses"]["problem-409-post-hidden"];
+            409: components["responses"]["problem-409-idempotency-key-in-flight-post-hidden"];
             413: components["responses"]["problem-413-payload-too-large"];
-            422: components["responses"]["problem-422-board-anonymous-only-board-named-only-validation-error"];
+            422: components["responses"]["problem-422-board-anonymous-only-board-named-only-idempotency-key-reused-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
@@ -3795,7 +3773,10 @@ export interface operations {
     "boards.create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key with the same request within a day answers the first answer again, with no second effect (a UUID per new request). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 school_id: string;
             };
@@ -3821,9 +3802,9 @@ export interface operations {
             403: components["responses"]["problem-403-board-creation-closed-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
-            409: components["responses"]["problem-409-conflict"];
+            409: components["responses"]["problem-409-conflict-idempotency-key-in-flight"];
             413: components["responses"]["problem-413-payload-too-large"];
-            422: components["responses"]["problem-422-validation-error"];
+            422: components["responses"]["problem-422-idempotency-key-reused-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
@@ -4518,7 +4499,10 @@ export interface operations {
     "social.send_friend_request": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key with the same request within a day answers the first answer again, with no second effect (a UUID per new request). */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4542,9 +4526,9 @@ export interface operations {
             403: components["responses"]["problem-403-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
-            409: components["responses"]["problem-409-conflict"];
+            409: components["responses"]["problem-409-conflict-idempotency-key-in-flight"];
             413: components["responses"]["problem-413-payload-too-large"];
-            422: components["responses"]["problem-422-validation-error"];
+            422: components["responses"]["problem-422-idempotency-key-reused-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
@@ -4887,7 +4871,10 @@ export interface operations {
     "uploads.create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key with the same request within a day answers the first answer again, with no second effect (a UUID per new request). */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4910,8 +4897,9 @@ export interface operations {
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
             403: components["responses"]["problem-403-verification-required"];
             408: components["responses"]["problem-408-request-timeout"];
+            409: components["responses"]["problem-409-idempotency-key-in-flight"];
             413: components["responses"]["problem-413-payload-too-large"];
-            422: components["responses"]["problem-422-validation-error"];
+            422: components["responses"]["problem-422-idempotency-key-reused-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };

@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.board_in import BoardIn
 from ...models.board_out import BoardOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     school_id: UUID,
     *,
     body: BoardIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -115,6 +118,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BoardIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[BoardOut | Problem]:
     """Create Board
 
@@ -123,6 +127,9 @@ def sync_detailed(
 
     Args:
         school_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (BoardIn):
 
     Raises:
@@ -136,6 +143,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         school_id=school_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -150,6 +158,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BoardIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> BoardOut | Problem | None:
     """Create Board
 
@@ -158,6 +167,9 @@ def sync(
 
     Args:
         school_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (BoardIn):
 
     Raises:
@@ -172,6 +184,7 @@ def sync(
         school_id=school_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -180,6 +193,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BoardIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[BoardOut | Problem]:
     """Create Board
 
@@ -188,6 +202,9 @@ async def asyncio_detailed(
 
     Args:
         school_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (BoardIn):
 
     Raises:
@@ -201,6 +218,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         school_id=school_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -213,6 +231,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BoardIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> BoardOut | Problem | None:
     """Create Board
 
@@ -221,6 +240,9 @@ async def asyncio(
 
     Args:
         school_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (BoardIn):
 
     Raises:
@@ -236,5 +258,6 @@ async def asyncio(
             school_id=school_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

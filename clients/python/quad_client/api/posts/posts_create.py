@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.post_in import PostIn
 from ...models.post_out import PostOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     board_id: UUID,
     *,
     body: PostIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -115,11 +118,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PostIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PostOut | Problem]:
     """Create Post
 
     Args:
         board_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (PostIn):
 
     Raises:
@@ -133,6 +140,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         board_id=board_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -147,11 +155,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PostIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PostOut | Problem | None:
     """Create Post
 
     Args:
         board_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (PostIn):
 
     Raises:
@@ -166,6 +178,7 @@ def sync(
         board_id=board_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -174,11 +187,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PostIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PostOut | Problem]:
     """Create Post
 
     Args:
         board_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (PostIn):
 
     Raises:
@@ -192,6 +209,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         board_id=board_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,11 +222,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PostIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PostOut | Problem | None:
     """Create Post
 
     Args:
         board_id (UUID):
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (PostIn):
 
     Raises:
@@ -224,5 +246,6 @@ async def asyncio(
             board_id=board_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

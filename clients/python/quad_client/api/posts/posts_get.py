@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -9,12 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.post_out import PostOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     post_id: UUID,
+    *,
+    if_none_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -23,16 +28,21 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PostOut | Problem | None:
+) -> Any | PostOut | Problem | None:
     if response.status_code == 200:
         response_200 = PostOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -67,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PostOut | Problem]:
+) -> Response[Any | PostOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -80,22 +90,28 @@ def sync_detailed(
     post_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[PostOut | Problem]:
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[Any | PostOut | Problem]:
     """Get Post
+
+     The post. Send its `ETag` as `If-None-Match` to get 304 while it is unchanged.
 
     Args:
         post_id (UUID):
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PostOut | Problem]
+        Response[Any | PostOut | Problem]
     """
 
     kwargs = _get_kwargs(
         post_id=post_id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -109,23 +125,29 @@ def sync(
     post_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> PostOut | Problem | None:
+    if_none_match: None | str | Unset = UNSET,
+) -> Any | PostOut | Problem | None:
     """Get Post
+
+     The post. Send its `ETag` as `If-None-Match` to get 304 while it is unchanged.
 
     Args:
         post_id (UUID):
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PostOut | Problem
+        Any | PostOut | Problem
     """
 
     return sync_detailed(
         post_id=post_id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -133,22 +155,28 @@ async def asyncio_detailed(
     post_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[PostOut | Problem]:
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[Any | PostOut | Problem]:
     """Get Post
+
+     The post. Send its `ETag` as `If-None-Match` to get 304 while it is unchanged.
 
     Args:
         post_id (UUID):
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PostOut | Problem]
+        Response[Any | PostOut | Problem]
     """
 
     kwargs = _get_kwargs(
         post_id=post_id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -160,23 +188,29 @@ async def asyncio(
     post_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> PostOut | Problem | None:
+    if_none_match: None | str | Unset = UNSET,
+) -> Any | PostOut | Problem | None:
     """Get Post
+
+     The post. Send its `ETag` as `If-None-Match` to get 304 while it is unchanged.
 
     Args:
         post_id (UUID):
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PostOut | Problem
+        Any | PostOut | Problem
     """
 
     return (
         await asyncio_detailed(
             post_id=post_id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -17,7 +17,11 @@ def _get_kwargs(
     *,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
+    if_none_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -40,16 +44,21 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PagePostSummary | Problem | None:
+) -> Any | PagePostSummary | Problem | None:
     if response.status_code == 200:
         response_200 = PagePostSummary.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -84,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PagePostSummary | Problem]:
+) -> Response[Any | PagePostSummary | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,28 +108,33 @@ def sync_detailed(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
-) -> Response[PagePostSummary | Problem]:
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[Any | PagePostSummary | Problem]:
     """List Board Posts
 
-     The board's posts, newest first. Hidden posts are left out.
+     The board's posts, newest first. Hidden posts are left out. Polling: send the
+    `ETag` you got as `If-None-Match`; 304 means nothing changed.
 
     Args:
         board_id (UUID):
         cursor (None | str | Unset): `next_cursor` of the previous page
         limit (int | Unset): Items per page Default: 20.
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PagePostSummary | Problem]
+        Response[Any | PagePostSummary | Problem]
     """
 
     kwargs = _get_kwargs(
         board_id=board_id,
         cursor=cursor,
         limit=limit,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -136,22 +150,26 @@ def sync(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
-) -> PagePostSummary | Problem | None:
+    if_none_match: None | str | Unset = UNSET,
+) -> Any | PagePostSummary | Problem | None:
     """List Board Posts
 
-     The board's posts, newest first. Hidden posts are left out.
+     The board's posts, newest first. Hidden posts are left out. Polling: send the
+    `ETag` you got as `If-None-Match`; 304 means nothing changed.
 
     Args:
         board_id (UUID):
         cursor (None | str | Unset): `next_cursor` of the previous page
         limit (int | Unset): Items per page Default: 20.
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PagePostSummary | Problem
+        Any | PagePostSummary | Problem
     """
 
     return sync_detailed(
@@ -159,6 +177,7 @@ def sync(
         client=client,
         cursor=cursor,
         limit=limit,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -168,28 +187,33 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
-) -> Response[PagePostSummary | Problem]:
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[Any | PagePostSummary | Problem]:
     """List Board Posts
 
-     The board's posts, newest first. Hidden posts are left out.
+     The board's posts, newest first. Hidden posts are left out. Polling: send the
+    `ETag` you got as `If-None-Match`; 304 means nothing changed.
 
     Args:
         board_id (UUID):
         cursor (None | str | Unset): `next_cursor` of the previous page
         limit (int | Unset): Items per page Default: 20.
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PagePostSummary | Problem]
+        Response[Any | PagePostSummary | Problem]
     """
 
     kwargs = _get_kwargs(
         board_id=board_id,
         cursor=cursor,
         limit=limit,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -203,22 +227,26 @@ async def asyncio(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
-) -> PagePostSummary | Problem | None:
+    if_none_match: None | str | Unset = UNSET,
+) -> Any | PagePostSummary | Problem | None:
     """List Board Posts
 
-     The board's posts, newest first. Hidden posts are left out.
+     The board's posts, newest first. Hidden posts are left out. Polling: send the
+    `ETag` you got as `If-None-Match`; 304 means nothing changed.
 
     Args:
         board_id (UUID):
         cursor (None | str | Unset): `next_cursor` of the previous page
         limit (int | Unset): Items per page Default: 20.
+        if_none_match (None | str | Unset): The `ETag` of the answer you have: 304 with no body if
+            it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PagePostSummary | Problem
+        Any | PagePostSummary | Problem
     """
 
     return (
@@ -227,5 +255,6 @@ async def asyncio(
             client=client,
             cursor=cursor,
             limit=limit,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.friend_request_in import FriendRequestIn
 from ...models.friend_request_out import FriendRequestOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: FriendRequestIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -109,6 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: FriendRequestIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[FriendRequestOut | Problem]:
     """Send Friend Request
 
@@ -116,6 +120,9 @@ def sync_detailed(
     (the answer's status is `accepted`).
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (FriendRequestIn): Name the person by id or by exact nickname (one of the two).
 
     Raises:
@@ -128,6 +135,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -141,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: FriendRequestIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> FriendRequestOut | Problem | None:
     """Send Friend Request
 
@@ -148,6 +157,9 @@ def sync(
     (the answer's status is `accepted`).
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (FriendRequestIn): Name the person by id or by exact nickname (one of the two).
 
     Raises:
@@ -161,6 +173,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -168,6 +181,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: FriendRequestIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[FriendRequestOut | Problem]:
     """Send Friend Request
 
@@ -175,6 +189,9 @@ async def asyncio_detailed(
     (the answer's status is `accepted`).
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (FriendRequestIn): Name the person by id or by exact nickname (one of the two).
 
     Raises:
@@ -187,6 +204,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,6 +216,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: FriendRequestIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> FriendRequestOut | Problem | None:
     """Send Friend Request
 
@@ -205,6 +224,9 @@ async def asyncio(
     (the answer's status is `accepted`).
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (FriendRequestIn): Name the person by id or by exact nickname (one of the two).
 
     Raises:
@@ -219,5 +241,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.upload_in import UploadIn
 from ...models.upload_slot_out import UploadSlotOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: UploadIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -58,6 +61,11 @@ def _parse_response(
 
         return response_408
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -99,6 +107,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UploadIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | UploadSlotOut]:
     """Create Upload
 
@@ -108,6 +117,9 @@ def sync_detailed(
     post with `attachment_ids`.
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (UploadIn):
 
     Raises:
@@ -120,6 +132,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -133,6 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UploadIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | UploadSlotOut | None:
     """Create Upload
 
@@ -142,6 +156,9 @@ def sync(
     post with `attachment_ids`.
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (UploadIn):
 
     Raises:
@@ -155,6 +172,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +180,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UploadIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | UploadSlotOut]:
     """Create Upload
 
@@ -171,6 +190,9 @@ async def asyncio_detailed(
     post with `attachment_ids`.
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (UploadIn):
 
     Raises:
@@ -183,6 +205,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,6 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UploadIn,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | UploadSlotOut | None:
     """Create Upload
 
@@ -203,6 +227,9 @@ async def asyncio(
     post with `attachment_ids`.
 
     Args:
+        idempotency_key (None | str | Unset): Retry safely: the same key with the same request
+            within a day answers the first answer again, with no second effect (a UUID per new
+            request).
         body (UploadIn):
 
     Raises:
@@ -217,5 +244,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
