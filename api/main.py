@@ -24,6 +24,7 @@ from api.core.middleware import (
 )
 from api.courses.router import router as courses_router
 from api.events_wiring import wire_local_bus
+from api.moderation.router import router as moderation_router
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.reactions.router import router as reactions_router
@@ -129,6 +130,7 @@ def create_app() -> FastAPI:
         social_router,
         notifications_router,
         uploads_router,
+        moderation_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -8,6 +8,7 @@ from api.comments.models import Comment, CommentLike
 from api.core.db import Base
 from api.courses.models import Course, CourseSlot, Professor, Review
 from api.limits.models import LimitCount
+from api.moderation.models import RoleChange
 from api.notifications.models import Notification
 from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.posts.models import Post, PostAnonymousAuthor, PostLike, Scrap
@@ -16,7 +17,7 @@ from api.schools.models import Department, School, SchoolDomain
 from api.social.models import Follow, FriendRequest, Friendship
 from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.uploads.models import Attachment
-from api.users.models import User
+from api.users.models import Role, User
 
 # BRIN indexes on the time column the analytics DAG reads each day by (migration 0006,
 # which explains them). Declared here, across domains, because they serve the DAG rather
@@ -65,6 +66,8 @@ __all__ = [
     "RefreshToken",
     "Report",
     "Review",
+    "Role",
+    "RoleChange",
     "School",
     "SchoolDomain",
     "Scrap",

@@ -28,6 +28,9 @@ class EventType(StrEnum):
     # data: {"reset_id"} only, for known and unknown addresses alike; the mail handler
     # resolves the account when it sends (api/auth/recovery.py: issue_password_reset_mail).
     password_reset_requested = "quad.auth.password_reset_requested.v1"
+    # data: {"action_id", "action", "actor_kind", "target_type", "target_id", "school_id"}:
+    # never the content's author (a handler reads it from the log entry, api/moderation/).
+    moderation_decided = "quad.moderation.decided.v1"
 
 
 TOPICS: dict[EventType, str] = {
@@ -45,4 +48,5 @@ TOPICS: dict[EventType, str] = {
     EventType.timetable_changed: "timetables",
     EventType.email_verification_requested: "mail",
     EventType.password_reset_requested: "mail",
+    EventType.moderation_decided: "moderation",
 }

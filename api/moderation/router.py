@@ -1,0 +1,96 @@
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from fastapi import status as http
+
+from api.auth.access import in_write_session
+from api.auth.dependencies import CurrentViewer
+from api.core.db import in_read_session
+from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
+from api.core.schemas import json_response
+from api.moderation import service
+from api.moderation.schemas import (
+    ActionIn,
+    ActionResult,
+    AuditEntry,
+    LogEntry,
+    ModeratorOut,
+    QueueEntry,
+    QueueStatus,
+)
+
+router = APIRouter(prefix="/moderation", tags=["moderation"])
+
+SchoolParam = Annotated[UUID, Query(description="The school")]
+
+
+@router.get("/schools/{school_id}/moderators", response_model=list[ModeratorOut])
+async def list_moderators(school_id: UUID, viewer: CurrentViewer) -> list[ModeratorOut]:
+    """The school's moderators, for its moderators and the administrators."""
+    return await in_read_session(service.list_moderators, viewer, school_id)
+
+
+@router.put("/schools/{school_id}/moderators/{user_id}", status_code=http.HTTP_204_NO_CONTENT)
+async def grant_moderator(school_id: UUID, user_id: UUID, viewer: CurrentViewer) -> None:
+    """An administrator makes a member of the school its moderator (a no-op if they are
+    one); 422 `…:not-a-member` for an account of another school."""
+    await in_write_session(service.grant_moderator, viewer, school_id, user_id)
+
+
+@router.delete("/schools/{school_id}/moderators/{user_id}", status_code=http.HTTP_204_NO_CONTENT)
+async def revoke_moderator(school_id: UUID, user_id: UUID, viewer: CurrentViewer) -> None:
+    """An administrator ends the role; it stops at once (roles are read at each request)."""
+    await in_write_session(service.revoke_moderator, viewer, school_id, user_id)
+
+
+@router.post("/actions", response_model=ActionResult)
+async def act(body: ActionIn, viewer: CurrentViewer) -> ActionResult:
+    """One decision on a post or comment, or on its author (`suspend_author`,
+    `unsuspend_author`), logged with its reason. A decision that holds already changes
+    and logs nothing (`changed: false`). Board owners may hide, restore, dismiss, lock and
+    unlock on their board (403 `…:board-owner-cannot` otherwise); the school's other
+    members 403 `…:moderator-only`; anyone else 404."""
+    return await in_write_session(service.act, viewer, body)
+
+
+@router.get("/log", response_model=Page[LogEntry])
+async def moderation_log(
+    school_id: SchoolParam,
+    viewer: CurrentViewer,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Response:
+    """The school's decisions, newest first, for its moderators. It never names whose
+    content a decision was about."""
+    page = await in_read_session(service.school_log, viewer, school_id, cursor, limit)
+    return json_response(page)
+
+
+@router.get("/audit", response_model=Page[AuditEntry])
+async def audit(
+    viewer: CurrentViewer,
+    school_id: Annotated[UUID | None, Query()] = None,
+    subject_id: Annotated[UUID | None, Query(description="The content's author")] = None,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Response:
+    """Every decision with the accounts it names, newest first: administrators only."""
+    page = await in_read_session(service.audit, viewer, school_id, subject_id, cursor, limit)
+    return json_response(page)
+
+
+@router.get("/reports", response_model=Page[QueueEntry])
+async def report_queue(
+    school_id: SchoolParam,
+    viewer: CurrentViewer,
+    status: QueueStatus = QueueStatus.open,
+    board_id: Annotated[UUID | None, Query()] = None,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Response:
+    """The queue: one entry per reported post or comment, first reported first, with its
+    content (hidden too), reports by reason, the reporters' notes and the author's history
+    as counts. `open`: reported since the last decision by a person."""
+    page = await in_read_session(service.queue, viewer, school_id, status, board_id, cursor, limit)
+    return json_response(page)
