@@ -624,25 +624,28 @@ def queue(
     posts, comments = table_of(Post), table_of(Comment)
     post, comment, parent = posts.alias("p"), comments.alias("c"), posts.alias("cp")
     board = func.coalesce(post.c.board_id, parent.c.board_id)
-    stmt = (
-        select(
-            grouped,
-            last.c.action.label("decision"),
-            board.label("board_id"),
-            func.coalesce(post.c.id, parent.c.id).label("post_id"),
-            func.coalesce(post.c.title, parent.c.title).label("title"),
-            func.coalesce(post.c.body, func.nullif(comment.c.body, "")).label("body"),
-            func.coalesce(post.c.hidden_at, comment.c.hidden_at).label("hidden_at"),
-            comment.c.deleted_at,
-            func.coalesce(post.c.author_id, comment.c.author_id).label("author_id"),
-        )
-        .outerjoin(last, true())
+    stmt = select(
+        grouped,
+        last.c.action.label("decision"),
+        board.label("board_id"),
+        func.coalesce(post.c.id, parent.c.id).label("post_id"),
+        func.coalesce(post.c.title, parent.c.title).label("title"),
+        func.coalesce(post.c.body, func.nullif(comment.c.body, "")).label("body"),
+        func.coalesce(post.c.hidden_at, comment.c.hidden_at).label("hidden_at"),
+        comment.c.deleted_at,
+        func.coalesce(post.c.author_id, comment.c.author_id).label("author_id"),
+    ).select_from(
+        grouped.outerjoin(last, true())
         .outerjoin(
-            post, and_(grouped.c.target_type == TargetType.post, post.c.id == grouped.c.target_id)
+            post,
+            and_(grouped.c.target_type == TargetType.post, post.c.id == grouped.c.target_id),
         )
         .outerjoin(
             comment,
-            and_(grouped.c.target_type == TargetType.comment, comment.c.id == grouped.c.target_id),
+            and_(
+                grouped.c.target_type == TargetType.comment,
+                comment.c.id == grouped.c.target_id,
+            ),
         )
         .outerjoin(parent, parent.c.id == comment.c.post_id)
     )
