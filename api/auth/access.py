@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import DateTime, bindparam, exists, func, literal, select
+from sqlalchemy import bindparam, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from api.auth.errors import AccountSuspended, SessionRevoked, VerificationRequired
@@ -39,7 +39,7 @@ _revoked = (
 # Compared with the database's clock, so a suspension ends by itself; 'infinity' never
 # does, and is answered as no end (null: the driver has no datetime for it).
 _suspended = (User.suspended_until > func.now()).label("suspended")
-_until = func.nullif(User.suspended_until, literal("infinity", DateTime)).label("until")
+_until = func.nullif(User.suspended_until, literal_column("'infinity'::timestamptz")).label("until")
 _account = select(User.deleted_at, User.email_verified_at, _revoked, _suspended, _until).where(
     User.id == bindparam("user_id")
 )
