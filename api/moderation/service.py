@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import (
     DateTime,
     and_,
+    delete,
     func,
     literal,
     literal_column,
@@ -178,9 +179,7 @@ def revoke(
 ) -> bool:
     scope = Role.school_id.is_(None) if school_id is None else Role.school_id == school_id
     gone = session.execute(
-        Role.__table__.delete()
-        .where(Role.user_id == user_id, Role.role == role, scope)
-        .returning(Role.id)
+        delete(Role).where(Role.user_id == user_id, Role.role == role, scope).returning(Role.id)
     ).first()
     if gone:
         _record_change(session, by, user_id, role, school_id, RoleChangeKind.revoked)
@@ -262,20 +261,20 @@ def _load_target(session: Session, target_type: TargetType, target_id: UUID) -> 
     """The target, row-locked, with its school and board owner; a removed one (its author
     actions only) from the log; None if there is none."""
     if target_type is TargetType.post:
-        row = session.execute(
+        found = session.execute(
             select(Post, Board.owner_id)
             .join(Board, Board.id == Post.board_id)
             .where(Post.id == target_id)
             .with_for_update(of=Post)
         ).one_or_none()
-        if row is not None:
-            post = row.Post
+        if found is not None:
+            post = found.Post
             return Target(
                 target_type,
                 target_id,
                 post.school_id,
                 post.author_id,
-                row.owner_id,
+                found.owner_id,
                 post.hidden_at is not None,
                 post=post,
             )
@@ -343,7 +342,8 @@ def act(session: Session, viewer: Viewer, data: ActionIn) -> ActionResult:
     changed = _apply(session, target, data)
     history = None
     if kind is not ActorKind.board_owner:
-        history = author_history(session, [target.author_id]).get(target.author_id)
+        known = author_history(session, [target.author_id])
+        history = known.get(target.author_id) if target.author_id else None
         history = history or AuthorHistory()
     if not changed:
         return ActionResult(changed=False, author_history=history)
@@ -502,7 +502,7 @@ def author_history(session: Session, authors: list[UUID | None]) -> dict[UUID, A
         Decision.suspended: "suspensions",
     }
     for subject, action, count in rows:
-        history = found.setdefault(subject, AuthorHistory())
+        history = found.setdefault(cast(UUID, subject), AuthorHistory())
         setattr(history, field[Decision(action)], count)
     return found
 
@@ -682,7 +682,7 @@ def queue(
             .where(Report.target_id.in_(ids), Report.note.is_not(None))
             .order_by(Report.created_at, Report.id)
         ):
-            if len(notes.setdefault(target_id, [])) < MAX_NOTES:
+            if note and len(notes.setdefault(target_id, [])) < MAX_NOTES:
                 notes[target_id].append(note)
     histories = author_history(session, [r.author_id for r in rows])
     items = []

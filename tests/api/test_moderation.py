@@ -377,3 +377,23 @@ def test_the_queue_shows_each_reported_target_with_its_reports_oldest_first(
     assert [e["target_id"] for e in r.json()["items"]] == [second["id"]], r.text
     assert r.json()["items"][0]["author_history"] is None
     problem(client.get(url, headers=staff.owner.headers), 403, "moderator-only")
+
+
+# --- the operators' CLI ------------------------------------------------------------------
+
+
+def test_operators_grant_list_and_revoke_roles_by_email(client, campus, db):
+    from tests.api.helpers import quad
+
+    r = quad("moderation", "grant", campus.bob.email, "moderator", "Hanbit University")
+    assert r.returncode == 0 and r.stdout.startswith("granted"), r.stderr
+    r = quad("moderation", "grant", campus.outsider.email, "moderator", "Hanbit University")
+    assert r.returncode == 1 and "not a member" in r.stderr, r.stderr
+    listed = quad("moderation", "list", "Hanbit University").stdout.splitlines()
+    assert listed == [f"{campus.bob.email}\tmoderator\tHanbit University"]
+    log = f"/v1/moderation/log?school_id={campus.school}"
+    assert client.get(log, headers=campus.bob.headers).status_code == 200
+    r = quad("moderation", "revoke", campus.bob.email, "moderator", str(campus.school))
+    assert r.returncode == 0, r.stderr
+    problem(client.get(log, headers=campus.bob.headers), 403, "moderator-only")
+    assert db.scalars(select(RoleChange.changed_by_kind)).all() == ["operator"] * 2
