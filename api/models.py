@@ -8,7 +8,7 @@ from api.comments.models import Comment, CommentLike
 from api.core.db import Base
 from api.courses.models import Course, CourseSlot, Professor, Review
 from api.limits.models import LimitCount
-from api.moderation.models import RoleChange
+from api.moderation.models import Appeal, RoleChange
 from api.notifications.models import Notification
 from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.posts.models import Post, PostAnonymousAuthor, PostLike, Scrap
@@ -41,6 +41,7 @@ for _column in (
     )
 
 __all__ = [
+    "Appeal",
     "Attachment",
     "Base",
     "Board",

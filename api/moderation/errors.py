@@ -48,3 +48,17 @@ class AlreadyAppealed(Conflict):
 
     def __init__(self) -> None:
         super().__init__("A decision may be appealed once.")
+
+
+class NotAppealable(InvalidInput):
+    slug, title = "not-appealable", "This decision cannot be appealed"
+
+    def __init__(self) -> None:
+        super().__init__("Hides, removals, locks and suspensions are appealed; not this.")
+
+
+class AppealDecided(Conflict):
+    slug, title = "appeal-decided", "The appeal was decided already"
+
+    def __init__(self) -> None:
+        super().__init__("An appeal is decided once.")

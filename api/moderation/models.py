@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, created_at_column, id_column
@@ -35,3 +35,30 @@ class RoleChange(Base):
     changed_by: Mapped[UUID | None]  # who; NULL: an operator (the CLI)
     changed_by_kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = created_at_column()
+
+
+class AppealOutcome(StrEnum):
+    upheld = "upheld"  # the decision stands
+    overturned = "overturned"  # undone (restored, unlocked, unsuspended), and logged
+
+
+class Appeal(Base):
+    """The author's appeal of a decision on their content: one per decision. It waits for
+    the school's moderators (`GET /v1/moderation/appeals`) until one decides it."""
+
+    __tablename__ = "moderation_appeals"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('upheld', 'overturned')", name="outcome"),
+        Index("ix_moderation_appeals_school_open", "school_id", "created_at", "id"),
+    )
+
+    id: Mapped[UUID] = id_column()
+    action_id: Mapped[UUID] = mapped_column(ForeignKey("moderation_actions.id"), unique=True)
+    school_id: Mapped[UUID | None]
+    body: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = created_at_column()
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[UUID | None]
+    # The log entry that undid the decision, when overturned.
+    overturn_action_id: Mapped[UUID | None]

@@ -13,9 +13,15 @@ from api.moderation import service
 from api.moderation.schemas import (
     ActionIn,
     ActionResult,
+    AppealDecisionIn,
+    AppealEntry,
+    AppealIn,
+    AppealOut,
+    AppealState,
     AuditEntry,
     LogEntry,
     ModeratorOut,
+    MyDecision,
     QueueEntry,
     QueueStatus,
 )
@@ -94,3 +100,43 @@ async def report_queue(
     as counts. `open`: reported since the last decision by a person."""
     page = await in_read_session(service.queue, viewer, school_id, status, board_id, cursor, limit)
     return json_response(page)
+
+
+@router.post(
+    "/actions/{action_id}/appeal", status_code=http.HTTP_201_CREATED, response_model=AppealOut
+)
+async def appeal(action_id: UUID, body: AppealIn, viewer: CurrentViewer) -> AppealOut:
+    """The author of the content appeals a hide, removal, lock or suspension, once (409
+    `…:already-appealed`); the appeal waits for the school's moderators."""
+    return await in_write_session(service.appeal, viewer, action_id, body)
+
+
+@router.get("/mine", response_model=Page[MyDecision])
+async def my_decisions(
+    viewer: CurrentViewer, cursor: CursorParam = None, limit: LimitParam = DEFAULT_LIMIT
+) -> Response:
+    """Decisions on the caller's own content, newest first, with their appeals (the ids
+    to appeal with)."""
+    return json_response(await in_read_session(service.my_decisions, viewer, cursor, limit))
+
+
+@router.get("/appeals", response_model=Page[AppealEntry])
+async def list_appeals(
+    school_id: SchoolParam,
+    viewer: CurrentViewer,
+    state: AppealState = AppealState.open,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Response:
+    """The school's appeals, oldest first, for its moderators."""
+    page = await in_read_session(service.list_appeals, viewer, school_id, state, cursor, limit)
+    return json_response(page)
+
+
+@router.post("/appeals/{appeal_id}/decision", response_model=AppealEntry)
+async def decide_appeal(
+    appeal_id: UUID, body: AppealDecisionIn, viewer: CurrentViewer
+) -> AppealEntry:
+    """Uphold or overturn (undo: restore, unlock, unsuspend; a removal stays), once (409
+    `…:appeal-decided`)."""
+    return await in_write_session(service.decide_appeal, viewer, appeal_id, body)

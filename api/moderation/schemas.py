@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from api.core.schemas import InputModel, OutputModel
+from api.moderation.models import AppealOutcome
 from api.reports.models import ReportReason, TargetType
 
 # Ten years: longer is what a permanent suspension (`suspend_hours: null`) is for.
@@ -115,10 +116,36 @@ class QueueEntry(OutputModel):
 
 
 class AppealIn(InputModel):
-    body: str = Field(min_length=1, max_length=1000)
+    body: str = Field(min_length=1, max_length=1000, description="Why it should be undone")
 
 
 class AppealOut(OutputModel):
     id: UUID
     action_id: UUID
+    body: str
     created_at: datetime
+    outcome: AppealOutcome | None = Field(None, description="null while it waits")
+    decided_at: datetime | None = None
+
+
+class MyDecision(OutputModel):
+    """A decision on the viewer's own content (the moderator is not named)."""
+
+    entry: LogEntry
+    appeal: AppealOut | None
+
+
+class AppealState(StrEnum):
+    open = "open"
+    decided = "decided"
+
+
+class AppealEntry(AppealOut):
+    """An appeal as the school's moderators see it: the decision, never its author."""
+
+    decision: LogEntry
+
+
+class AppealDecisionIn(InputModel):
+    outcome: AppealOutcome
+    reason: str = Field(min_length=1, max_length=500, description="Kept in the log")

@@ -46,20 +46,29 @@ from api.core.pagination import Page, keyset_page
 from api.core.viewer import Viewer
 from api.moderation.errors import (
     AdministratorOnly,
+    AlreadyAppealed,
+    AppealDecided,
     BoardOwnerCannot,
     ModeratorOnly,
     NotAMember,
+    NotAppealable,
     NotForTarget,
 )
-from api.moderation.models import RoleChange, RoleChangeKind
+from api.moderation.models import Appeal, AppealOutcome, RoleChange, RoleChangeKind
 from api.moderation.schemas import (
     ActionIn,
     ActionName,
     ActionResult,
+    AppealDecisionIn,
+    AppealEntry,
+    AppealIn,
+    AppealOut,
+    AppealState,
     AuditEntry,
     AuthorHistory,
     LogEntry,
     ModeratorOut,
+    MyDecision,
     QueueEntry,
     QueueStatus,
 )
@@ -709,3 +718,155 @@ def queue(
             )
         )
     return Page[QueueEntry](items=items, next_cursor=next_cursor)
+
+
+# --- appeals ----------------------------------------------------------------------------
+
+APPEALABLE = (Decision.hidden, Decision.removed, Decision.locked, Decision.suspended)
+# What overturning a decision does (a removal cannot be undone: the content is gone).
+UNDO = {
+    Decision.hidden: ActionName.restore,
+    Decision.locked: ActionName.unlock,
+    Decision.suspended: ActionName.unsuspend_author,
+}
+
+
+def _appeal_out(appeal: Appeal) -> AppealOut:
+    return AppealOut(
+        id=appeal.id,
+        action_id=appeal.action_id,
+        body=appeal.body,
+        created_at=appeal.created_at,
+        outcome=AppealOutcome(appeal.outcome) if appeal.outcome else None,
+        decided_at=appeal.decided_at,
+    )
+
+
+def appeal(session: Session, viewer: Viewer, action_id: UUID, data: AppealIn) -> AppealOut:
+    """The author appeals a decision on their content, once (409 `already-appealed`);
+    anyone else's decision is 404. The appeal waits in `list_appeals`."""
+    entry = session.get(ModerationAction, action_id)
+    if entry is None or entry.subject_id != viewer.id:
+        raise NotFound("No such decision on your content.")
+    if entry.action not in APPEALABLE:
+        raise NotAppealable()
+    added = session.execute(
+        insert(Appeal)
+        .values(action_id=action_id, school_id=entry.school_id, body=data.body)
+        .on_conflict_do_nothing(index_elements=["action_id"])
+        .returning(Appeal)
+    ).scalar_one_or_none()
+    if added is None:
+        raise AlreadyAppealed()
+    outbox.record(
+        session,
+        EventType.moderation_appealed,
+        f"moderation/{action_id}",
+        {
+            "appeal_id": str(added.id),
+            "action_id": str(action_id),
+            "school_id": str(entry.school_id),
+        },
+    )
+    return _appeal_out(added)
+
+
+def my_decisions(
+    session: Session, viewer: Viewer, cursor: str | None, limit: int
+) -> Page[MyDecision]:
+    """The appealable decisions on the viewer's own content, newest first, with their
+    appeals; who decided is given as a kind only."""
+    stmt = (
+        select(ModerationAction, Appeal)
+        .outerjoin(Appeal, Appeal.action_id == ModerationAction.id)
+        .where(ModerationAction.subject_id == viewer.id, ModerationAction.action.in_(APPEALABLE))
+    )
+    rows, next_cursor = keyset_page(
+        session, stmt, ModerationAction.created_at, ModerationAction.id, cursor, limit
+    )
+    items = [
+        MyDecision(
+            entry=_entry_out(r.ModerationAction, None),
+            appeal=_appeal_out(r.Appeal) if r.Appeal is not None else None,
+        )
+        for r in rows
+    ]
+    return Page[MyDecision](items=items, next_cursor=next_cursor)
+
+
+def list_appeals(
+    session: Session,
+    viewer: Viewer,
+    school_id: UUID,
+    state: AppealState,
+    cursor: str | None,
+    limit: int,
+) -> Page[AppealEntry]:
+    """The school's appeals, oldest first, for its moderators: the decision and the
+    appeal's words, never whose."""
+    require_staff(session, viewer, school_id)
+    decided = (
+        Appeal.outcome.is_not(None) if state is AppealState.decided else Appeal.outcome.is_(None)
+    )
+    actor = aliased(User)
+    stmt = (
+        select(Appeal, ModerationAction, actor.nickname)
+        .join(ModerationAction, ModerationAction.id == Appeal.action_id)
+        .outerjoin(actor, actor.id == ModerationAction.actor_id)
+        .where(Appeal.school_id == school_id, decided)
+    )
+    rows, next_cursor = keyset_page(
+        session, stmt, Appeal.created_at, Appeal.id, cursor, limit, newest_first=False
+    )
+    items = [
+        AppealEntry(
+            **_appeal_out(r.Appeal).model_dump(),
+            decision=_entry_out(r.ModerationAction, r.nickname),
+        )
+        for r in rows
+    ]
+    return Page[AppealEntry](items=items, next_cursor=next_cursor)
+
+
+def decide_appeal(
+    session: Session, viewer: Viewer, appeal_id: UUID, data: AppealDecisionIn
+) -> AppealEntry:
+    """A moderator of the school upholds the decision or overturns it: overturning undoes
+    it (restore, unlock, unsuspend; a removal stays removed) as a logged decision of its
+    own. Decided once (409 `appeal-decided`)."""
+    found = session.get(Appeal, appeal_id, with_for_update=True)
+    if found is None or found.school_id is None:
+        raise NotFound("No such appeal.")
+    kind = require_staff(session, viewer, found.school_id)
+    if found.outcome is not None:
+        raise AppealDecided()
+    entry = session.get(ModerationAction, found.action_id)
+    assert entry is not None  # the foreign key holds it
+    undo = UNDO.get(Decision(entry.action))
+    if data.outcome is AppealOutcome.overturned and undo is not None:
+        target = _load_target(session, TargetType(entry.target_type), entry.target_id)
+        if target is not None:
+            target.author_id = entry.subject_id
+            change = ActionIn(
+                target_type=target.type, target_id=target.id, action=undo, reason=data.reason
+            )
+            if (undo in AUTHOR_ACTIONS or not target.gone) and _apply(session, target, change):
+                done = log(
+                    session,
+                    target,
+                    DECISIONS[undo],
+                    data.reason,
+                    actor=viewer.id,
+                    actor_kind=kind,
+                )
+                found.overturn_action_id = done.id
+    found.outcome, found.decided_at, found.decided_by = data.outcome, utcnow(), viewer.id
+    session.flush()
+    outbox.record(
+        session,
+        EventType.appeal_decided,
+        f"moderation/{entry.id}",
+        {"appeal_id": str(found.id), "action_id": str(entry.id), "outcome": str(data.outcome)},
+    )
+    nickname = session.scalar(select(User.nickname).where(User.id == entry.actor_id))
+    return AppealEntry(**_appeal_out(found).model_dump(), decision=_entry_out(entry, nickname))

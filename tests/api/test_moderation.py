@@ -397,3 +397,43 @@ def test_operators_grant_list_and_revoke_roles_by_email(client, campus, db):
     assert r.returncode == 0, r.stderr
     problem(client.get(log, headers=campus.bob.headers), 403, "moderator-only")
     assert db.scalars(select(RoleChange.changed_by_kind)).all() == ["operator"] * 2
+
+
+# --- appeals -----------------------------------------------------------------------------
+
+
+def test_the_author_appeals_once_and_an_overturned_hide_is_undone(client, campus, staff, db):
+    post = create_post(client, campus.alice, campus.board, anonymous=True)
+    assert act(client, staff.moderator, post["id"], "hide").json()["changed"]
+    assert act(client, staff.moderator, post["id"], "restore").json()["changed"]
+    assert act(client, staff.moderator, post["id"], "hide").json()["changed"]
+    mine = client.get("/v1/moderation/mine", headers=campus.alice.headers).json()["items"]
+    assert [m["entry"]["action"] for m in mine] == ["hidden", "hidden"]  # restores aside
+    assert mine[0]["entry"]["actor_nickname"] is None and mine[0]["appeal"] is None
+    action_id = mine[0]["entry"]["id"]
+    url = f"/v1/moderation/actions/{action_id}/appeal"
+    problem(client.post(url, json={"body": "mine?"}, headers=campus.bob.headers), 404, "not-found")
+    r = client.post(url, json={"body": "it was satire"}, headers=campus.alice.headers)
+    assert r.status_code == 201, r.text
+    again = client.post(url, json={"body": "please"}, headers=campus.alice.headers)
+    problem(again, 409, "already-appealed")
+    queue = f"/v1/moderation/appeals?school_id={campus.school}"
+    problem(client.get(queue, headers=campus.bob.headers), 403, "moderator-only")
+    problem(client.get(queue, headers=staff.foreign.headers), 404, "not-found")
+    waiting = client.get(queue, headers=staff.moderator.headers).json()["items"]
+    assert [(a["body"], a["decision"]["action"]) for a in waiting] == [("it was satire", "hidden")]
+    decide = f"/v1/moderation/appeals/{waiting[0]['id']}/decision"
+    verdict = {"outcome": "overturned", "reason": "satire is allowed"}
+    r = client.post(decide, json=verdict, headers=staff.moderator.headers)
+    assert r.status_code == 200 and r.json()["outcome"] == "overturned", r.text
+    problem(client.post(decide, json=verdict, headers=staff.moderator.headers), 409,
+            "appeal-decided")  # fmt: skip
+    assert client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).status_code == 200
+    assert client.get(queue, headers=staff.moderator.headers).json()["items"] == []
+    decided = client.get(queue + "&state=decided", headers=staff.moderator.headers).json()
+    assert [a["outcome"] for a in decided["items"]] == ["overturned"]
+    assert str(campus.alice.id) not in str(waiting) + str(decided)
+    last = db.scalars(
+        select(ModerationAction.reason).order_by(ModerationAction.created_at.desc()).limit(1)
+    ).one()
+    assert last == "satire is allowed"

@@ -35,10 +35,9 @@ CATALOG = (
 def real_objects(client, campus) -> dict[str, str]:
     """One object of each kind a path can name, visible to alice (the caller)."""
     from api.courses.importer import import_catalog, parse_catalog
-    from infra.database import session_scope
-
     from api.moderation import service as moderation
     from api.users.models import RoleName
+    from infra.database import session_scope
 
     alice, bob, carol = campus.alice, campus.bob, campus.carol
     with session_scope() as session:

@@ -18,6 +18,7 @@ Create Date: 2026-12-03 15:40:00.000000
   The trigger is what holds: the cloud API user has pg_write_all_data
   (terraform/modules/platform/data.tf), which table grants and revokes do not touch.
   (Only a superuser's `session_replication_role = replica` skips it: the tests' cleanup.)
+- `moderation_appeals`: an author's appeal of a decision, one per decision, and its outcome.
 - `users.suspended_until` ('infinity': no end), `posts.locked_at`, `reports.note` and
   `reports.school_id` (filled from the targets; the queue finds a school's reports by it).
 
@@ -170,6 +171,36 @@ def upgrade() -> None:
     )
     op.create_index("ix_moderation_actions_subject_id", "moderation_actions", ["subject_id"])
 
+    op.create_table(
+        "moderation_appeals",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("action_id", sa.UUID(), nullable=False),
+        sa.Column("school_id", sa.UUID(), nullable=True),
+        sa.Column("body", sa.String(length=1000), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by", sa.UUID(), nullable=True),
+        sa.Column("overturn_action_id", sa.UUID(), nullable=True),
+        sa.CheckConstraint(
+            "outcome IN ('upheld', 'overturned')", name=op.f("ck_moderation_appeals_outcome")
+        ),
+        sa.ForeignKeyConstraint(
+            ["action_id"],
+            ["moderation_actions.id"],
+            name=op.f("fk_moderation_appeals_action_id_moderation_actions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_appeals")),
+        sa.UniqueConstraint("action_id", name=op.f("uq_moderation_appeals_action_id")),
+    )
+    op.create_index(
+        "ix_moderation_appeals_school_open",
+        "moderation_appeals",
+        ["school_id", "created_at", "id"],
+    )
+
     op.execute(
         """
         CREATE FUNCTION quad_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -204,6 +235,7 @@ def downgrade() -> None:
     op.drop_constraint(
         op.f("ck_moderation_actions_actor_kind"), "moderation_actions", type_="check"
     )
+    op.drop_table("moderation_appeals")
     # Only the automatic hides were there before; people's decisions cannot go back.
     op.execute("ALTER TABLE moderation_actions DISABLE TRIGGER USER")
     op.execute("DELETE FROM moderation_actions WHERE actor_kind <> 'system'")
