@@ -4,7 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from fastapi import status as http
 
-from api.auth.access import in_write_session
+from api.auth.access import in_account_session, in_write_session
 from api.auth.dependencies import CurrentViewer
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
@@ -107,8 +107,9 @@ async def report_queue(
 )
 async def appeal(action_id: UUID, body: AppealIn, viewer: CurrentViewer) -> AppealOut:
     """The author of the content appeals a hide, removal, lock or suspension, once (409
-    `…:already-appealed`); the appeal waits for the school's moderators."""
-    return await in_write_session(service.appeal, viewer, action_id, body)
+    `…:already-appealed`); the appeal waits for the school's moderators. A suspended
+    account may appeal (its only write)."""
+    return await in_account_session(service.appeal, viewer, action_id, body)
 
 
 @router.get("/mine", response_model=Page[MyDecision])

@@ -437,3 +437,33 @@ def test_the_author_appeals_once_and_an_overturned_hide_is_undone(client, campus
         select(ModerationAction.reason).order_by(ModerationAction.created_at.desc()).limit(1)
     ).one()
     assert last == "satire is allowed"
+
+
+def test_the_author_is_told_each_decision_and_appeal_outcome_but_not_who(
+    client, campus, world, staff
+):
+    post = create_post(client, campus.alice, campus.board, anonymous=True)
+    report(client, world.users(campus.school, 5, trusted=True), f"/v1/posts/{post['id']}")
+    assert act(client, staff.moderator, post["id"], "restore", reason="fine").json()["changed"]
+    assert act(client, staff.moderator, post["id"], "dismiss").json()["changed"] is False
+    r = act(client, staff.moderator, post["id"], "suspend_author", suspend_hours=2)
+    action_id = r.json()["entry"]["id"]
+    appeal = client.post(
+        f"/v1/moderation/actions/{action_id}/appeal",
+        json={"body": "why?"},
+        headers=campus.alice.headers,
+    ).json()
+    client.post(
+        f"/v1/moderation/appeals/{appeal['id']}/decision",
+        json={"outcome": "upheld", "reason": "it stands"},
+        headers=staff.moderator.headers,
+    )
+    told = client.get("/v1/notifications", headers=campus.alice.headers).json()["items"]
+    assert sorted(n["text"] for n in told) == [
+        "Your account may not write for now: rule 3",
+        "Your appeal was heard: the decision stands",
+        "Your post is shown again: fine",
+        "Your post was hidden: reported by 5 distinct users (threshold 5)",
+    ]
+    assert {n["actor_label"] for n in told} == {"Moderators"}
+    assert all("dave" not in str(n) for n in told)
