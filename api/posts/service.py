@@ -290,6 +290,7 @@ def post_out(
         anonymous=post.anonymous,
         question=post.question,
         hidden=post.hidden_at is not None,
+        locked=post.locked_at is not None,
         author=author_view(
             author_id=post.author_id,
             nickname=nickname,

@@ -250,10 +250,8 @@ def test_a_locked_post_takes_no_comments_until_unlocked(client, campus, staff):
         f"/v1/posts/{post['id']}/comments", json={"body": "x"}, headers=campus.bob.headers
     )
     problem(r, 409, "post-locked")
-    assert (
-        client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).json()["comment_count"]
-        == 0
-    )
+    shown = client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).json()
+    assert shown["comment_count"] == 0 and shown["locked"]
     assert act(client, staff.moderator, post["id"], "unlock").json()["changed"]
     create_comment(client, campus.bob, post["id"])
 
