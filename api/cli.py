@@ -1,6 +1,6 @@
 """Operator commands: `quad migrate`, `quad schools add`, `quad schools domains
 add|remove|list`, `quad courses import`, `quad seed-demo`, `quad outbox sweep`,
-`quad mail list|show`, `quad moderation grant|revoke|list`, `quad serve`.
+`quad mail list|show`, `quad moderation grant|revoke|list|queue|act`, `quad serve`.
 
 `quad-migrate` is the same as `quad migrate`; the Cloud Run migration job runs it.
 """
@@ -326,6 +326,83 @@ def list_roles(school: str | None) -> None:
             stmt = stmt.where(or_(Role.school_id == found.id, Role.school_id.is_(None)))
         for email, role, name in session.execute(stmt):
             click.echo(f"{email}\t{role}\t{name or '-'}")
+
+
+@moderation.command("queue")
+@click.argument("school")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "actioned", "dismissed"]),
+    default="open",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(1, 50), default=50, show_default=True)
+def moderation_queue(school: str, status: str, limit: int) -> None:
+    """SCHOOL's reported posts and comments, first reported first: target, reports by
+    reason, hidden or removed, and the start of the text. Never the author."""
+    from api.moderation import service
+    from api.moderation.schemas import QueueStatus
+    from api.schools import service as schools
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        found = schools.find_school(session, school)
+        if found is None:
+            raise click.ClickException(f"no school {school!r} (see `quad schools list`)")
+        page = service.queue(session, None, found.id, QueueStatus(status), None, None, limit)
+        for e in page.items:
+            reasons = ",".join(f"{r}={n}" for r, n in e.reasons.items())
+            state = "removed" if e.removed else "hidden" if e.hidden else "shown"
+            text = (e.body or "").replace("\n", " ")[:60]
+            click.echo(f"{e.target_type}\t{e.target_id}\t{reasons}\t{state}\t{text}")
+
+
+@moderation.command("act")
+@click.argument("target_type", type=click.Choice(["post", "comment"]))
+@click.argument("target_id", type=click.UUID)
+@click.argument(
+    "action",
+    type=click.Choice(
+        [
+            "hide",
+            "restore",
+            "remove",
+            "dismiss",
+            "lock",
+            "unlock",
+            "suspend_author",
+            "unsuspend_author",
+        ]
+    ),
+)
+@click.argument("reason")
+@click.option("--hours", type=int, help="suspend_author: how long (default: without end)")
+def moderation_act(target_type: str, target_id, action: str, reason: str, hours) -> None:
+    """Decide as an operator (logged as such, with REASON): the same decisions as
+    `POST /v1/moderation/actions`."""
+    import api.models  # noqa: F401
+    from api.core.errors import Problem
+    from api.moderation import service
+    from api.moderation.schemas import ActionIn
+    from infra.database import session_scope
+
+    _wire_local_bus()
+    try:
+        data = ActionIn(
+            target_type=target_type,
+            target_id=target_id,
+            action=action,
+            reason=reason,
+            suspend_hours=hours,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with session_scope() as session:
+        try:
+            result = service.act(session, None, data)
+        except Problem as exc:
+            raise click.ClickException(exc.detail or exc.title) from None
+        click.echo(f"{'done' if result.changed else 'already so'}\t{action}\t{target_id}")
 
 
 @main.group()

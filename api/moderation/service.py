@@ -339,13 +339,16 @@ def _authority(session: Session, viewer: Viewer, target: Target, action: ActionN
 # --- acting -----------------------------------------------------------------------------
 
 
-def act(session: Session, viewer: Viewer, data: ActionIn) -> ActionResult:
+def act(session: Session, viewer: Viewer | None, data: ActionIn) -> ActionResult:
     """Apply one decision and log it; repeating one that holds already (hide of hidden,
-    lock of locked, ...) changes and logs nothing."""
+    lock of locked, ...) changes and logs nothing. `viewer=None`: an operator (the CLI),
+    who may do everything."""
     target = _load_target(session, data.target_type, data.target_id)
     if target is None or (target.gone and data.action not in AUTHOR_ACTIONS):
         raise NotFound(f"No such {data.target_type}.")
-    kind = _authority(session, viewer, target, data.action)
+    kind = (
+        ActorKind.operator if viewer is None else _authority(session, viewer, target, data.action)
+    )
     if data.action in POST_ONLY and target.type is not TargetType.post:
         raise NotForTarget("Only posts are locked and unlocked.")
     changed = _apply(session, target, data)
@@ -361,10 +364,10 @@ def act(session: Session, viewer: Viewer, data: ActionIn) -> ActionResult:
         target,
         DECISIONS[data.action],
         data.reason,
-        actor=viewer.id,
+        actor=viewer.id if viewer else None,
         actor_kind=kind,
     )
-    nickname = session.scalar(select(User.nickname).where(User.id == viewer.id))
+    nickname = session.scalar(select(User.nickname).where(User.id == viewer.id)) if viewer else None
     out = _entry_out(entry, nickname)
     return ActionResult(changed=True, entry=out, author_history=history)
 
@@ -587,7 +590,7 @@ def audit(
 
 def queue(
     session: Session,
-    viewer: Viewer,
+    viewer: Viewer | None,
     school_id: UUID,
     status: QueueStatus,
     board_id: UUID | None,
@@ -596,9 +599,10 @@ def queue(
 ) -> Page[QueueEntry]:
     """One entry per reported target of the school, oldest first report first: its
     content (hidden content too), its reports by reason and their notes, and its author's
-    history as counts. For the school's staff, and a board's owner for their board."""
-    staff = staff_kind(session, viewer, school_id) is not None
-    if not staff:
+    history as counts. For the school's staff, a board's owner for their board, and
+    operators (`viewer=None`)."""
+    staff = viewer is None or staff_kind(session, viewer, school_id) is not None
+    if viewer is not None and not staff:
         owner = (
             session.scalar(select(Board.owner_id).where(Board.id == board_id))
             if board_id is not None and not _outside(viewer, school_id)

@@ -395,6 +395,15 @@ def test_operators_grant_list_and_revoke_roles_by_email(client, campus, db):
     assert r.returncode == 0, r.stderr
     problem(client.get(log, headers=campus.bob.headers), 403, "moderator-only")
     assert db.scalars(select(RoleChange.changed_by_kind)).all() == ["operator"] * 2
+    # The queue and a decision, as an operator.
+    post = create_post(client, campus.alice, campus.board, body="spammy text")
+    report(client, [campus.bob], f"/v1/posts/{post['id']}", note="spam")
+    r = quad("moderation", "queue", "Hanbit University")
+    assert r.stdout.split("\t")[:4] == ["post", post["id"], "spam=1", "shown"], r.stderr
+    r = quad("moderation", "act", "post", post["id"], "hide", "spam, by the operators")
+    assert r.returncode == 0 and r.stdout.startswith("done"), r.stderr
+    entry = db.scalars(select(ModerationAction).where(ModerationAction.target_id == post["id"]))
+    assert [(e.action, e.actor_kind, e.actor_id) for e in entry] == [("hidden", "operator", None)]
 
 
 # --- appeals -----------------------------------------------------------------------------
