@@ -161,6 +161,25 @@ def test_a_board_owner_hides_restores_and_locks_on_their_board_but_never_suspend
     problem(act(client, staff.owner, elsewhere["id"], "hide"), 403, "moderator-only")
 
 
+def test_school_moderators_write_on_read_only_boards_and_manage_boards(
+    client, campus, world, staff
+):
+    notices = world.board(campus.school, "공지", write_rule="moderators")  # no owner
+    body = {"title": "notice", "body": "b"}
+    url = f"/v1/boards/{notices}/posts"
+    problem(client.post(url, json=body, headers=campus.bob.headers), 403, "board-read-only")
+    assert client.post(url, json=body, headers=staff.moderator.headers).status_code == 201
+    boards = client.get(f"/v1/schools/{campus.school}/boards", headers=staff.moderator.headers)
+    assert {b["name"]: b["can_write"] for b in boards.json()}["공지"] is True
+    assert (
+        client.get(f"/v1/boards/{notices}", headers=campus.bob.headers).json()["can_write"] is False
+    )
+    r = client.patch(
+        f"/v1/boards/{staff.board}", json={"description": "tidy"}, headers=staff.moderator.headers
+    )
+    assert r.status_code == 200 and r.json()["description"] == "tidy", r.text
+
+
 def test_every_action_needs_a_reason_and_hours_go_with_suspensions_only(client, campus, staff):
     post = create_post(client, campus.alice, campus.board)
     for bad in ({"reason": ""}, {"reason": "x" * 501}, {"suspend_hours": 3}):
@@ -277,7 +296,7 @@ def test_the_log_refuses_update_delete_and_truncate(client, campus, staff, engin
     for statement in (
         "UPDATE moderation_actions SET reason = 'nothing happened'",
         "DELETE FROM moderation_actions",
-        "TRUNCATE moderation_actions",
+        "TRUNCATE moderation_actions CASCADE",
         "DELETE FROM moderation_role_changes",
     ):
         with engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
