@@ -1,6 +1,6 @@
 """Operator commands: `quad migrate`, `quad schools add`, `quad schools domains
 add|remove|list`, `quad courses import`, `quad seed-demo`, `quad outbox sweep`,
-`quad mail list|show`, `quad serve`.
+`quad mail list|show`, `quad moderation grant|revoke|list|queue|act`, `quad serve`.
 
 `quad-migrate` is the same as `quad migrate`; the Cloud Run migration job runs it.
 """
@@ -230,6 +230,179 @@ def add_board(school: str, name: str, description: str, write_rule: str, name_ru
         except Problem as exc:
             raise click.ClickException(exc.detail or exc.title) from None
         click.echo(f"{board.id}\t{board.name}\t{board.write_rule}\t{board.name_rule}")
+
+
+@main.group()
+def moderation() -> None:
+    """Roles: school moderators and platform administrators (by email)."""
+
+
+def _role_scope(session, email: str, role: str, school: str | None):
+    """(account id, school id or None) for a grant or revocation, or exit naming why."""
+    from sqlalchemy import func, select
+
+    from api.schools import service
+    from api.users.models import User
+
+    user = session.execute(
+        select(User.id, User.school_id).where(
+            func.lower(User.email) == email.lower(), User.deleted_at.is_(None)
+        )
+    ).one_or_none()
+    if user is None:
+        raise click.ClickException(f"no account with email {email}")
+    if role == "admin":
+        if school is not None:
+            raise click.ClickException("an administrator's role has no school")
+        return user.id, None
+    if school is None:
+        raise click.ClickException("a moderator's role needs a SCHOOL (its id or exact name)")
+    found = service.find_school(session, school)
+    if found is None:
+        raise click.ClickException(f"no school {school!r} (see `quad schools list`)")
+    if found.id != user.school_id:
+        raise click.ClickException(f"{email} is not a member of {found.name}")
+    return user.id, found.id
+
+
+@moderation.command("grant")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["moderator", "admin"]))
+@click.argument("school", required=False)
+def grant_role(email: str, role: str, school: str | None) -> None:
+    """Make EMAIL's account a moderator of SCHOOL (its id or exact name; the account must
+    be its member), or a platform administrator (no SCHOOL). Recorded; a no-op if held."""
+    import api.models  # noqa: F401 (every table, for the roles' foreign keys)
+    from api.moderation import service
+    from api.users.models import RoleName
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        user_id, school_id = _role_scope(session, email, role, school)
+        added = service.grant(session, None, user_id, RoleName(role), school_id)
+        click.echo(f"{'granted' if added else 'already held'}\t{email}\t{role}\t{school_id or '-'}")
+
+
+@moderation.command("revoke")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["moderator", "admin"]))
+@click.argument("school", required=False)
+def revoke_role(email: str, role: str, school: str | None) -> None:
+    """End EMAIL's ROLE (in SCHOOL, for a moderator): at once, for every token."""
+    import api.models  # noqa: F401
+    from api.moderation import service
+    from api.users.models import RoleName
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        user_id, school_id = _role_scope(session, email, role, school)
+        if not service.revoke(session, None, user_id, RoleName(role), school_id):
+            raise click.ClickException(f"{email} does not hold that role")
+        click.echo(f"revoked\t{email}\t{role}\t{school_id or '-'}")
+
+
+@moderation.command("list")
+@click.argument("school", required=False)
+def list_roles(school: str | None) -> None:
+    """Who holds a role (of SCHOOL, and the administrators): email, role, school."""
+    from sqlalchemy import or_, select
+
+    from api.schools import service
+    from api.schools.models import School
+    from api.users.models import Role, User
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        stmt = (
+            select(User.email, Role.role, School.name)
+            .join(User, User.id == Role.user_id)
+            .outerjoin(School, School.id == Role.school_id)
+            .order_by(Role.role, School.name, User.email)
+        )
+        if school is not None:
+            found = service.find_school(session, school)
+            if found is None:
+                raise click.ClickException(f"no school {school!r} (see `quad schools list`)")
+            stmt = stmt.where(or_(Role.school_id == found.id, Role.school_id.is_(None)))
+        for email, role, name in session.execute(stmt):
+            click.echo(f"{email}\t{role}\t{name or '-'}")
+
+
+@moderation.command("queue")
+@click.argument("school")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "actioned", "dismissed"]),
+    default="open",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(1, 50), default=50, show_default=True)
+def moderation_queue(school: str, status: str, limit: int) -> None:
+    """SCHOOL's reported posts and comments, first reported first: target, reports by
+    reason, hidden or removed, and the start of the text. Never the author."""
+    from api.moderation import service
+    from api.moderation.schemas import QueueStatus
+    from api.schools import service as schools
+    from infra.database import session_scope
+
+    with session_scope() as session:
+        found = schools.find_school(session, school)
+        if found is None:
+            raise click.ClickException(f"no school {school!r} (see `quad schools list`)")
+        page = service.queue(session, None, found.id, QueueStatus(status), None, None, limit)
+        for e in page.items:
+            reasons = ",".join(f"{r}={n}" for r, n in e.reasons.items())
+            state = "removed" if e.removed else "hidden" if e.hidden else "shown"
+            text = (e.body or "").replace("\n", " ")[:60]
+            click.echo(f"{e.target_type}\t{e.target_id}\t{reasons}\t{state}\t{text}")
+
+
+@moderation.command("act")
+@click.argument("target_type", type=click.Choice(["post", "comment"]))
+@click.argument("target_id", type=click.UUID)
+@click.argument(
+    "action",
+    type=click.Choice(
+        [
+            "hide",
+            "restore",
+            "remove",
+            "dismiss",
+            "lock",
+            "unlock",
+            "suspend_author",
+            "unsuspend_author",
+        ]
+    ),
+)
+@click.argument("reason")
+@click.option("--hours", type=int, help="suspend_author: how long (default: without end)")
+def moderation_act(target_type: str, target_id, action: str, reason: str, hours) -> None:
+    """Decide as an operator (logged as such, with REASON): the same decisions as
+    `POST /v1/moderation/actions`."""
+    import api.models  # noqa: F401
+    from api.core.errors import Problem
+    from api.moderation import service
+    from api.moderation.schemas import ActionIn
+    from infra.database import session_scope
+
+    _wire_local_bus()
+    try:
+        data = ActionIn(
+            target_type=target_type,
+            target_id=target_id,
+            action=action,
+            reason=reason,
+            suspend_hours=hours,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with session_scope() as session:
+        try:
+            result = service.act(session, None, data)
+        except Problem as exc:
+            raise click.ClickException(exc.detail or exc.title) from None
+        click.echo(f"{'done' if result.changed else 'already so'}\t{action}\t{target_id}")
 
 
 @main.group()

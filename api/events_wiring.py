@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from api.mail.handlers import mail_requested
-from api.notifications.handlers import comment_created
+from api.notifications.handlers import comment_created, moderation_decided
 from api.outbox.types import TOPICS, EventType
 from api.reports.handlers import content_reported
 from api.uploads.handlers import upload_finalized
@@ -26,6 +26,7 @@ EventHandler = Callable[[bytes], str]
 LOCAL_SUBSCRIPTIONS: dict[str, EventHandler] = {
     TOPICS[EventType.content_reported]: content_reported,
     TOPICS[EventType.comment_created]: comment_created,
+    TOPICS[EventType.moderation_decided]: moderation_decided,
     TOPICS[EventType.email_verification_requested]: mail_requested,
     # The local bucket's finalize events, as the upload bucket notifies quad-uploads.
     FINALIZE_TOPIC: upload_finalized,

@@ -24,6 +24,7 @@ from api.core.middleware import (
 )
 from api.courses.router import router as courses_router
 from api.events_wiring import wire_local_bus
+from api.moderation.router import router as moderation_router
 from api.notifications.router import router as notifications_router
 from api.openapi import install_openapi
 from api.posts.router import router as posts_router
@@ -131,6 +132,7 @@ def create_app() -> FastAPI:
         social_router,
         notifications_router,
         uploads_router,
+        moderation_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

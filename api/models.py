@@ -9,6 +9,7 @@ from api.core.db import Base
 from api.courses.models import Course, CourseSlot, Professor, Review
 from api.idempotency.models import IdempotencyKey
 from api.limits.models import LimitCount
+from api.moderation.models import Appeal, RoleChange
 from api.notifications.models import Notification
 from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.posts.models import Post, PostAnonymousAuthor, PostLike, Scrap
@@ -17,7 +18,7 @@ from api.schools.models import Department, School, SchoolDomain
 from api.social.models import Follow, FriendRequest, Friendship
 from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.uploads.models import Attachment
-from api.users.models import User
+from api.users.models import Role, User
 
 # BRIN indexes on the time column the analytics DAG reads each day by (migration 0006,
 # which explains them). Declared here, across domains, because they serve the DAG rather
@@ -41,6 +42,7 @@ for _column in (
     )
 
 __all__ = [
+    "Appeal",
     "Attachment",
     "Base",
     "Board",
@@ -67,6 +69,8 @@ __all__ = [
     "RefreshToken",
     "Report",
     "Review",
+    "Role",
+    "RoleChange",
     "School",
     "SchoolDomain",
     "Scrap",

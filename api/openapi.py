@@ -71,6 +71,11 @@ EXTENSION_MEMBERS: dict[str, dict[str, Any]] = {
     },
     "attempts_left": {"type": "integer", "description": "Wrong codes still allowed."},
     "request_id": {"type": "string", "format": "uuid", "description": "The existing request."},
+    "suspended_until": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "When the account's suspension ends; null: it does not.",
+    },
     "domains": {
         "type": "array",
         "items": {"type": "string"},

@@ -6,6 +6,7 @@ thin adapter over the handler in api/ that holds the rules:
                           -> api/uploads/handlers.py (images)
     on_content_reported   Pub/Sub topic quad-reports   -> api/reports/handlers.py (moderation)
     on_comment_created    Pub/Sub topic quad-comments  -> api/notifications/handlers.py
+    on_moderation_decided Pub/Sub topic quad-moderation -> api/notifications/handlers.py
     on_mail_requested     Pub/Sub topic quad-mail      -> api/mail/handlers.py (send a mail)
     sweep_outbox          Cloud Scheduler (HTTP)       -> publish left-behind events
 
@@ -20,7 +21,7 @@ from cloudevents.http import CloudEvent
 
 from api.events_wiring import wire_local_bus
 from api.mail.handlers import mail_requested
-from api.notifications.handlers import comment_created
+from api.notifications.handlers import comment_created, moderation_decided
 from api.outbox import service as outbox
 from api.reports.handlers import content_reported
 from api.uploads.handlers import upload_finalized
@@ -46,6 +47,11 @@ def on_content_reported(cloud_event: CloudEvent) -> None:
 @functions_framework.cloud_event
 def on_comment_created(cloud_event: CloudEvent) -> None:
     comment_created(cloud_event)
+
+
+@functions_framework.cloud_event
+def on_moderation_decided(cloud_event: CloudEvent) -> None:
+    moderation_decided(cloud_event)
 
 
 @functions_framework.cloud_event

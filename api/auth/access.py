@@ -3,7 +3,7 @@
 Reads trust the access token (api/auth/tokens.py) until it expires; a write also checks
 that the account behind it still exists and has verified its email, and that the
 token's session (`sid`, a refresh-token family) has not been revoked (logout, a password
-change or reset): one statement. Endpoints call
+change or reset), and a writer that a moderator has not suspended it: one statement. Endpoints call
 `in_write_session` (or, for the few things an unverified account may do, such as leaving,
 `in_account_session`), never the check itself, so a write cannot forget it and a service
 never depends on FastAPI. A write with a budget (api/limits/) calls
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from api.auth.errors import SessionRevoked, VerificationRequired
+from api.auth.errors import AccountSuspended, SessionRevoked, VerificationRequired
 from api.auth.models import RefreshToken
 from api.core.db import in_session
 from api.core.errors import InvalidToken
@@ -40,7 +40,11 @@ _revoked = (
     .where(RefreshToken.family_id == bindparam("session_id"), RefreshToken.revoked_at.is_not(None))
     .label("session_revoked")
 )
-_account = select(User.deleted_at, User.email_verified_at, _revoked).where(
+# Compared with the database's clock, so a suspension ends by itself; 'infinity' never
+# does, and is answered as no end (null: the driver has no datetime for it).
+_suspended = (User.suspended_until > func.now()).label("suspended")
+_until = func.nullif(User.suspended_until, literal_column("'infinity'::timestamptz")).label("until")
+_account = select(User.deleted_at, User.email_verified_at, _revoked, _suspended, _until).where(
     User.id == bindparam("user_id")
 )
 
@@ -49,6 +53,10 @@ def require_account(session: Session, viewer: Viewer) -> bool:
     """401 unless the account behind the token still exists (a deleted account's tokens
     stop writing at once) and the token's session is not revoked (401 `session-revoked`);
     whether it has verified its email."""
+    return _account_row(session, viewer).email_verified_at is not None
+
+
+def _account_row(session: Session, viewer: Viewer) -> Any:
     row = session.execute(
         _account, {"user_id": viewer.id, "session_id": viewer.session_id}
     ).one_or_none()
@@ -56,13 +64,17 @@ def require_account(session: Session, viewer: Viewer) -> bool:
         raise InvalidToken("The account no longer exists.")
     if row.session_revoked:
         raise SessionRevoked()
-    return row.email_verified_at is not None
+    return row
 
 
 def require_writer(session: Session, viewer: Viewer) -> None:
-    """`require_account`, and 403 unless the account has verified its email."""
-    if not require_account(session, viewer):
+    """`require_account`, and 403 unless the account has verified its email and is not
+    suspended (403 `account-suspended`, with its end)."""
+    row = _account_row(session, viewer)
+    if row.email_verified_at is None:
         raise VerificationRequired("Verify your email address before writing.")
+    if row.suspended:
+        raise AccountSuspended(row.until)
 
 
 async def in_write_session(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from api.core.errors import (
     Conflict,
     Forbidden,
@@ -68,3 +70,16 @@ class VerificationMailLimited(TooManyRequests):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"Ask again in {retry_after} seconds.", retry_after)
+
+
+class AccountSuspended(Forbidden):
+    """A moderator suspended the account: it signs in and reads, but does not write until
+    `suspended_until` (null: no end)."""
+
+    slug, title = "account-suspended", "The account is suspended"
+
+    def __init__(self, until: datetime | None) -> None:
+        super().__init__(
+            "A moderator suspended this account: it may read, not write.",
+            suspended_until=until.isoformat() if until is not None else None,
+        )

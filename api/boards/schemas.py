@@ -10,7 +10,7 @@ from api.core.schemas import InputModel, OutputModel
 
 WRITE_RULE = (
     "Who may write posts and comments: `members` (every member of the school) or "
-    "`moderators` (a read-only board, such as notices: for now its owner alone)"
+    "`moderators` (a read-only board, such as notices: its owner and the school's moderators)"
 )
 NAME_RULE = (
     "Under which name: `anonymous` only, `named` only, or `either` (the writer chooses); "

@@ -2,9 +2,11 @@
 
 A board has rules (api/boards/models.py): who may write on it and under which name, and
 an owner, who edits its description and rules and may delete it while it is empty. The
-decisions "may this viewer write here" and "may this viewer manage this board" are made
-here alone (`may_write`, `may_manage`), so school moderators, when they come, are added
-in one place.
+decisions "does this viewer moderate this board", "may this viewer write here" and "may
+this viewer manage this board" are made here alone (`moderates`, `may_write`,
+`may_manage`). A board is moderated by its owner and by its school's staff: the school's
+moderators and the platform's administrators (`is_staff`, read from the roles table at
+each decision, never from the token, so a revoked role stops at once).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,11 +29,14 @@ from api.boards.schemas import BoardIn, BoardOut, BoardUpdate
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.viewer import Viewer
 from api.schools.models import School
+from api.users.models import Role
 
 
 class Rules(Protocol):
     """A board's rules: a Board, or a row that selected these columns with a write."""
 
+    @property
+    def school_id(self) -> UUID: ...
     @property
     def owner_id(self) -> UUID | None: ...
     @property
@@ -53,28 +58,50 @@ def owns(viewer: Viewer, board: Rules) -> bool:
     return board.owner_id is not None and board.owner_id == viewer.id
 
 
-def moderates(viewer: Viewer, board: Rules) -> bool:
-    """Whether the viewer moderates the board. There are no moderator roles yet: a board's
-    owner moderates it, and a board without an owner has no moderator."""
-    return owns(viewer, board)
+def is_staff(session: Session, viewer: Viewer, school_id: UUID) -> bool:
+    """Whether the viewer moderates the whole school: its moderator, or a platform
+    administrator. One indexed read of the roles table."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Role.user_id == viewer.id,
+                    or_(Role.school_id == school_id, Role.school_id.is_(None)),
+                )
+            )
+        )
+    )
 
 
-def may_write(viewer: Viewer, board: Rules) -> bool:
+def moderates(viewer: Viewer, board: Rules, *, staff: bool = False) -> bool:
+    """Whether the viewer moderates the board: its owner, or (`staff`, from `is_staff`)
+    a moderator of its school or an administrator. What a board owner may do to content
+    is narrower than what staff may (api/moderation/service.py)."""
+    return staff or owns(viewer, board)
+
+
+def may_write(viewer: Viewer, board: Rules, *, staff: bool = False) -> bool:
     """Whether a member of the board's school may write posts and comments on it (the
-    caller has checked membership). On a `moderators` board without an owner nobody
-    writes through the API."""
-    return board.write_rule == WriteRule.members or moderates(viewer, board)
+    caller has checked membership). On a `moderators` board only its moderators write."""
+    return board.write_rule == WriteRule.members or moderates(viewer, board, staff=staff)
 
 
-def may_manage(viewer: Viewer, board: Rules) -> bool:
-    """Whether the viewer may edit the board's description and rules, or delete it."""
-    return owns(viewer, board)
+def may_manage(viewer: Viewer, board: Rules, *, staff: bool = False) -> bool:
+    """Whether the viewer may edit the board's description and rules, or delete it: its
+    owner, and its school's staff."""
+    return staff or owns(viewer, board)
 
 
-def require_may_write(viewer: Viewer, board: Rules, *, anonymous: bool) -> None:
+def require_may_write(
+    viewer: Viewer, board: Rules, *, anonymous: bool, session: Session | None = None
+) -> None:
     """403 unless the viewer may write on the board; 422 if `anonymous` breaks its name
-    rule. Run before the write is committed: a refused write leaves nothing behind."""
-    if not may_write(viewer, board):
+    rule. Run before the write is committed: a refused write leaves nothing behind. The
+    roles table is read (with `session`) only when the board's rule alone refuses."""
+    if not may_write(viewer, board) and not (
+        session is not None
+        and may_write(viewer, board, staff=is_staff(session, viewer, board.school_id))
+    ):
         raise BoardReadOnly()
     if board.name_rule == NameRule.anonymous and not anonymous:
         raise AnonymousOnly()
@@ -85,7 +112,7 @@ def require_may_write(viewer: Viewer, board: Rules, *, anonymous: bool) -> None:
 # --- reading -------------------------------------------------------------------------
 
 
-def _out(board: Board, viewer: Viewer | None) -> BoardOut:
+def _out(board: Board, viewer: Viewer | None, *, staff: bool = False) -> BoardOut:
     return BoardOut(
         id=board.id,
         school_id=board.school_id,
@@ -94,7 +121,7 @@ def _out(board: Board, viewer: Viewer | None) -> BoardOut:
         write_rule=WriteRule(board.write_rule),
         name_rule=NameRule(board.name_rule),
         is_owner=viewer is not None and may_manage(viewer, board),
-        can_write=viewer is not None and may_write(viewer, board),
+        can_write=viewer is not None and may_write(viewer, board, staff=staff),
         created_at=board.created_at,
     )
 
@@ -104,7 +131,10 @@ def list_boards(session: Session, viewer: Viewer, school_id: UUID) -> list[Board
     rows = session.scalars(
         select(Board).where(Board.school_id == school_id).order_by(Board.created_at, Board.id)
     ).all()
-    return [_out(b, viewer) for b in rows]
+    staff = any(b.write_rule != WriteRule.members for b in rows) and is_staff(
+        session, viewer, school_id
+    )
+    return [_out(b, viewer, staff=staff) for b in rows]
 
 
 def get_board(session: Session, viewer: Viewer, board_id: UUID, *, lock: bool = False) -> Board:
@@ -116,7 +146,9 @@ def get_board(session: Session, viewer: Viewer, board_id: UUID, *, lock: bool = 
 
 
 def board_out(session: Session, viewer: Viewer, board_id: UUID) -> BoardOut:
-    return _out(get_board(session, viewer, board_id), viewer)
+    board = get_board(session, viewer, board_id)
+    staff = board.write_rule != WriteRule.members and is_staff(session, viewer, board.school_id)
+    return _out(board, viewer, staff=staff)
 
 
 # --- writing -------------------------------------------------------------------------
@@ -154,8 +186,10 @@ def _managed(session: Session, viewer: Viewer, board_id: UUID) -> Board:
     """The board, locked, if the viewer may manage it: 404 outside their school, 403 for
     another member (as a post answers those who did not write it)."""
     board = get_board(session, viewer, board_id, lock=True)
-    if not may_manage(viewer, board):
-        raise Forbidden("Only the board's owner can change it.")
+    if not may_manage(viewer, board) and not may_manage(
+        viewer, board, staff=is_staff(session, viewer, board.school_id)
+    ):
+        raise Forbidden("Only the board's owner or the school's moderators can change it.")
     return board
 
 

@@ -28,6 +28,7 @@ from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts import service as posts_service
+from api.posts.errors import PostLocked
 from api.posts.models import Post, PostAnonymousAuthor
 from api.users.models import User
 
@@ -170,6 +171,7 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
             Post.school_id,
             Post.author_id,
             Post.anonymous,
+            Post.locked_at,
             Board.owner_id,
             Board.write_rule,
             Board.name_rule,
@@ -180,7 +182,9 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
         # Not there, or hidden: 404 unless the viewer may see it (its author), then 409.
         posts_service.require_open(posts_service.visible_post(session, viewer, post_id))
         raise NotFound("No such post.")  # reopened or gone in between
-    boards_service.require_may_write(viewer, post, anonymous=data.anonymous)
+    if post.locked_at is not None:
+        raise PostLocked()
+    boards_service.require_may_write(viewer, post, anonymous=data.anonymous, session=session)
     parent_id = None
     if data.parent_id is not None:
         parent = session.get(Comment, data.parent_id, with_for_update=True)
@@ -317,6 +321,12 @@ def update_comment(
 
 def delete_comment(session: Session, viewer: Viewer, comment_id: UUID) -> None:
     comment, post = _own_comment(session, viewer, comment_id)
+    delete_loaded_comment(session, comment, post)
+
+
+def delete_loaded_comment(session: Session, comment: Comment, post: Post) -> None:
+    """Delete a comment the caller loaded and may delete: its author, or a moderator's
+    removal (api/moderation/), which leaves what the author's own delete leaves."""
     session.execute(
         update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count - 1)
     )

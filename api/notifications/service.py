@@ -1,4 +1,5 @@
-"""Notifications: written by the comment-created handler, read and marked by users."""
+"""Notifications: written by the comment-created and moderation handlers, read and marked
+by users."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from api.core.db import AnySelect, table_of, utcnow
 from api.core.errors import NotFound
 from api.core.pagination import Page, decode_key, encode_key, page_limit
 from api.core.viewer import Viewer
+from api.moderation.models import Appeal, AppealOutcome
 from api.notifications.models import Notification
 from api.notifications.schemas import NotificationOut, ReadAllOut
 from api.posts.models import Post, PostAnonymousAuthor
 from api.posts.service import author_view, is_post_writer
+from api.reports.models import Decision, ModerationAction, TargetType
 from api.users.models import User
 
 SNIPPET = 80
@@ -168,3 +171,90 @@ def mark_all_read(session: Session, viewer: Viewer) -> ReadAllOut:
         .returning(Notification.id)
     ).all()
     return ReadAllOut(marked=len(marked))
+
+
+# --- moderation decisions, told to the author ---------------------------------------------
+
+MODERATORS = "Moderators"  # who acted, as the author is told: never a moderator's name
+_DECISION_TEXT = {
+    Decision.hidden: "Your {what} was hidden",
+    Decision.restored: "Your {what} is shown again",
+    Decision.removed: "Your {what} was removed",
+    Decision.locked: "Your post was locked: it takes no new comments",
+    Decision.unlocked: "Your post takes comments again",
+    Decision.suspended: "Your account may not write for now",
+    Decision.unsuspended: "Your account may write again",
+}
+
+
+def _tell(
+    session: Session, event_id: UUID, user_id: UUID, kind: str, text: str, target: Any
+) -> int:
+    """One notification for `user_id`; the post or comment named only while it exists."""
+    post_id = comment_id = None
+    if target is not None and target.target_type == TargetType.post:
+        post_id = session.scalar(select(Post.id).where(Post.id == target.target_id))
+    elif target is not None:
+        found = session.execute(
+            select(Comment.id, Comment.post_id).where(Comment.id == target.target_id)
+        ).one_or_none()
+        comment_id, post_id = (found.id, found.post_id) if found else (None, None)
+    written = session.execute(
+        _notification_insert(),
+        [
+            {
+                "user_id": user_id,
+                "event_id": event_id,
+                "kind": kind,
+                "post_id": post_id,
+                "comment_id": comment_id,
+                "actor_label": MODERATORS,
+                "text": text[:300],
+            }
+        ],
+    ).all()
+    return len(written)
+
+
+def notify_decision(session: Session, event_id: UUID, action_id: UUID) -> int:
+    """Tell the content's author what was decided and why (a dismissal tells nobody)."""
+    entry = session.get(ModerationAction, action_id)
+    if entry is None or entry.subject_id is None or entry.action not in _DECISION_TEXT:
+        return 0
+    what = "post" if entry.target_type == TargetType.post else "comment"
+    text = f"{_DECISION_TEXT[Decision(entry.action)].format(what=what)}: {entry.reason}"
+    return _tell(session, event_id, entry.subject_id, "moderation", text, entry)
+
+
+def notify_hidden(
+    session: Session, event_id: UUID, target_type: TargetType, target_id: UUID
+) -> int:
+    """An automatic hide (the report threshold's `content_hidden`): its log entry."""
+    action_id = session.scalar(
+        select(ModerationAction.id)
+        .where(
+            ModerationAction.target_type == target_type,
+            ModerationAction.target_id == target_id,
+            ModerationAction.action == Decision.hidden,
+        )
+        .order_by(ModerationAction.created_at.desc())
+        .limit(1)
+    )
+    return 0 if action_id is None else notify_decision(session, event_id, action_id)
+
+
+def notify_appeal_decided(session: Session, event_id: UUID, appeal_id: UUID) -> int:
+    row = session.execute(
+        select(Appeal.outcome, ModerationAction)
+        .join(ModerationAction, ModerationAction.id == Appeal.action_id)
+        .where(Appeal.id == appeal_id)
+    ).one_or_none()
+    if row is None or row.outcome is None or row.ModerationAction.subject_id is None:
+        return 0
+    text = (
+        "Your appeal was granted: the decision was undone"
+        if row.outcome == AppealOutcome.overturned
+        else "Your appeal was heard: the decision stands"
+    )
+    entry = row.ModerationAction
+    return _tell(session, event_id, entry.subject_id, "appeal", text, entry)

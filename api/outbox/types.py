@@ -28,6 +28,13 @@ class EventType(StrEnum):
     # data: {"reset_id"} only, for known and unknown addresses alike; the mail handler
     # resolves the account when it sends (api/auth/recovery.py: issue_password_reset_mail).
     password_reset_requested = "quad.auth.password_reset_requested.v1"
+    # data: {"action_id", "action", "actor_kind", "target_type", "target_id", "school_id"}:
+    # never the content's author (a handler reads it from the log entry, api/moderation/).
+    moderation_decided = "quad.moderation.decided.v1"
+    # data: {"appeal_id", "action_id", "school_id"}; then {"appeal_id", "action_id",
+    # "outcome"} once a moderator decides it. Never the author.
+    moderation_appealed = "quad.moderation.appealed.v1"
+    appeal_decided = "quad.moderation.appeal_decided.v1"
 
 
 TOPICS: dict[EventType, str] = {
@@ -45,4 +52,7 @@ TOPICS: dict[EventType, str] = {
     EventType.timetable_changed: "timetables",
     EventType.email_verification_requested: "mail",
     EventType.password_reset_requested: "mail",
+    EventType.moderation_decided: "moderation",
+    EventType.moderation_appealed: "moderation",
+    EventType.appeal_decided: "moderation",
 }

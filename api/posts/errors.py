@@ -10,3 +10,10 @@ class PostHidden(Conflict):
 
     def __init__(self) -> None:
         super().__init__("A hidden post can be deleted by its author, not changed or added to.")
+
+
+class PostLocked(Conflict):
+    slug, title = "post-locked", "The post is locked"
+
+    def __init__(self) -> None:
+        super().__init__("A moderator locked this post: it takes no new comments.")

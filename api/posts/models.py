@@ -51,6 +51,8 @@ class Post(Base):
     # Denormalised from attachments: pages of posts without images skip looking for them.
     image_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     hidden_at: Mapped[datetime | None]
+    # Set by a moderator (api/moderation/): no new comments (409 post-locked).
+    locked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime | None]
     # Character bigrams of title and body (see migration 0001): PostgreSQL's text search

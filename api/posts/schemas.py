@@ -84,6 +84,7 @@ class PostOut(OutputModel):
         description="Hidden by moderation: only its author still sees it, and may delete it "
         "but not change it or add to it"
     )
+    locked: bool = Field(False, description="Locked by a moderator: no new comments (409)")
     author: Author
     like_count: int
     comment_count: int

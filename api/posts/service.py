@@ -290,6 +290,7 @@ def post_out(
         anonymous=post.anonymous,
         question=post.question,
         hidden=post.hidden_at is not None,
+        locked=post.locked_at is not None,
         author=author_view(
             author_id=post.author_id,
             nickname=nickname,
@@ -313,7 +314,7 @@ def post_out(
 
 def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) -> PostOut:
     board = boards_service.get_board(session, viewer, board_id)  # with its rules
-    boards_service.require_may_write(viewer, board, anonymous=data.anonymous)
+    boards_service.require_may_write(viewer, board, anonymous=data.anonymous, session=session)
     post = Post(
         board_id=board.id,
         school_id=board.school_id,
@@ -383,7 +384,12 @@ def update_post(session: Session, viewer: Viewer, post_id: UUID, data: PostUpdat
 
 
 def delete_post(session: Session, viewer: Viewer, post_id: UUID) -> None:
-    post = load_for_change(session, viewer, post_id)
+    delete_loaded_post(session, load_for_change(session, viewer, post_id))
+
+
+def delete_loaded_post(session: Session, post: Post) -> None:
+    """Delete a post the caller loaded and may delete: its author, or a moderator's
+    removal (api/moderation/), which leaves what the author's own delete leaves."""
     uploads_service.delete_post_images(session, post.id, post.image_count)  # after the commit
     session.delete(post)
 

@@ -21,7 +21,14 @@ async def report_post(
 ) -> ReportState:
     """One report per user per post; repeating is a no-op. Reports cannot be withdrawn."""
     await in_limited_write_session(
-        Limit.report, client, service.report, viewer, TargetType.post, post_id, body.reason
+        Limit.report,
+        client,
+        service.report,
+        viewer,
+        TargetType.post,
+        post_id,
+        body.reason,
+        body.note,
     )
     return ReportState()
 
@@ -35,6 +42,13 @@ async def report_comment(
     comment_id: UUID, body: ReportIn, viewer: CurrentViewer, client: ClientKey
 ) -> ReportState:
     await in_limited_write_session(
-        Limit.report, client, service.report, viewer, TargetType.comment, comment_id, body.reason
+        Limit.report,
+        client,
+        service.report,
+        viewer,
+        TargetType.comment,
+        comment_id,
+        body.reason,
+        body.note,
     )
     return ReportState()

@@ -2,9 +2,10 @@
 
 A report is one per user per target (repeating is a no-op) and cannot be withdrawn.
 Content reported by `REPORT_HIDE_THRESHOLD` distinct users whose reports count
-(`_counts_toward_hiding`) is hidden. The report request only records the report and its
-event; the on_content_reported function applies the rule (`hide_if_reported_enough`) when
-the event arrives.
+(`_counts_toward_hiding`) since a moderator last reviewed it (`_not_yet_reviewed`) is
+hidden, and the hide is logged (the moderation log, which api/moderation/ reads). The
+report request only records the report and its event; the on_content_reported function
+applies the rule (`hide_if_reported_enough`) when the event arrives.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from datetime import timedelta
 from functools import cache
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Interval, Select, Table, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Interval,
+    Select,
+    Table,
+    bindparam,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
@@ -26,7 +38,15 @@ from api.outbox import service as outbox
 from api.outbox.types import EventType
 from api.posts import service as posts_service
 from api.posts.models import Post
-from api.reports.models import ModerationAction, Report, ReportReason, TargetType
+from api.reports.models import (
+    REVIEWED,
+    ActorKind,
+    Decision,
+    ModerationAction,
+    Report,
+    ReportReason,
+    TargetType,
+)
 from api.users.models import User
 from infra.settings import get_settings
 
@@ -52,7 +72,12 @@ def _lock_target(session: Session, viewer: Viewer, target_type: TargetType, targ
 
 
 def report(
-    session: Session, viewer: Viewer, target_type: TargetType, target_id: UUID, reason: ReportReason
+    session: Session,
+    viewer: Viewer,
+    target_type: TargetType,
+    target_id: UUID,
+    reason: ReportReason,
+    note: str | None = None,
 ) -> None:
     target = _lock_target(session, viewer, target_type, target_id)
     if target is None:
@@ -61,7 +86,14 @@ def report(
         raise Forbidden("You cannot report your own content.")
     added = session.execute(
         insert(Report)
-        .values(target_type=target_type, target_id=target_id, reporter_id=viewer.id, reason=reason)
+        .values(
+            target_type=target_type,
+            target_id=target_id,
+            reporter_id=viewer.id,
+            reason=reason,
+            note=note or None,
+            school_id=target.school_id,
+        )
         .on_conflict_do_nothing()
         .returning(Report.id)
     ).first()
@@ -98,6 +130,22 @@ def _counts_toward_hiding(reports: Table, users: Table) -> list[ColumnElement[bo
     ]
 
 
+def _not_yet_reviewed(reports: Table) -> ColumnElement[bool]:
+    """A report made after the target's last review (a moderator's restore or dismiss):
+    the reports a moderator has read do not hide what they let stand."""
+    log = table_of(ModerationAction)
+    last_review = (
+        select(func.max(log.c.created_at))
+        .where(
+            log.c.target_type == reports.c.target_type,
+            log.c.target_id == reports.c.target_id,
+            log.c.action.in_(REVIEWED),
+        )
+        .scalar_subquery()
+    )
+    return reports.c.created_at > func.coalesce(last_review, literal("-infinity", DateTime))
+
+
 @cache  # built once: statements are immutable, and building one costs more than running it
 def _count_reporters() -> Select[int]:
     reports, users = table_of(Report), table_of(User)
@@ -108,6 +156,7 @@ def _count_reporters() -> Select[int]:
             reports.c.target_type == bindparam("target_type"),
             reports.c.target_id == bindparam("target_id"),
             *_counts_toward_hiding(reports, users),
+            _not_yet_reviewed(reports),
         )
     )
 
@@ -119,7 +168,19 @@ def _hide(target_type: TargetType) -> ReturningUpdate[UUID]:
         update(table)
         .where(table.c.id == bindparam("target_id"), table.c.hidden_at.is_(None))
         .values(hidden_at=bindparam("now"))
-        .returning(table.c.id)
+        .returning(table.c.id, table.c.author_id, _school_of(target_type, table))
+    )
+
+
+def _school_of(target_type: TargetType, table: Table) -> ColumnElement[UUID]:
+    if target_type is TargetType.post:
+        return table.c.school_id
+    posts = table_of(Post)
+    return (
+        select(posts.c.school_id)
+        .where(posts.c.id == table.c.post_id)
+        .scalar_subquery()
+        .label("school_id")
     )
 
 
@@ -145,8 +206,11 @@ def hide_if_reported_enough(session: Session, target_type: TargetType, target_id
         ModerationAction(
             target_type=target_type,
             target_id=target_id,
-            action="hidden",
+            action=Decision.hidden,
             decided_by="system:report-threshold",
+            actor_kind=ActorKind.system,
+            school_id=hidden.school_id,
+            subject_id=hidden.author_id,
             reason=f"reported by {reporters} distinct users (threshold {threshold})",
         )
     )

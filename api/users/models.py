@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func, text
@@ -44,3 +45,50 @@ class User(Base):
     # first, contract in a later release: cloudbuild.yaml), then dropped.
     failed_logins: Mapped[int] = mapped_column(server_default="0", deferred=True)
     locked_until: Mapped[datetime | None] = mapped_column(deferred=True)
+    # Set by a moderator (api/moderation/): until then the account signs in and reads but
+    # does not write (api/auth/access.py compares it with now, so it ends by itself);
+    # 'infinity' for a suspension without end. Deferred: the driver has no datetime for
+    # 'infinity', so only SQL reads it (NULLIF(suspended_until, 'infinity')).
+    suspended_until: Mapped[datetime | None] = mapped_column(deferred=True)
+
+
+class RoleName(StrEnum):
+    moderator = "moderator"  # of one school: moderates all of it
+    admin = "admin"  # of the whole platform (no school): moderates everywhere, grants roles
+
+
+class Role(Base):
+    """A role an account holds now (api/moderation/ grants and revokes them, and keeps
+    the record of every change). Here, below the boards, because a board's rules ask who
+    moderates it (api/boards/service.py); every check reads this table, never the token,
+    so a revoked role stops at once."""
+
+    __tablename__ = "moderation_roles"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'moderator' AND school_id IS NOT NULL) "
+            "OR (role = 'admin' AND school_id IS NULL)",
+            name="scope",
+        ),
+        # One row per account and school (moderators), one per account (admins).
+        Index(
+            "uq_moderation_roles_moderator",
+            "user_id",
+            "school_id",
+            unique=True,
+            postgresql_where=text("school_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_moderation_roles_admin",
+            "user_id",
+            unique=True,
+            postgresql_where=text("school_id IS NULL"),
+        ),
+        Index("ix_moderation_roles_school_id", "school_id"),
+    )
+
+    id: Mapped[UUID] = id_column()
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    school_id: Mapped[UUID | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    granted_at: Mapped[datetime] = created_at_column()

@@ -54,6 +54,7 @@ def test_the_problems_a_route_can_raise_are_read_from_its_code(document):
     create = document["paths"]["/v1/boards/{board_id}/posts"]["post"]
     assert {"401", "403", "404", "408", "413", "422", "429", "503"} <= set(create["responses"])
     assert _problem_types(document, create, "403") == {
+        "urn:quad:problem:account-suspended",
         "urn:quad:problem:board-read-only",
         "urn:quad:problem:verification-required",
     }

@@ -141,6 +141,7 @@ def source(source_engine):
                 "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             )
         ).scalar_one()
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # the append-only log
         conn.execute(text(f"TRUNCATE {tables} CASCADE"))
 
 

@@ -1,7 +1,7 @@
 """idempotency keys: the answers of create requests a client may retry
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-03 16:30:00.000000
 
 One row per (user, Idempotency-Key): the request's fingerprint and the answer it got
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0012"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1063,6 +1063,222 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/moderation/schools/{school_id}/moderators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Moderators
+         * @description The school's moderators, for its moderators and the administrators.
+         */
+        get: operations["moderation.list_moderators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/schools/{school_id}/moderators/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Grant Moderator
+         * @description An administrator makes a member of the school its moderator (a no-op if they are
+         *     one); 422 `…:not-a-member` for an account of another school.
+         */
+        put: operations["moderation.grant_moderator"];
+        post?: never;
+        /**
+         * Revoke Moderator
+         * @description An administrator ends the role; it stops at once (roles are read at each request).
+         */
+        delete: operations["moderation.revoke_moderator"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act
+         * @description One decision on a post or comment, or on its author (`suspend_author`,
+         *     `unsuspend_author`), logged with its reason. A decision that holds already changes
+         *     and logs nothing (`changed: false`). Board owners may hide, restore, dismiss, lock and
+         *     unlock on their board (403 `…:board-owner-cannot` otherwise); the school's other
+         *     members 403 `…:moderator-only`; anyone else 404.
+         */
+        post: operations["moderation.act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Moderation Log
+         * @description The school's decisions, newest first, for its moderators. It never names whose
+         *     content a decision was about.
+         */
+        get: operations["moderation.list_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit
+         * @description Every decision with the accounts it names, newest first: administrators only.
+         */
+        get: operations["moderation.list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Queue
+         * @description The queue: one entry per reported post or comment, first reported first, with its
+         *     content (hidden too), reports by reason, the reporters' notes and the author's history
+         *     as counts. `open`: reported since the last decision by a person.
+         */
+        get: operations["moderation.list_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/actions/{action_id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appeal
+         * @description The author of the content appeals a hide, removal, lock or suspension, once (409
+         *     `…:already-appealed`); the appeal waits for the school's moderators. A suspended
+         *     account may appeal (its only write).
+         */
+        post: operations["moderation.appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Decisions
+         * @description Decisions on the caller's own content, newest first, with their appeals (the ids
+         *     to appeal with).
+         */
+        get: operations["moderation.list_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Appeals
+         * @description The school's appeals, oldest first, for its moderators.
+         */
+        get: operations["moderation.list_appeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/appeals/{appeal_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Appeal
+         * @description Uphold or overturn (undo: restore, unlock, unsuspend; a removal stays), once (409
+         *     `…:appeal-decided`).
+         */
+        post: operations["moderation.decide_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1117,6 +1333,122 @@ export interface components {
             user: components["schemas"]["MeOut"];
             tokens: components["schemas"]["TokenPair"];
         };
+        /** ActionIn */
+        ActionIn: {
+            target_type: components["schemas"]["TargetType"];
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+            action: components["schemas"]["ActionName"];
+            /**
+             * Reason
+             * @description Why: kept in the log
+             */
+            reason: string;
+            /**
+             * Suspend Hours
+             * @description With `suspend_author`: how long; null or absent: without end
+             */
+            suspend_hours?: number | null;
+        };
+        /**
+         * ActionName
+         * @enum {string}
+         */
+        ActionName: "hide" | "restore" | "remove" | "dismiss" | "lock" | "unlock" | "suspend_author" | "unsuspend_author";
+        /** ActionResult */
+        ActionResult: {
+            /**
+             * Changed
+             * @description false: it was so already (nothing logged)
+             */
+            changed: boolean;
+            /** @description The new log entry, if any */
+            entry?: components["schemas"]["LogEntry"] | null;
+            /** @description The author's earlier decisions (school moderators and admins only) */
+            author_history?: components["schemas"]["AuthorHistory"] | null;
+        };
+        /** AppealDecisionIn */
+        AppealDecisionIn: {
+            outcome: components["schemas"]["AppealOutcome"];
+            /**
+             * Reason
+             * @description Kept in the log
+             */
+            reason: string;
+        };
+        /**
+         * AppealEntry
+         * @description An appeal as the school's moderators see it: the decision, never its author.
+         */
+        AppealEntry: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Action Id
+             * Format: uuid
+             */
+            action_id: string;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description null while it waits */
+            outcome?: components["schemas"]["AppealOutcome"] | null;
+            /** Decided At */
+            decided_at?: string | null;
+            decision: components["schemas"]["LogEntry"];
+        };
+        /** AppealIn */
+        AppealIn: {
+            /**
+             * Body
+             * @description Why it should be undone
+             */
+            body: string;
+        };
+        /** AppealOut */
+        AppealOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Action Id
+             * Format: uuid
+             */
+            action_id: string;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description null while it waits */
+            outcome?: components["schemas"]["AppealOutcome"] | null;
+            /** Decided At */
+            decided_at?: string | null;
+        };
+        /**
+         * AppealOutcome
+         * @enum {string}
+         */
+        AppealOutcome: "upheld" | "overturned";
+        /**
+         * AppealState
+         * @enum {string}
+         */
+        AppealState: "open" | "decided";
         /**
          * AttachmentOut
          * @description An image in a post.
@@ -1143,6 +1475,48 @@ export interface components {
              * @description The URLs stop working then; read the post again
              */
             expires_at: string;
+        };
+        /**
+         * AuditEntry
+         * @description A decision as platform administrators audit it: with the accounts.
+         */
+        AuditEntry: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Action */
+            action: string;
+            /** Reason */
+            reason: string;
+            target_type: components["schemas"]["TargetType"];
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+            /**
+             * Actor Kind
+             * @description system, moderator, board_owner, admin or operator
+             */
+            actor_kind: string;
+            /** Actor Nickname */
+            actor_nickname?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Actor Id */
+            actor_id: string | null;
+            /**
+             * Subject Id
+             * @description The content's author
+             */
+            subject_id: string | null;
+            /** School Id */
+            school_id: string | null;
         };
         /**
          * Author
@@ -1183,6 +1557,27 @@ export interface components {
             /** Label */
             label: string;
         };
+        /**
+         * AuthorHistory
+         * @description What the log holds about the content's author, as counts (never who it is).
+         */
+        AuthorHistory: {
+            /**
+             * Hides
+             * @default 0
+             */
+            hides?: number;
+            /**
+             * Removals
+             * @default 0
+             */
+            removals?: number;
+            /**
+             * Suspensions
+             * @default 0
+             */
+            suspensions?: number;
+        };
         /** BoardIn */
         BoardIn: {
             /** Name */
@@ -1193,7 +1588,7 @@ export interface components {
              */
             description?: string;
             /**
-             * @description Who may write posts and comments: `members` (every member of the school) or `moderators` (a read-only board, such as notices: for now its owner alone)
+             * @description Who may write posts and comments: `members` (every member of the school) or `moderators` (a read-only board, such as notices: its owner and the school's moderators)
              * @default members
              */
             write_rule?: components["schemas"]["WriteRule"];
@@ -1219,7 +1614,7 @@ export interface components {
             name: string;
             /** Description */
             description: string;
-            /** @description Who may write posts and comments: `members` (every member of the school) or `moderators` (a read-only board, such as notices: for now its owner alone) */
+            /** @description Who may write posts and comments: `members` (every member of the school) or `moderators` (a read-only board, such as notices: its owner and the school's moderators) */
             write_rule: components["schemas"]["WriteRule"];
             /** @description Under which name: `anonymous` only, `named` only, or `either` (the writer chooses); a post or comment that breaks it is refused (422) */
             name_rule: components["schemas"]["NameRule"];
@@ -1246,7 +1641,7 @@ export interface components {
         BoardUpdate: {
             /** Description */
             description?: string | null;
-            /** @description Who may write posts and comments: `members` (every member of the school) or `moderators` (a read-only board, such as notices: for now its owner alone) */
+            /** @description Who may write posts and comments: `members` (every member of the school) or `moderators` (a read-only board, such as notices: its owner and the school's moderators) */
             write_rule?: components["schemas"]["WriteRule"] | null;
             /** @description Under which name: `anonymous` only, `named` only, or `either` (the writer chooses); a post or comment that breaks it is refused (422) */
             name_rule?: components["schemas"]["NameRule"] | null;
@@ -1524,6 +1919,39 @@ export interface components {
             /** Like Count */
             like_count: number;
         };
+        /**
+         * LogEntry
+         * @description A decision as moderators see it: never whose content it was.
+         */
+        LogEntry: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Action */
+            action: string;
+            /** Reason */
+            reason: string;
+            target_type: components["schemas"]["TargetType"];
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+            /**
+             * Actor Kind
+             * @description system, moderator, board_owner, admin or operator
+             */
+            actor_kind: string;
+            /** Actor Nickname */
+            actor_nickname?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -1569,6 +1997,34 @@ export interface components {
             /** Nickname */
             nickname: string;
         };
+        /** ModeratorOut */
+        ModeratorOut: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Nickname */
+            nickname: string | null;
+            /**
+             * School Id
+             * Format: uuid
+             */
+            school_id: string;
+            /**
+             * Granted At
+             * Format: date-time
+             */
+            granted_at: string;
+        };
+        /**
+         * MyDecision
+         * @description A decision on the viewer's own content (the moderator is not named).
+         */
+        MyDecision: {
+            entry: components["schemas"]["LogEntry"];
+            appeal: components["schemas"]["AppealOut"] | null;
+        };
         /**
          * NameRule
          * @description Under which name posts and comments on a board are written.
@@ -1605,6 +2061,26 @@ export interface components {
             created_at: string;
             /** Read */
             read: boolean;
+        };
+        /** Page[AppealEntry] */
+        Page_AppealEntry_: {
+            /** Items */
+            items: components["schemas"]["AppealEntry"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[AuditEntry] */
+        Page_AuditEntry_: {
+            /** Items */
+            items: components["schemas"]["AuditEntry"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page
+             */
+            next_cursor?: string | null;
         };
         /** Page[CommentThread] */
         Page_CommentThread_: {
@@ -1656,6 +2132,26 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[LogEntry] */
+        Page_LogEntry_: {
+            /** Items */
+            items: components["schemas"]["LogEntry"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[MyDecision] */
+        Page_MyDecision_: {
+            /** Items */
+            items: components["schemas"]["MyDecision"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
         /** Page[NotificationOut] */
         Page_NotificationOut_: {
             /** Items */
@@ -1670,6 +2166,16 @@ export interface components {
         Page_PostSummary_: {
             /** Items */
             items: components["schemas"]["PostSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[QueueEntry] */
+        Page_QueueEntry_: {
+            /** Items */
+            items: components["schemas"]["QueueEntry"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page
@@ -1764,6 +2270,12 @@ export interface components {
              * @description Hidden by moderation: only its author still sees it, and may delete it but not change it or add to it
              */
             hidden: boolean;
+            /**
+             * Locked
+             * @description Locked by a moderator: no new comments (409)
+             * @default false
+             */
+            locked?: boolean;
             author: components["schemas"]["Author"];
             /** Like Count */
             like_count: number;
@@ -1906,6 +2418,67 @@ export interface components {
             /** Friend Count */
             friend_count: number;
         };
+        /** QueueEntry */
+        QueueEntry: {
+            target_type: components["schemas"]["TargetType"];
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+            /** Board Id */
+            board_id: string | null;
+            /**
+             * Post Id
+             * @description The post, or the comment's post
+             */
+            post_id: string | null;
+            /**
+             * Title
+             * @description The post's title (a comment's: its post's)
+             */
+            title: string | null;
+            /**
+             * Body
+             * @description The target's text; null once removed
+             */
+            body: string | null;
+            /** Hidden */
+            hidden: boolean;
+            /** Removed */
+            removed: boolean;
+            status: components["schemas"]["QueueStatus"];
+            /** Report Count */
+            report_count: number;
+            /** Reasons */
+            reasons: {
+                [key: string]: number;
+            };
+            /**
+             * Notes
+             * @description The reporters' notes, oldest first
+             */
+            notes: string[];
+            /**
+             * First Reported At
+             * Format: date-time
+             */
+            first_reported_at: string;
+            /**
+             * Last Reported At
+             * Format: date-time
+             */
+            last_reported_at: string;
+            /** Last Decision */
+            last_decision: string | null;
+            /** @description The author's decisions so far (school moderators and admins only) */
+            author_history: components["schemas"]["AuthorHistory"] | null;
+        };
+        /**
+         * QueueStatus
+         * @enum {string}
+         */
+        QueueStatus: "open" | "actioned" | "dismissed";
         /** ReadAllOut */
         ReadAllOut: {
             /** Marked */
@@ -1919,6 +2492,8 @@ export interface components {
         /** ReportIn */
         ReportIn: {
             reason: components["schemas"]["ReportReason"];
+            /** Note */
+            note?: string | null;
         };
         /**
          * ReportReason
@@ -2104,6 +2679,11 @@ export interface components {
             /** Room */
             room: string;
         };
+        /**
+         * TargetType
+         * @enum {string}
+         */
+        TargetType: "post" | "comment";
         /** TimetableIn */
         TimetableIn: {
             /**
@@ -2406,6 +2986,11 @@ export interface components {
              * @description The existing request.
              */
             request_id?: string;
+            /**
+             * Format: date-time
+             * @description When the account's suspension ends; null: it does not.
+             */
+            suspended_until?: string | null;
             /** @description The email domains the school accepts. */
             domains?: string[];
             /** @description The course already in the timetable at that time. */
@@ -2487,8 +3072,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `board-read-only`: Only the board's moderators write here; `verification-required`: Verify your email address first */
-        "problem-403-board-read-only-verification-required": {
+        /** @description `account-suspended`: The account is suspended; `board-read-only`: Only the board's moderators write here; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-board-read-only-verification-required": {
             headers: {
                 [name: string]: unknown;
             };
@@ -2556,8 +3141,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `forbidden`: Not allowed; `verification-required`: Verify your email address first */
-        "problem-403-forbidden-verification-required": {
+        /** @description `account-suspended`: The account is suspended; `forbidden`: Not allowed; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-forbidden-verification-required": {
             headers: {
                 [name: string]: unknown;
             };
@@ -2583,8 +3168,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress; `post-hidden`: The post is hidden */
-        "problem-409-idempotency-key-in-flight-post-hidden": {
+        /** @description `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress; `post-hidden`: The post is hidden; `post-locked`: The post is locked */
+        "problem-409-idempotency-key-in-flight-post-hidden-post-locked": {
             headers: {
                 [name: string]: unknown;
             };
@@ -2610,6 +3195,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `account-suspended`: The account is suspended; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-verification-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description `post-hidden`: The post is hidden */
         "problem-409-post-hidden": {
             headers: {
@@ -2619,8 +3213,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `board-creation-closed`: Members cannot create boards in this school; `verification-required`: Verify your email address first */
-        "problem-403-board-creation-closed-verification-required": {
+        /** @description `account-suspended`: The account is suspended; `board-creation-closed`: Members cannot create boards in this school; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-board-creation-closed-verification-required": {
             headers: {
                 [name: string]: unknown;
             };
@@ -2770,6 +3364,96 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `moderator-only`: Only the school's moderators may do this; `verification-required`: Verify your email address first */
+        "problem-403-moderator-only-verification-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `account-suspended`: The account is suspended; `administrator-only`: Only the platform's administrators may do this; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-administrator-only-verification-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `not-a-member`: The account is not a member of this school; `validation-error`: The request is not valid */
+        "problem-422-not-a-member-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `account-suspended`: The account is suspended; `board-owner-cannot`: A board's owner may not do this; `moderator-only`: Only the school's moderators may do this; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-board-owner-cannot-moderator-only-verification-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `action-not-for-target`: This action does not apply to this target; `validation-error`: The request is not valid */
+        "problem-422-action-not-for-target-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `administrator-only`: Only the platform's administrators may do this; `verification-required`: Verify your email address first */
+        "problem-403-administrator-only-verification-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `already-appealed`: This decision was already appealed */
+        "problem-409-already-appealed": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `not-appealable`: This decision cannot be appealed; `validation-error`: The request is not valid */
+        "problem-422-not-appealable-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `account-suspended`: The account is suspended; `moderator-only`: Only the school's moderators may do this; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-moderator-only-verification-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `appeal-decided`: The appeal was decided already */
+        "problem-409-appeal-decided": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description `next_cursor` of the previous page */
@@ -2858,7 +3542,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-board-read-only-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-board-read-only-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-attachment-in-use-attachment-not-ready-attachment-rejected-idempotency-key-in-flight"];
@@ -2994,7 +3678,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-conflict"];
             422: components["responses"]["problem-422-validation-error"];
@@ -3027,7 +3711,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-conflict-post-hidden"];
@@ -3097,10 +3781,10 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-board-read-only-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-board-read-only-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
-            409: components["responses"]["problem-409-idempotency-key-in-flight-post-hidden"];
+            409: components["responses"]["problem-409-idempotency-key-in-flight-post-hidden-post-locked"];
             413: components["responses"]["problem-413-payload-too-large"];
             422: components["responses"]["problem-422-board-anonymous-only-board-named-only-idempotency-key-reused-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
@@ -3126,7 +3810,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -3158,7 +3842,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-comment-hidden-post-hidden"];
@@ -3217,7 +3901,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             413: components["responses"]["problem-413-payload-too-large"];
@@ -3271,7 +3955,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -3303,7 +3987,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             413: components["responses"]["problem-413-payload-too-large"];
@@ -3333,7 +4017,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-conflict"];
             422: components["responses"]["problem-422-validation-error"];
@@ -3360,7 +4044,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -3512,7 +4196,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             413: components["responses"]["problem-413-payload-too-large"];
@@ -3539,7 +4223,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -3598,7 +4282,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -3625,7 +4309,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -3652,7 +4336,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-post-hidden"];
             422: components["responses"]["problem-422-validation-error"];
@@ -3680,7 +4364,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-post-hidden"];
             422: components["responses"]["problem-422-validation-error"];
@@ -3708,7 +4392,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-post-hidden"];
             422: components["responses"]["problem-422-validation-error"];
@@ -3736,7 +4420,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-post-hidden"];
             422: components["responses"]["problem-422-validation-error"];
@@ -3799,7 +4483,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-board-creation-closed-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-board-creation-closed-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-conflict-idempotency-key-in-flight"];
@@ -3855,7 +4539,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-board-not-empty"];
             422: components["responses"]["problem-422-validation-error"];
@@ -3888,7 +4572,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             413: components["responses"]["problem-413-payload-too-large"];
@@ -4224,7 +4908,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-conflict"];
@@ -4422,7 +5106,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             413: components["responses"]["problem-413-payload-too-large"];
@@ -4457,7 +5141,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-forbidden-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-forbidden-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             413: components["responses"]["problem-413-payload-too-large"];
@@ -4523,7 +5207,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-conflict-idempotency-key-in-flight"];
@@ -4554,7 +5238,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-conflict"];
             422: components["responses"]["problem-422-validation-error"];
@@ -4582,7 +5266,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-conflict"];
             422: components["responses"]["problem-422-validation-error"];
@@ -4608,7 +5292,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             409: components["responses"]["problem-409-conflict"];
             422: components["responses"]["problem-422-validation-error"];
@@ -4663,7 +5347,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -4690,7 +5374,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
@@ -4718,7 +5402,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -4838,7 +5522,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
@@ -4863,7 +5547,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
@@ -4895,7 +5579,7 @@ export interface operations {
             };
             400: components["responses"]["problem-400-bad-request"];
             401: components["responses"]["problem-401-invalid-token-session-revoked"];
-            403: components["responses"]["problem-403-verification-required"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-idempotency-key-in-flight"];
             413: components["responses"]["problem-413-payload-too-large"];
@@ -4927,6 +5611,348 @@ export interface operations {
             401: components["responses"]["problem-401-invalid-token"];
             403: components["responses"]["problem-403-verification-required"];
             404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.list_moderators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModeratorOut"][];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-moderator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.grant_moderator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-administrator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-not-a-member-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.revoke_moderator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-administrator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.act": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            400: components["responses"]["problem-400-bad-request"];
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-board-owner-cannot-moderator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            408: components["responses"]["problem-408-request-timeout"];
+            413: components["responses"]["problem-413-payload-too-large"];
+            422: components["responses"]["problem-422-action-not-for-target-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.list_log": {
+        parameters: {
+            query: {
+                /** @description The school */
+                school_id: string;
+                /** @description `next_cursor` of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LogEntry_"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-moderator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-invalid-cursor-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.list_audit": {
+        parameters: {
+            query?: {
+                school_id?: string | null;
+                /** @description The content's author */
+                subject_id?: string | null;
+                /** @description `next_cursor` of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry_"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-administrator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-invalid-cursor-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.list_reports": {
+        parameters: {
+            query: {
+                /** @description The school */
+                school_id: string;
+                status?: components["schemas"]["QueueStatus"];
+                board_id?: string | null;
+                /** @description `next_cursor` of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_QueueEntry_"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-moderator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-invalid-cursor-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealOut"];
+                };
+            };
+            400: components["responses"]["problem-400-bad-request"];
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            408: components["responses"]["problem-408-request-timeout"];
+            409: components["responses"]["problem-409-already-appealed"];
+            413: components["responses"]["problem-413-payload-too-large"];
+            422: components["responses"]["problem-422-not-appealable-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.list_mine": {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MyDecision_"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-verification-required"];
+            422: components["responses"]["problem-422-invalid-cursor-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.list_appeals": {
+        parameters: {
+            query: {
+                /** @description The school */
+                school_id: string;
+                state?: components["schemas"]["AppealState"];
+                /** @description `next_cursor` of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AppealEntry_"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-moderator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-invalid-cursor-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "moderation.decide_appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealEntry"];
+                };
+            };
+            400: components["responses"]["problem-400-bad-request"];
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-moderator-only-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            408: components["responses"]["problem-408-request-timeout"];
+            409: components["responses"]["problem-409-appeal-decided"];
+            413: components["responses"]["problem-413-payload-too-large"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };

@@ -23,7 +23,7 @@ module "platform" {
   api_password_hash_memory_budget_mib = 64
 
   # Cloud SQL: 1 vCPU / 3.75 GB, single zone, deletable. Connection budget:
-  # reserved 15 + API 7x1x3=21 + migrate 7 + functions 2x5x3=30 + analytics 4 = 77 <= 100.
+  # reserved 15 + API 7x1x3=21 + migrate 7 + functions 2x6x3=36 + analytics 4 = 83 <= 100.
   db_tier              = "db-custom-1-3840"
   db_availability_type = "ZONAL"
   db_disk_size_gb      = 20

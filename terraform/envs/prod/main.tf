@@ -24,8 +24,8 @@ module "platform" {
   api_password_hash_memory_budget_mib = 64
 
   # Cloud SQL: 2 vCPU / 8 GB with a standby in a second zone, protected from deletion.
-  # Connection budget: reserved 15 + API 7x2x8=112 + migrate 7 + functions 2x5x3=30
-  # + analytics 4 = 168 <= 200.
+  # Connection budget: reserved 15 + API 7x2x8=112 + migrate 7 + functions 2x6x3=36
+  # + analytics 4 = 174 <= 200.
   db_tier              = "db-custom-2-8192"
   db_availability_type = "REGIONAL"
   db_disk_size_gb      = 50

@@ -21,6 +21,7 @@ module "cloud_sql" {
     fn_uploads    = { email = local.sa.fn_uploads, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     fn_moderation = { email = local.sa.fn_moderation, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     fn_notify     = { email = local.sa.fn_notify, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
+    fn_decisions  = { email = local.sa.fn_decisions, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     fn_outbox     = { email = local.sa.fn_outbox, database_roles = ["pg_read_all_data", "pg_write_all_data"] }
     # Composing a verification mail issues its code (written with the event's claim).
     fn_mail = { email = local.sa.fn_mail, database_roles = ["pg_read_all_data", "pg_write_all_data"] }

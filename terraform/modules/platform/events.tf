@@ -72,6 +72,21 @@ locals {
       secrets         = {}
     },
     {
+      name            = "quad-on-moderation-decided"
+      entry_point     = "on_moderation_decided"
+      description     = "Tells the author of moderated content what was decided and why, and the outcome of their appeal (never who decided)."
+      topic           = "${local.topic_prefix}moderation"
+      event_type      = null
+      event_filters   = {}
+      account         = "fn_decisions"
+      memory          = "512Mi"
+      cpu             = "0.333"
+      timeout_seconds = 60
+      ack_deadline    = 90
+      environment     = {}
+      secrets         = {}
+    },
+    {
       name            = "quad-on-mail-requested"
       entry_point     = "on_mail_requested"
       description     = "Composes the mail an event asks for (e-mail verification), renders it in the reader's language and submits it to the SMTP relay."

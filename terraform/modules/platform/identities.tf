@@ -44,6 +44,12 @@ module "service_accounts" {
       project_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"]
       iam           = { "roles/iam.serviceAccountUser" = [local.member.deployer] }
     }
+    "quad-fn-decisions" = {
+      display_name  = "Quad moderation notice function"
+      description   = "Runs on_moderation_decided: tells authors of moderated content what was decided."
+      project_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"]
+      iam           = { "roles/iam.serviceAccountUser" = [local.member.deployer] }
+    }
     "quad-fn-outbox" = {
       display_name  = "Quad outbox sweep function"
       description   = "Runs sweep_outbox: publishes outbox events left behind."

@@ -31,6 +31,7 @@ locals {
     fn_uploads    = "quad-fn-uploads@${local.sa_domain}"
     fn_moderation = "quad-fn-moderation@${local.sa_domain}"
     fn_notify     = "quad-fn-notifications@${local.sa_domain}"
+    fn_decisions  = "quad-fn-decisions@${local.sa_domain}"
     fn_outbox     = "quad-fn-outbox@${local.sa_domain}"
     fn_mail       = "quad-fn-mail@${local.sa_domain}"
     fn_builder    = "quad-fn-builder@${local.sa_domain}"

@@ -1,8 +1,19 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .account_out import AccountOut
+from .action_in import ActionIn
+from .action_name import ActionName
+from .action_result import ActionResult
+from .appeal_decision_in import AppealDecisionIn
+from .appeal_entry import AppealEntry
+from .appeal_in import AppealIn
+from .appeal_out import AppealOut
+from .appeal_outcome import AppealOutcome
+from .appeal_state import AppealState
 from .attachment_out import AttachmentOut
+from .audit_entry import AuditEntry
 from .author import Author
+from .author_history import AuthorHistory
 from .board_in import BoardIn
 from .board_out import BoardOut
 from .board_update import BoardUpdate
@@ -20,18 +31,26 @@ from .friend_request_in import FriendRequestIn
 from .friend_request_out import FriendRequestOut
 from .image_urls import ImageUrls
 from .like_state import LikeState
+from .log_entry import LogEntry
 from .login_in import LoginIn
 from .me_out import MeOut
 from .me_update import MeUpdate
+from .moderator_out import ModeratorOut
+from .my_decision import MyDecision
 from .name_rule import NameRule
 from .notification_out import NotificationOut
+from .page_appeal_entry import PageAppealEntry
+from .page_audit_entry import PageAuditEntry
 from .page_comment_thread import PageCommentThread
 from .page_course_out import PageCourseOut
 from .page_follow_out import PageFollowOut
 from .page_friend_out import PageFriendOut
 from .page_friend_request_out import PageFriendRequestOut
+from .page_log_entry import PageLogEntry
+from .page_my_decision import PageMyDecision
 from .page_notification_out import PageNotificationOut
 from .page_post_summary import PagePostSummary
+from .page_queue_entry import PageQueueEntry
 from .page_review_out import PageReviewOut
 from .password_change_in import PasswordChangeIn
 from .password_reset_confirm_in import PasswordResetConfirmIn
@@ -46,6 +65,9 @@ from .problem_errors_item import ProblemErrorsItem
 from .professor_out import ProfessorOut
 from .professor_ref import ProfessorRef
 from .profile_out import ProfileOut
+from .queue_entry import QueueEntry
+from .queue_entry_reasons import QueueEntryReasons
+from .queue_status import QueueStatus
 from .read_all_out import ReadAllOut
 from .refresh_in import RefreshIn
 from .report_in import ReportIn
@@ -60,6 +82,7 @@ from .scrap_state import ScrapState
 from .signup_in import SignupIn
 from .signup_in_language import SignupInLanguage
 from .slot_out import SlotOut
+from .target_type import TargetType
 from .timetable_in import TimetableIn
 from .timetable_out import TimetableOut
 from .timetable_summary import TimetableSummary
@@ -78,8 +101,19 @@ from .write_rule import WriteRule
 
 __all__ = (
     "AccountOut",
+    "ActionIn",
+    "ActionName",
+    "ActionResult",
+    "AppealDecisionIn",
+    "AppealEntry",
+    "AppealIn",
+    "AppealOut",
+    "AppealOutcome",
+    "AppealState",
     "AttachmentOut",
+    "AuditEntry",
     "Author",
+    "AuthorHistory",
     "BoardIn",
     "BoardOut",
     "BoardUpdate",
@@ -97,18 +131,26 @@ __all__ = (
     "FriendRequestOut",
     "ImageUrls",
     "LikeState",
+    "LogEntry",
     "LoginIn",
     "MeOut",
     "MeUpdate",
+    "ModeratorOut",
+    "MyDecision",
     "NameRule",
     "NotificationOut",
+    "PageAppealEntry",
+    "PageAuditEntry",
     "PageCommentThread",
     "PageCourseOut",
     "PageFollowOut",
     "PageFriendOut",
     "PageFriendRequestOut",
+    "PageLogEntry",
+    "PageMyDecision",
     "PageNotificationOut",
     "PagePostSummary",
+    "PageQueueEntry",
     "PageReviewOut",
     "PasswordChangeIn",
     "PasswordResetConfirmIn",
@@ -123,6 +165,9 @@ __all__ = (
     "ProfessorOut",
     "ProfessorRef",
     "ProfileOut",
+    "QueueEntry",
+    "QueueEntryReasons",
+    "QueueStatus",
     "ReadAllOut",
     "RefreshIn",
     "ReportIn",
@@ -137,6 +182,7 @@ __all__ = (
     "SignupIn",
     "SignupInLanguage",
     "SlotOut",
+    "TargetType",
     "TimetableIn",
     "TimetableOut",
     "TimetableSummary",

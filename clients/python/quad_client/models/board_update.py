@@ -19,7 +19,7 @@ class BoardUpdate:
     Attributes:
         description (None | str | Unset):
         write_rule (None | Unset | WriteRule): Who may write posts and comments: `members` (every member of the school)
-            or `moderators` (a read-only board, such as notices: for now its owner alone)
+            or `moderators` (a read-only board, such as notices: its owner and the school's moderators)
         name_rule (NameRule | None | Unset): Under which name: `anonymous` only, `named` only, or `either` (the writer
             chooses); a post or comment that breaks it is refused (422)
     """

@@ -45,6 +45,7 @@ class PostOut:
         is_mine (bool):
         liked (bool):
         scrapped (bool):
+        locked (bool | Unset): Locked by a moderator: no new comments (409) Default: False.
         attachments (list[AttachmentOut] | Unset): Images in order, with short-lived URLs
     """
 
@@ -65,6 +66,7 @@ class PostOut:
     is_mine: bool
     liked: bool
     scrapped: bool
+    locked: bool | Unset = False
     attachments: list[AttachmentOut] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -107,6 +109,8 @@ class PostOut:
 
         scrapped = self.scrapped
 
+        locked = self.locked
+
         attachments: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.attachments, Unset):
             attachments = []
@@ -137,6 +141,8 @@ class PostOut:
                 "scrapped": scrapped,
             }
         )
+        if locked is not UNSET:
+            field_dict["locked"] = locked
         if attachments is not UNSET:
             field_dict["attachments"] = attachments
 
@@ -195,6 +201,8 @@ class PostOut:
 
         scrapped = d.pop("scrapped")
 
+        locked = d.pop("locked", UNSET)
+
         _attachments = d.pop("attachments", UNSET)
         attachments: list[AttachmentOut] | Unset = UNSET
         if _attachments is not UNSET:
@@ -222,6 +230,7 @@ class PostOut:
             is_mine=is_mine,
             liked=liked,
             scrapped=scrapped,
+            locked=locked,
             attachments=attachments,
         )
 

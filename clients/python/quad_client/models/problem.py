@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
@@ -33,6 +34,7 @@ class Problem:
             retry_after (int | Unset): Seconds until trying again may work (also the Retry-After header).
             attempts_left (int | Unset): Wrong codes still allowed.
             request_id (UUID | Unset): The existing request.
+            suspended_until (datetime.datetime | None | Unset): When the account's suspension ends; null: it does not.
             domains (list[str] | Unset): The email domains the school accepts.
             clashing_course (ProblemClashingCourse | Unset): The course already in the timetable at that time.
     """
@@ -47,6 +49,7 @@ class Problem:
     retry_after: int | Unset = UNSET
     attempts_left: int | Unset = UNSET
     request_id: UUID | Unset = UNSET
+    suspended_until: datetime.datetime | None | Unset = UNSET
     domains: list[str] | Unset = UNSET
     clashing_course: ProblemClashingCourse | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -79,6 +82,14 @@ class Problem:
         if not isinstance(self.request_id, Unset):
             request_id = str(self.request_id)
 
+        suspended_until: None | str | Unset
+        if isinstance(self.suspended_until, Unset):
+            suspended_until = UNSET
+        elif isinstance(self.suspended_until, datetime.datetime):
+            suspended_until = self.suspended_until.isoformat()
+        else:
+            suspended_until = self.suspended_until
+
         domains: list[str] | Unset = UNSET
         if not isinstance(self.domains, Unset):
             domains = self.domains
@@ -110,6 +121,8 @@ class Problem:
             field_dict["attempts_left"] = attempts_left
         if request_id is not UNSET:
             field_dict["request_id"] = request_id
+        if suspended_until is not UNSET:
+            field_dict["suspended_until"] = suspended_until
         if domains is not UNSET:
             field_dict["domains"] = domains
         if clashing_course is not UNSET:
@@ -155,6 +168,23 @@ class Problem:
         else:
             request_id = UUID(_request_id)
 
+        def _parse_suspended_until(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                suspended_until_type_0 = datetime.datetime.fromisoformat(data)
+
+                return suspended_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        suspended_until = _parse_suspended_until(d.pop("suspended_until", UNSET))
+
         domains = cast(list[str], d.pop("domains", UNSET))
 
         _clashing_course = d.pop("clashing_course", UNSET)
@@ -175,6 +205,7 @@ class Problem:
             retry_after=retry_after,
             attempts_left=attempts_left,
             request_id=request_id,
+            suspended_until=suspended_until,
             domains=domains,
             clashing_course=clashing_course,
         )

@@ -1,0 +1,235 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.appeal_decision_in import AppealDecisionIn
+from ...models.appeal_entry import AppealEntry
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    appeal_id: UUID,
+    *,
+    body: AppealDecisionIn,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/moderation/appeals/{appeal_id}/decision".format(
+            appeal_id=quote(str(appeal_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AppealEntry | Problem | None:
+    if response.status_code == 200:
+        response_200 = AppealEntry.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AppealEntry | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    appeal_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AppealDecisionIn,
+) -> Response[AppealEntry | Problem]:
+    """Decide Appeal
+
+     Uphold or overturn (undo: restore, unlock, unsuspend; a removal stays), once (409
+    `…:appeal-decided`).
+
+    Args:
+        appeal_id (UUID):
+        body (AppealDecisionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AppealEntry | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        appeal_id=appeal_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    appeal_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AppealDecisionIn,
+) -> AppealEntry | Problem | None:
+    """Decide Appeal
+
+     Uphold or overturn (undo: restore, unlock, unsuspend; a removal stays), once (409
+    `…:appeal-decided`).
+
+    Args:
+        appeal_id (UUID):
+        body (AppealDecisionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AppealEntry | Problem
+    """
+
+    return sync_detailed(
+        appeal_id=appeal_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    appeal_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AppealDecisionIn,
+) -> Response[AppealEntry | Problem]:
+    """Decide Appeal
+
+     Uphold or overturn (undo: restore, unlock, unsuspend; a removal stays), once (409
+    `…:appeal-decided`).
+
+    Args:
+        appeal_id (UUID):
+        body (AppealDecisionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AppealEntry | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        appeal_id=appeal_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    appeal_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AppealDecisionIn,
+) -> AppealEntry | Problem | None:
+    """Decide Appeal
+
+     Uphold or overturn (undo: restore, unlock, unsuspend; a removal stays), once (409
+    `…:appeal-decided`).
+
+    Args:
+        appeal_id (UUID):
+        body (AppealDecisionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AppealEntry | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            appeal_id=appeal_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
