@@ -68,3 +68,15 @@ class VerificationMailLimited(TooManyRequests):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"Ask again in {retry_after} seconds.", retry_after)
+
+
+class EmailUnchanged(InvalidInput):
+    slug, title = "email-unchanged", "That is already the account's email address"
+
+
+class EmailChangeCodeInvalid(InvalidInput):
+    slug, title = "email-change-code-invalid", "The email-change code is wrong"
+
+
+class EmailChangeCodeExpired(InvalidInput):
+    slug, title = "email-change-code-expired", "No email change is pending with a working code"

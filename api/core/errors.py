@@ -108,6 +108,37 @@ class DatabaseTimeout(Problem):
     status, slug, title = 503, "database-timeout", "The database did not answer in time"
 
 
+def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any]]:
+    """An endpoint's OpenAPI `responses` for the problems it answers: per status, the
+    `type`s it may carry (an enum, so they are part of the contract) and their titles."""
+    by_status: dict[int, list[type[Problem]]] = {}
+    for problem in problems:
+        by_status.setdefault(problem.status, []).append(problem)
+    return {
+        status: {
+            "description": "; ".join(f"`{TYPE_PREFIX}{p.slug}`: {p.title}" for p in group),
+            "content": {
+                PROBLEM_JSON: {
+                    "schema": {
+                        "type": "object",
+                        "required": ["type", "title", "status"],
+                        "properties": {
+                            "type": {
+                                "type": "string",
+                                "enum": [TYPE_PREFIX + p.slug for p in group],
+                            },
+                            "title": {"type": "string"},
+                            "status": {"type": "integer", "enum": [status]},
+                            "detail": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        }
+        for status, group in sorted(by_status.items())
+    }
+
+
 def problem_response(
     status: int,
     slug: str,

@@ -28,6 +28,12 @@ class EventType(StrEnum):
     # data: {"reset_id"} only, for known and unknown addresses alike; the mail handler
     # resolves the account when it sends (api/auth/recovery.py: issue_password_reset_mail).
     password_reset_requested = "quad.auth.password_reset_requested.v1"
+    # data: {"change_id"} only: the code goes to the new address, which the mail handler
+    # reads from the row (api/auth/email_change.py: issue_email_change_mail).
+    email_change_requested = "quad.auth.email_change_requested.v1"
+    # data: {"change_id"} only: the notice to the old address, kept on the row until the
+    # notice is sent (api/auth/email_change.py: issue_email_changed_notice).
+    email_changed = "quad.auth.email_changed.v1"
 
 
 TOPICS: dict[EventType, str] = {
@@ -45,4 +51,6 @@ TOPICS: dict[EventType, str] = {
     EventType.timetable_changed: "timetables",
     EventType.email_verification_requested: "mail",
     EventType.password_reset_requested: "mail",
+    EventType.email_change_requested: "mail",
+    EventType.email_changed: "mail",
 }
