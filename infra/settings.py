@@ -235,6 +235,15 @@ class Settings(BaseSettings):
         30 * 60, ge=60, description="How long a mailed password-reset link works, once"
     )
 
+    # Changing the email address (api/auth/email_change.py): a code mailed to the new
+    # address, the same kind as verification's.
+    email_change_code_ttl_seconds: int = Field(
+        15 * 60, ge=60, description="How long a code (and link) mailed to a new address works"
+    )
+    email_change_max_attempts: int = Field(
+        5, ge=1, description="Wrong codes after which the change needs a new request"
+    )
+
     # Password hashing (argon2id). Every hash in progress holds PASSWORD_HASH_MEMORY_KIB of
     # memory, so a process runs at most budget // memory of them at once.
     password_hash_memory_kib: int = Field(
@@ -304,6 +313,16 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a retry waits for the first request with its key before 409",
     )
+    limit_email_change_per_user: int = Field(
+        5, ge=1, description="Email-change requests (right password or not) per user"
+    )
+    limit_email_change_per_address: int = Field(50, ge=1)
+    limit_email_change_window_seconds: int = Field(86400, ge=1)
+    limit_email_change_confirm_per_user: int = Field(
+        10, ge=1, description="Email-change code attempts per user"
+    )
+    limit_email_change_confirm_per_address: int = Field(100, ge=1)
+    limit_email_change_confirm_window_seconds: int = Field(3600, ge=1)
     limit_post_per_user: int = Field(20, ge=1, description="Posts created per user")
     limit_post_per_address: int = Field(600, ge=1)
     limit_post_window_seconds: int = Field(3600, ge=1)

@@ -83,3 +83,15 @@ class AccountSuspended(Forbidden):
             "A moderator suspended this account: it may read, not write.",
             suspended_until=until.isoformat() if until is not None else None,
         )
+
+
+class EmailUnchanged(InvalidInput):
+    slug, title = "email-unchanged", "That is already the account's email address"
+
+
+class EmailChangeCodeInvalid(InvalidInput):
+    slug, title = "email-change-code-invalid", "The email-change code is wrong"
+
+
+class EmailChangeCodeExpired(InvalidInput):
+    slug, title = "email-change-code-expired", "No email change is pending with a working code"

@@ -100,3 +100,30 @@ class PasswordReset(Base):
 ALL_CLIENTS = "*"
 # Prefixed to an address: the row (failures 0) saying the email logged in from there.
 KNOWN_CLIENT = "+"
+
+
+class EmailChange(Base):
+    """One request to change an account's email address to `new_email`.
+
+    Written with the code's expiry and without a code; the mail handler calls
+    `api.auth.email_change.issue_email_change_mail`, which sets a new code and link token
+    (only their HMACs are stored) and mails them to the new address. An account has at
+    most one pending change (`confirmed_at` NULL): a new request deletes the one before.
+    Confirming replaces the account's address and keeps the old one in `old_email` only
+    until the notice to it is sent; the row then holds no address but the new one.
+    """
+
+    __tablename__ = "email_changes"
+
+    id: Mapped[UUID] = id_column()
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+    new_email: Mapped[str] = mapped_column(String(320))
+    new_email_key: Mapped[str] = mapped_column(String(320))
+    code_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    link_token_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    expires_at: Mapped[datetime]
+    # Wrong codes against the current code; at EMAIL_CHANGE_MAX_ATTEMPTS it is dead.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirmed_at: Mapped[datetime | None]
+    old_email: Mapped[str | None] = mapped_column(String(320))

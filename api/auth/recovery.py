@@ -21,6 +21,9 @@ answers later; that bus is for local runs only.
 token, and every other reset link of the account, stop working, and every session of the
 account is revoked (its refresh tokens at once, its access tokens' writes at once; reads
 until they expire). A used, expired or unknown token is 422 `password-reset-token-invalid`.
+Using the link proves its user reads the account's mailbox, so it also lifts the login
+lock on the address (api/auth/throttle.py: `clear_locks`) and verifies an unverified
+account whose address is still at one of its school's domains.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from uuid import UUID
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from api.auth import service, tokens
+from api.auth import service, throttle, tokens
 from api.auth.errors import PasswordResetTokenInvalid
 from api.auth.models import PasswordReset
 from api.auth.passwords import hash_password
@@ -43,6 +46,7 @@ from api.limits import service as limits
 from api.limits.service import Limit
 from api.outbox import service as outbox
 from api.outbox.types import EventType
+from api.schools import domains
 from api.users.models import User
 from infra.settings import get_settings
 
@@ -139,10 +143,21 @@ def confirm(session: Session, token: str, new_password: str) -> None:
         update(User)
         .where(User.id == row.user_id, User.deleted_at.is_(None))
         .values(password_hash=hashed)
-        .returning(User.id)
+        .returning(User.email, User.email_key, User.school_id, User.email_verified_at)
     ).first()
-    if changed is None:
+    if changed is None or changed.email is None:
         raise PasswordResetTokenInvalid("The account no longer exists.")
+    # The link reached the account's mailbox: its owner reads it. The lock guessing put on
+    # the address goes, and an unverified account whose address the school still takes is
+    # verified, as its code would have done (unless the address changed since the mail).
+    parsed = parse_email(changed.email)
+    throttle.clear_locks(session, parsed.address if parsed is not None else changed.email)
+    if (
+        changed.email_verified_at is None
+        and changed.email_key == row.email_key
+        and domains.allows(session, changed.school_id, changed.email)
+    ):
+        session.execute(update(User).where(User.id == row.user_id).values(email_verified_at=now))
     # Single use, and the account's other reset links die with it.
     session.execute(
         update(PasswordReset)

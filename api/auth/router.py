@@ -1,29 +1,37 @@
+from uuid import UUID
+
 from fastapi import APIRouter, Response, status
 from sqlalchemy.orm import Session
 
+from api.auth import email_change as email_change_service
 from api.auth import recovery as recovery_service
 from api.auth import service
 from api.auth import verification as verification_service
-from api.auth.access import in_account_session
-from api.auth.dependencies import CurrentAccount
+from api.auth.access import in_account_session, in_write_session
+from api.auth.dependencies import CurrentAccount, CurrentViewer
 from api.auth.schemas import (
     AccountOut,
+    EmailChangeConfirmIn,
+    EmailChangeIn,
+    EmailChangeOut,
     LoginIn,
     PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
     RefreshIn,
+    SessionsOut,
     SignupIn,
     TokenPair,
     VerifyEmailIn,
 )
 from api.core.client import ClientKey
-from api.core.db import in_session
+from api.core.db import in_read_session, in_session
 from api.core.schemas import NO_CONTENT
 from api.core.viewer import Viewer
 from api.limits import service as limits
 from api.limits.service import Limit
 from api.users import service as users_service
+from api.users.schemas import MeOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -134,3 +142,83 @@ async def confirm_password_reset(body: PasswordResetConfirmIn) -> None:
     the account is logged out; sign in with the new password. A used, expired or unknown
     token is 422 `password-reset-token-invalid`."""
     await in_session(recovery_service.confirm, body.token, body.new_password)
+
+
+@router.post(
+    "/email",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=EmailChangeOut,
+    operation_id="auth.request_email_change",
+)
+async def request_email_change(
+    body: EmailChangeIn, viewer: CurrentViewer, client: ClientKey
+) -> EmailChangeOut:
+    """Ask to change the account's address to `new_email`: nothing changes yet. A 6-digit
+    code (and a link) is mailed to the new address; `POST /auth/email/confirm` with it
+    makes the change, and the old address gets a notice. The code works for
+    EMAIL_CHANGE_CODE_TTL_SECONDS (15 minutes, `expires_at`), once; a new request replaces
+    the pending one. Needs the current password (422 `password-incorrect`); the new
+    address follows signup's rule: at one of the school's domains (422
+    `email-domain-mismatch`; `+tag`s, letter case and IDNA as signup has them) and no
+    other account's mailbox (409 `conflict`). The 409 says that an address has an
+    account, as signup's 409 already does to anyone, unauthenticated: this endpoint,
+    which takes a member's password and a budget of a few a day, reveals nothing signup
+    does not. Every request spends the email-change budget (429 `rate-limited`)."""
+    return await in_session(email_change_service.request_change, viewer, body, client)
+
+
+@router.post(
+    "/email/confirm",
+    response_model=MeOut,
+    operation_id="auth.confirm_email_change",
+)
+async def confirm_email_change(
+    body: EmailChangeConfirmIn, viewer: CurrentViewer, client: ClientKey
+) -> MeOut:
+    """Make the pending change with the code mailed to the new address (or the mail's
+    link token): answers the account with its new address. The access token carries no
+    address, so the caller's tokens go on as they are. A wrong code is 422
+    `email-change-code-invalid` with `attempts_left`; after 5 wrong codes, once expired,
+    used, or with no change pending it is 422 `email-change-code-expired` (ask again).
+    Open password-reset links, which went to the old address, stop working; the old
+    address is mailed a notice. 409 `conflict` if another account took the address
+    meanwhile. Every attempt spends the email-change-confirm budget."""
+    return await in_session(_confirm_email_change, viewer, body, client)
+
+
+def _confirm_email_change(
+    session: Session, viewer: Viewer, body: EmailChangeConfirmIn, client: str
+) -> MeOut:
+    user = email_change_service.confirm(session, viewer, body, client)
+    return users_service.me_out(session, user)
+
+
+@router.get("/sessions", response_model=SessionsOut, operation_id="auth.list_sessions")
+async def list_sessions(viewer: CurrentViewer) -> SessionsOut:
+    """The account's live sessions (a login and the refreshes that continued it), most
+    recently used first, at most 100; `current` marks the caller's. No token material."""
+    return await in_read_session(service.list_sessions, viewer)
+
+
+@router.delete(
+    "/sessions",
+    **NO_CONTENT,
+    operation_id="auth.revoke_other_sessions",
+)
+async def revoke_other_sessions(viewer: CurrentViewer) -> None:
+    """Log out everywhere else: every session but the caller's ends (their refresh tokens
+    at once, their access tokens' writes at once, 401 `session-revoked`; reads until they
+    expire). An access token minted before sessions were named cannot tell its own, so
+    every session ends."""
+    await in_write_session(service.revoke_other_sessions, viewer)
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    **NO_CONTENT,
+    operation_id="auth.revoke_session",
+)
+async def revoke_session(session_id: UUID, viewer: CurrentViewer) -> None:
+    """End one of the account's sessions (the caller's own too). Another account's or an
+    unknown one is 404 `session-not-found`, and nothing is revoked."""
+    await in_write_session(service.revoke_session, viewer, session_id)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -78,3 +79,35 @@ class PasswordResetIn(InputModel):
 class PasswordResetConfirmIn(InputModel):
     token: str = Field(min_length=1, max_length=100, description="The token in the mail's link")
     new_password: NewPassword
+
+
+class EmailChangeIn(InputModel):
+    new_email: EmailStr = Field(
+        max_length=320, description="At one of the school's email domains, like signup's"
+    )
+    password: str = Field(min_length=1, max_length=128, description="The current password")
+
+
+class EmailChangeOut(OutputModel):
+    """A change waiting for the code mailed to the new address."""
+
+    sent_to: str = Field(description="The new address the code is mailed to, as stored")
+    expires_at: datetime = Field(description="When the code (and the mail's link) stops working")
+    expires_in: int = Field(description="Seconds until then")
+
+
+class EmailChangeConfirmIn(VerifyEmailIn):
+    """Exactly one of the code mailed to the new address or the mail's link token."""
+
+
+class SessionOut(OutputModel):
+    """A session: a login and the refreshes that continued it. No token material."""
+
+    id: UUID
+    created_at: datetime = Field(description="When the session signed in")
+    last_used_at: datetime = Field(description="When it last signed in or refreshed its tokens")
+    current: bool = Field(description="Whether the access token of this request is its")
+
+
+class SessionsOut(OutputModel):
+    items: list[SessionOut]

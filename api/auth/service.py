@@ -1,6 +1,6 @@
 """Signup (at the school's email domains, unverified until the mailed code is entered),
 login with throttling, refresh-token rotation with reuse detection, logout (a session is
-a refresh-token family), changing the password, and closing
+a refresh-token family), listing and ending sessions, changing the password, and closing
 the account (the reverse of signup: it also forgets the account's social graph)."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth import throttle, tokens, verification
+from api.auth import email_change, throttle, tokens, verification
 from api.auth.access import require_account
 from api.auth.errors import (
     AccountLocked,
@@ -23,7 +23,14 @@ from api.auth.errors import (
 )
 from api.auth.models import RefreshToken
 from api.auth.passwords import hash_password, verify_password
-from api.auth.schemas import LoginIn, PasswordChangeIn, SignupIn, TokenPair
+from api.auth.schemas import (
+    LoginIn,
+    PasswordChangeIn,
+    SessionOut,
+    SessionsOut,
+    SignupIn,
+    TokenPair,
+)
 from api.core.db import utcnow, violated_constraint
 from api.core.emails import parse_email
 from api.core.errors import Conflict, InvalidInput, InvalidToken
@@ -226,6 +233,62 @@ def revoke_all_for_user(session: Session, user_id: UUID, *, keep: UUID | None = 
     session.execute(query.values(revoked_at=utcnow()))
 
 
+# Sessions listed at most: a session lives while its refresh token does (14 days), so an
+# account has this many only if it signs in anew all the time.
+MAX_SESSIONS = 100
+
+
+def list_sessions(session: Session, viewer: Viewer) -> SessionsOut:
+    """The account's live sessions, most recently used first: a family none of whose rows
+    is revoked and whose newest token is unexpired. No token material."""
+    newest = func.max(RefreshToken.created_at)
+    rows = session.execute(
+        select(RefreshToken.family_id, func.min(RefreshToken.created_at), newest)
+        .where(RefreshToken.user_id == viewer.id)
+        .group_by(RefreshToken.family_id)
+        .having(
+            func.bool_and(RefreshToken.revoked_at.is_(None)),
+            func.bool_or(
+                and_(RefreshToken.rotated_at.is_(None), RefreshToken.expires_at > func.now())
+            ),
+        )
+        .order_by(newest.desc(), RefreshToken.family_id)
+        .limit(MAX_SESSIONS)
+    ).all()
+    return SessionsOut(
+        items=[
+            SessionOut(
+                id=family_id,
+                created_at=created,
+                last_used_at=used,
+                current=family_id == viewer.session_id,
+            )
+            for family_id, created, used in rows
+        ]
+    )
+
+
+def revoke_other_sessions(session: Session, viewer: Viewer) -> None:
+    """Log out everywhere else: every session of the account but the caller's (a token
+    without `sid` cannot say which is the caller's, so every session goes, as a password
+    change does)."""
+    revoke_all_for_user(session, viewer.id, keep=viewer.session_id)
+
+
+def revoke_session(session: Session, viewer: Viewer, session_id: UUID) -> None:
+    """End one of the caller's sessions (the caller's own too: that is logging out).
+    Another account's or an unknown one is 404 `session-not-found`, revoking nothing;
+    ending an ended one is fine."""
+    mine = session.scalar(
+        select(RefreshToken.id)
+        .where(RefreshToken.family_id == session_id, RefreshToken.user_id == viewer.id)
+        .limit(1)
+    )
+    if mine is None:
+        raise SessionNotFound("No such session of yours.")
+    _revoke_family(session, session_id)
+
+
 def change_password(session: Session, viewer: Viewer, data: PasswordChangeIn, client: str) -> None:
     """Set a new password if `current_password` is right, and revoke every other session of
     the account (the caller's stays; a token without `sid` cannot say which is the
@@ -253,6 +316,7 @@ def change_password(session: Session, viewer: Viewer, data: PasswordChangeIn, cl
 def delete_me(session: Session, viewer: Viewer) -> None:
     """Close the account: personal data goes, content stays and shows "(deleted)"."""
     social_service.forget_user(session, viewer.id)
+    email_change.forget_user(session, viewer.id)
     session.execute(
         update(User)
         .where(User.id == viewer.id, User.deleted_at.is_(None))

@@ -136,3 +136,14 @@ def clear(session: Session, email: str, client: str, now: datetime, settings: Se
 def known_client(client: str) -> str:
     """The `client` of the row that marks `client` as a known address of the email."""
     return KNOWN_CLIENT + client[:63]
+
+
+def clear_locks(session: Session, email: str) -> None:
+    """Forget every failure and lock of `email`, from every address and the all-addresses
+    count (a password reset proved the mailbox's owner is back); its known addresses
+    stay known."""
+    session.execute(
+        delete(_table).where(
+            _c.email == email, ~_c.client.startswith(KNOWN_CLIENT, autoescape=True)
+        )
+    )

@@ -71,9 +71,11 @@ def _key() -> bytes:
     return cached[1]
 
 
-def _digest(verification_id: UUID, kind: str, secret: str) -> bytes:
-    # The row's id in the message: one code's HMAC says nothing about another row's.
-    message = f"{verification_id}\0{kind}\0{secret}".encode()
+def keyed_digest(row_id: UUID, kind: str, secret: str) -> bytes:
+    """The HMAC a mailed code or token is stored as (email changes' too: their `kind`s
+    differ). The row's id in the message: one code's HMAC says nothing about another
+    row's."""
+    message = f"{row_id}\0{kind}\0{secret}".encode()
     return hmac.new(_key(), message, hashlib.sha256).digest()
 
 
@@ -124,8 +126,8 @@ def issue_verification_mail(session: Session, verification_id: UUID) -> Verifica
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     link_token = secrets.token_urlsafe(32)
     expires_at = utcnow() + timedelta(seconds=get_settings().email_verification_code_ttl_seconds)
-    row.code_hash = _digest(row.id, "code", code)
-    row.link_token_hash = _digest(row.id, "link", link_token)
+    row.code_hash = keyed_digest(row.id, "code", code)
+    row.link_token_hash = keyed_digest(row.id, "link", link_token)
     row.expires_at = expires_at
     row.attempts = 0  # wrong guesses were against the code this one replaces
     session.flush()
@@ -187,11 +189,11 @@ def verify(session: Session, viewer: Viewer, code: str | None, link_token: str |
     if row.attempts >= settings.email_verification_max_attempts:
         raise VerificationCodeExpired("Too many wrong codes; ask for a new one.")
     if code is not None:
-        right = hmac.compare_digest(_digest(row.id, "code", code), row.code_hash)
+        right = hmac.compare_digest(keyed_digest(row.id, "code", code), row.code_hash)
     else:
         assert link_token is not None
         stored = row.link_token_hash or b""
-        right = hmac.compare_digest(_digest(row.id, "link", link_token), stored)
+        right = hmac.compare_digest(keyed_digest(row.id, "link", link_token), stored)
     if not right:
         row.attempts += 1
         left = settings.email_verification_max_attempts - row.attempts

@@ -10,9 +10,10 @@ ended, returns the counts, and prunes a few expired rows on the way. Two kinds:
   locked only until the commit, so writes from one busy address (a campus NAT) queue on
   them for a moment rather than for whole transactions. (Not folded into the writer
   check, which must come first: the write's work assumes an account that exists.)
-- attempt budgets (signup, login, verification, resend, password reset and change) count every
-  attempt, including the ones that then fail: `spend_attempt` commits the count on its
-  own, before the attempt's work (and before any password hashing).
+- attempt budgets (signup, login, verification, resend, password reset and change, email
+  change and its codes) count every attempt, including the ones that then fail:
+  `spend_attempt` commits the count on its own, before the attempt's work (and before any
+  password hashing).
 
 An attempt over budget is refused with 429 (`RateLimited`) and counts nothing more: its
 spending rolls back with the refusal, and the subjects already at their quota stay there.
@@ -46,6 +47,8 @@ class Limit(StrEnum):
     resend = "resend"
     password_reset = "password_reset"
     password_change = "password_change"
+    email_change = "email_change"
+    email_change_confirm = "email_change_confirm"
     post = "post"
     comment = "comment"
     report = "report"

@@ -1,5 +1,6 @@
-"""`quad.auth.email_verification_requested.v1` and `quad.auth.password_reset_requested.v1`
-(topic `mail`) -> compose, render, send.
+"""The `mail` topic's events (`quad.auth.email_verification_requested.v1`,
+`password_reset_requested`, `email_change_requested`, `email_changed`) -> compose,
+render, send.
 Run by the Cloud Function `on_mail_requested` and, under `make run`, by the in-process bus
 (api/events_wiring.py), under the shared rules of api/outbox/envelope.py."""
 
@@ -10,7 +11,7 @@ import logging
 from cloudevents.http import CloudEvent
 from sqlalchemy.orm import Session
 
-from api.auth import recovery, verification
+from api.auth import email_change, recovery, verification
 from api.mail import service
 from api.outbox.envelope import handle, uuid_field
 from api.outbox.types import EventType
@@ -26,6 +27,9 @@ service.register_composer(
 )
 # Resolves the account only now: a request for an unknown address sends nothing.
 service.register_composer(EventType.password_reset_requested, recovery.issue_password_reset_mail)
+# The code goes to the new address; the notice, once the change is made, to the old one.
+service.register_composer(EventType.email_change_requested, email_change.issue_email_change_mail)
+service.register_composer(EventType.email_changed, email_change.issue_email_changed_notice)
 
 
 def _apply_mail(session: Session, event: CloudEvent) -> str | None:

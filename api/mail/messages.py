@@ -1,4 +1,5 @@
-"""The messages Quad sends: verification and password reset, in Korean and English.
+"""The messages Quad sends: verification, password reset, and a change of address (the
+code to the new address, the notice to the old one), in Korean and English.
 
 Each is an `email.message.EmailMessage`, multipart/alternative: plain text first, then
 HTML, saying the same. They carry nothing but what the reader needs to act: no remote
@@ -51,6 +52,19 @@ class PasswordResetMailLike(Protocol):
     def link_token(self) -> str: ...
     @property
     def expires_at(self) -> datetime: ...
+
+
+class EmailChangedNoticeLike(Protocol):
+    """What the notice to an old address needs (api.auth.email_change.EmailChangedNotice)."""
+
+    @property
+    def to(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def new_email_masked(self) -> str: ...
+    @property
+    def changed_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +157,82 @@ def password_reset_message(
     return _message(mail.to, sender, subject, language, _text(lines), body)
 
 
+def email_change_message(
+    mail: VerificationMailLike, sender: Sender, now: datetime | None = None
+) -> EmailMessage:
+    """The code that makes this (new) address the account's."""
+    language = language_of(mail.language)
+    link = _link(sender, "/confirm-email", mail.link_token)
+    left, at = _expiry(mail.expires_at, language, now)
+    if language == "ko":
+        subject = "Quad 이메일 주소 변경 확인 코드"
+        lines = [
+            "Quad 계정의 이메일 주소를 이 주소로 바꾸려면 아래 코드를 입력하세요.",
+            None,
+            f"확인 코드: {mail.code}",
+            None,
+            "또는 이 링크를 여세요:",
+            link,
+            None,
+            f"코드와 링크는 {left} 후({at})에 만료됩니다.",
+            None,
+            "요청하지 않으셨다면 이 메일을 무시하세요. 주소는 바뀌지 않습니다.",
+        ]
+    else:
+        subject = "Confirm your new Quad email address"
+        lines = [
+            "To make this the email address of your Quad account, enter this code:",
+            None,
+            f"Confirmation code: {mail.code}",
+            None,
+            "Or open this link:",
+            link,
+            None,
+            f"The code and the link expire in {left} ({at}).",
+            None,
+            "If you did not ask for this, ignore this message: no address changes.",
+        ]
+    body = _html_body(
+        language,
+        [
+            _p(lines[0]),
+            _code(mail.code),
+            _p(lines[4]),
+            _a(link),
+            _p(lines[7]),
+            _p(lines[9], muted=True),
+        ],
+    )
+    return _message(mail.to, sender, subject, language, _text(lines), body)
+
+
+def email_changed_message(notice: EmailChangedNoticeLike, sender: Sender) -> EmailMessage:
+    """To the old address, once the change is made: where the account's mail goes now."""
+    language = language_of(notice.language)
+    at = _moment(notice.changed_at, language)
+    if language == "ko":
+        subject = "Quad 이메일 주소가 변경되었습니다"
+        lines = [
+            f"Quad 계정의 이메일 주소가 {notice.new_email_masked}(으)로 변경되었습니다({at}).",
+            None,
+            "이 주소로는 더 이상 로그인하거나 비밀번호를 재설정할 수 없습니다.",
+            None,
+            "직접 변경하지 않으셨다면 즉시 학교의 Quad 운영자에게 알려 주세요.",
+        ]
+    else:
+        subject = "Your Quad email address was changed"
+        lines = [
+            f"The email address of your Quad account was changed to "
+            f"{notice.new_email_masked} ({at}).",
+            None,
+            "This address can no longer sign in or reset the password.",
+            None,
+            "If you did not make this change, tell your school's Quad operator at once.",
+        ]
+    body = _html_body(language, [_p(lines[0]), _p(lines[2]), _p(lines[4], muted=True)])
+    return _message(notice.to, sender, subject, language, _text(lines), body)
+
+
 def _link(sender: Sender, path: str, token: str) -> str:
     return f"{sender.web_base_url.rstrip('/')}{path}?{urlencode({'token': token})}"
 
@@ -153,16 +243,24 @@ def _expiry(expires_at: datetime, language: Language, now: datetime | None) -> t
     now = now or datetime.now(UTC)
     minutes = max(1, math.ceil((expires_at - now).total_seconds() / 60))
     if language == "ko":
-        local = expires_at.astimezone(KST)
         left = f"{minutes}분" if minutes < 120 else f"{round(minutes / 60)}시간"
-        return left, f"{local.year}년 {local.month}월 {local.day}일 {local:%H:%M} KST"
-    utc = expires_at.astimezone(UTC)
+        return left, _moment(expires_at, language)
     left = (
         f"{minutes} minute{'s' if minutes != 1 else ''}"
         if minutes < 120
         else f"{round(minutes / 60)} hours"
     )
-    return left, f"{utc.day} {utc:%B %Y, %H:%M} UTC"
+    return left, _moment(expires_at, language)
+
+
+def _moment(moment: datetime, language: Language) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if language == "ko":
+        local = moment.astimezone(KST)
+        return f"{local.year}년 {local.month}월 {local.day}일 {local:%H:%M} KST"
+    utc = moment.astimezone(UTC)
+    return f"{utc.day} {utc:%B %Y, %H:%M} UTC"
 
 
 def _text(lines: list[str | None]) -> str:

@@ -41,6 +41,8 @@ KINDS: dict[str, MailKind] = {
         "verification_id", messages.verification_message
     ),
     EventType.password_reset_requested: MailKind("reset_id", messages.password_reset_message),
+    EventType.email_change_requested: MailKind("change_id", messages.email_change_message),
+    EventType.email_changed: MailKind("change_id", messages.email_changed_message),
 }
 
 # Event type -> composer(session, id) -> the mail's parts or None. Registered where the
@@ -76,7 +78,9 @@ def compose(session: Session, event_type: str, subject_id: UUID) -> EmailMessage
     parts = composer(session, subject_id)
     if parts is None:
         return None
-    if _as_utc(parts.expires_at) <= datetime.now(UTC):
+    # A notice has no expiry: it is worth sending however late.
+    expires_at = getattr(parts, "expires_at", None)
+    if expires_at is not None and _as_utc(expires_at) <= datetime.now(UTC):
         log.warning(
             "mail expired before it could be sent; dropped",
             extra={"fields": {"event_type": event_type, kind.subject_field: str(subject_id)}},

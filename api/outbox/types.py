@@ -35,6 +35,12 @@ class EventType(StrEnum):
     # "outcome"} once a moderator decides it. Never the author.
     moderation_appealed = "quad.moderation.appealed.v1"
     appeal_decided = "quad.moderation.appeal_decided.v1"
+    # data: {"change_id"} only: the code goes to the new address, which the mail handler
+    # reads from the row (api/auth/email_change.py: issue_email_change_mail).
+    email_change_requested = "quad.auth.email_change_requested.v1"
+    # data: {"change_id"} only: the notice to the old address, kept on the row until the
+    # notice is sent (api/auth/email_change.py: issue_email_changed_notice).
+    email_changed = "quad.auth.email_changed.v1"
 
 
 TOPICS: dict[EventType, str] = {
@@ -55,4 +61,6 @@ TOPICS: dict[EventType, str] = {
     EventType.moderation_decided: "moderation",
     EventType.moderation_appealed: "moderation",
     EventType.appeal_decided: "moderation",
+    EventType.email_change_requested: "mail",
+    EventType.email_changed: "mail",
 }

@@ -34,8 +34,11 @@ def covers(listed: str, domain: str) -> bool:
     return domain == listed or domain.endswith("." + listed)
 
 
-def check_email_domain(session: Session, school_id: UUID, domain: str) -> None:
-    """Raise unless a mailbox at `domain` (ASCII, lower case) may join the school."""
+def check_email_domain(
+    session: Session, school_id: UUID, domain: str, *, field: str = "email"
+) -> None:
+    """Raise unless a mailbox at `domain` (ASCII, lower case) may join the school (or be
+    a member's new address); `field` names the address in the problem."""
     listed = session.scalars(
         select(SchoolDomain.domain).where(SchoolDomain.school_id == school_id)
     ).all()
@@ -43,8 +46,17 @@ def check_email_domain(session: Session, school_id: UUID, domain: str) -> None:
         raise SchoolNotOpen("Ask the school's operator to add its email domain.", field="school_id")
     if not any(covers(d, domain) for d in listed):
         raise EmailDomainMismatch(
-            "Sign up with your school email address.", field="email", domains=sorted(listed)
+            "Use your school email address.", field=field, domains=sorted(listed)
         )
+
+
+def allows(session: Session, school_id: UUID, address: str) -> bool:
+    """Whether the school takes `address` (stored or typed): `check_email_domain`'s rule,
+    as a question."""
+    parsed = parse_email(address)
+    if parsed is None:
+        return False
+    return any(covers(d, parsed.domain) for d in list_domains(session, school_id))
 
 
 def list_domains(session: Session, school_id: UUID) -> list[str]:

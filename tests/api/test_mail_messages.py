@@ -12,7 +12,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from api.mail.messages import Sender, password_reset_message, verification_message
+from api.mail.messages import (
+    Sender,
+    email_change_message,
+    email_changed_message,
+    password_reset_message,
+    verification_message,
+)
 
 NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
 SENDER = Sender("Quad <no-reply@quad.example>", "https://quad.example/")
@@ -33,6 +39,14 @@ class Reset:
     language: str
     link_token: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Notice:
+    to: str
+    language: str
+    new_email_masked: str
+    changed_at: datetime
 
 
 def as_received(message):
@@ -142,8 +156,12 @@ def test_the_password_reset_message_in_each_language(language):
         lambda lang: password_reset_message(
             Reset("alex@riverside.edu", lang, "t", NOW + timedelta(minutes=30)), SENDER, now=NOW
         ),
+        lambda lang: email_change_message(verification(lang), SENDER, now=NOW),
+        lambda lang: email_changed_message(
+            Notice("minji@hanbit.ac.kr", lang, "m***@cs.hanbit.ac.kr", NOW), SENDER
+        ),
     ],
-    ids=["verification", "reset"],
+    ids=["verification", "reset", "email-change", "email-changed"],
 )
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_nothing_is_loaded_or_tracked(build, language):
@@ -184,3 +202,29 @@ def test_an_unknown_language_gets_english():
     message = as_received(verification_message(verification("fr"), SENDER, now=NOW))
     assert message["Content-Language"] == "en"
     assert message["Subject"] == "Your Quad verification code"
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_email_change_code_and_the_notice_in_each_language(language):
+    change = verification(language, to="minji.new@hanbit.ac.kr")
+    message = as_received(email_change_message(change, SENDER, now=NOW))
+    assert message["To"] == "minji.new@hanbit.ac.kr"
+    text, body = parts(message)
+    link = "https://quad.example/confirm-email?token=abc-DEF_123"
+    for part in (text, body):
+        assert "048213" in part and link in part
+    assert ("30분 후" if language == "ko" else "in 30 minutes") in text
+    assert message["Subject"] == (
+        "Quad 이메일 주소 변경 확인 코드"
+        if language == "ko"
+        else "Confirm your new Quad email address"
+    )
+
+    notice = Notice("minji@hanbit.ac.kr", language, "m***@hanbit.ac.kr", NOW)
+    message = as_received(email_changed_message(notice, SENDER))
+    assert message["To"] == "minji@hanbit.ac.kr"
+    text, body = parts(message)
+    when = "2026년 12월 3일 14:00 KST" if language == "ko" else "3 December 2026, 05:00 UTC"
+    for part in (text, "".join(read_html(body).text)):
+        assert "m***@hanbit.ac.kr" in part and when in part
+    assert read_html(body).links == []  # nothing to click: a notice, not a request

@@ -36,7 +36,10 @@ BY_NAME: dict[str, Any] = {
     "size": 1000,
 }
 # Bodies whose rule spans fields (a model validator).
-BY_PATH: dict[str, Any] = {"/v1/friends/requests": {"user_id": str(uuid4())}}
+BY_PATH: dict[str, Any] = {
+    "/v1/friends/requests": {"user_id": str(uuid4())},
+    "/v1/auth/email/confirm": {"code": "123456"},
+}
 
 
 def _value(document: dict, schema: dict, name: str = "") -> Any:
@@ -61,6 +64,8 @@ def _value(document: dict, schema: dict, name: str = "") -> Any:
     if kind == "string":
         if schema.get("format") == "uuid":
             return str(uuid4())
+        if schema.get("format") == "email":
+            return "someone@example.edu"
         return "x" * max(schema.get("minLength", 1), 10)
     if kind == "integer":
         return schema.get("minimum", 1)

@@ -1,6 +1,7 @@
 """Password reset by mail: the request answers the same, with the same work, whether or
 not an account has the address; the mailed link sets a new password once, within 30
-minutes, and ends every session of the account."""
+minutes, and ends every session of the account. Using it proves the user reads the
+mailbox: it lifts the login lock and verifies an unverified account."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import statistics
 import time
 from urllib.parse import unquote
 
+import jwt
 import pytest
 from sqlalchemy import select, update
 
@@ -254,3 +256,68 @@ def test_old_requests_are_pruned_by_new_ones(client, campus, quiet_bus):
     assert len(resets()) == 6 - 4 + 1
     assert ask(client, "nobody@example.edu").status_code == 202
     assert [r[0] for r in resets()] == ["nobody@example.edu"] * 2
+
+
+# --- what using the link proves --------------------------------------------------------
+
+
+def test_using_the_link_lifts_the_login_lock(client, campus, settings, override_settings):
+    override_settings(LOGIN_MAX_FAILURES=3, LOGIN_ACCOUNT_MAX_FAILURES=4)
+    for _ in range(4):
+        login(client, campus.alice.email, "a wrong password")
+    # Locked from here, and from every address (the all-addresses count is reached too).
+    assert_problem(login(client, campus.alice.email), 429, "account-locked")
+    token = mailed_token(client, settings, campus.alice.email)
+    assert confirm(client, token).status_code == 204
+    assert login(client, campus.alice.email, NEW).status_code == 200
+    # The lock was the address's own: another email's failures stay counted.
+    for _ in range(4):
+        login(client, campus.bob.email, "a wrong password")
+    assert_problem(login(client, campus.bob.email), 429, "account-locked")
+
+
+def _unverified(client, campus) -> dict:
+    r = client.post(
+        "/v1/auth/signup",
+        json={
+            "email": "newbie@example.edu",
+            "password": "0123456789",
+            "nickname": "newbie",
+            "school_id": str(campus.school),
+        },
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["user"]["email_verified"] is False
+    return r.json()
+
+
+def _verified(client, email) -> bool:
+    pair = login(client, email, NEW).json()
+    me = client.get("/v1/users/me", headers=bearer(pair["access_token"])).json()
+    claims = jwt.decode(pair["access_token"], options={"verify_signature": False})
+    assert claims["evf"] is me["email_verified"]
+    return me["email_verified"]
+
+
+def test_using_the_link_verifies_an_unverified_account(client, campus, settings):
+    _unverified(client, campus)
+    token = mailed_token(client, settings, "newbie@example.edu")
+    assert confirm(client, token).status_code == 204
+    assert _verified(client, "newbie@example.edu") is True
+    # It may write now, with a fresh token.
+    pair = login(client, "newbie@example.edu", NEW).json()
+    assert post(client, campus, pair).status_code == 201
+
+
+def test_the_link_verifies_no_address_the_school_no_longer_takes(client, campus, settings, db):
+    from api.schools import domains
+    from api.schools.models import School
+
+    _unverified(client, campus)
+    school = db.get(School, campus.school)
+    domains.add_domain(db, school, "other.example.org")
+    domains.remove_domain(db, school, "example.edu")
+    db.commit()
+    token = mailed_token(client, settings, "newbie@example.edu")
+    assert confirm(client, token).status_code == 204
+    assert _verified(client, "newbie@example.edu") is False

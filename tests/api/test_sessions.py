@@ -214,3 +214,87 @@ def test_the_session_check_reads_the_family_index(db):
     text_plan = "\n".join(plan)
     assert "ix_refresh_tokens_family_id" in text_plan, text_plan
     assert "Seq Scan on refresh_tokens" not in text_plan, text_plan
+
+
+# --- listing and ending sessions -------------------------------------------------------
+
+
+def sessions(client, pair):
+    return client.get("/v1/auth/sessions", headers=bearer(pair["access_token"]))
+
+
+def sid(pair) -> str:
+    return jwt.decode(pair["access_token"], options={"verify_signature": False})["sid"]
+
+
+def test_the_sessions_list_shows_mine_which_is_current_and_no_token(client, campus):
+    phone = login_ok(client, campus.alice.email)
+    laptop = login_ok(client, campus.alice.email)
+    login_ok(client, campus.bob.email)
+    r = sessions(client, phone)
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    assert [i["id"] for i in items] == [sid(laptop), sid(phone)]  # most recently used first
+    assert [i["current"] for i in items] == [False, True]
+    assert all(set(i) == {"id", "created_at", "last_used_at", "current"} for i in items)
+    for token in (phone["refresh_token"], phone["access_token"], laptop["refresh_token"]):
+        assert token not in r.text
+
+    # Refreshing uses the session: it moves to the top, still one session.
+    phone = refresh(client, phone["refresh_token"]).json()
+    items = sessions(client, phone).json()["items"]
+    assert [i["id"] for i in items] == [sid(phone), sid(laptop)]
+    assert items[0]["last_used_at"] > items[0]["created_at"]
+    # Ended sessions are not listed.
+    assert logout(client, laptop).status_code == 204
+    assert [i["id"] for i in sessions(client, phone).json()["items"]] == [sid(phone)]
+
+
+def test_logging_out_everywhere_else_keeps_only_the_callers_session(client, campus):
+    mine = login_ok(client, campus.alice.email)
+    others = [login_ok(client, campus.alice.email) for _ in range(2)]
+    bobs = login_ok(client, campus.bob.email)
+    r = client.delete("/v1/auth/sessions", headers=bearer(mine["access_token"]))
+    assert r.status_code == 204, r.text
+    for pair in others:
+        assert_problem(post(client, campus, bearer(pair["access_token"])), 401, "session-revoked")
+        assert_problem(refresh(client, pair["refresh_token"]), 401)
+    assert post(client, campus, bearer(mine["access_token"])).status_code == 201
+    assert [i["id"] for i in sessions(client, mine).json()["items"]] == [sid(mine)]
+    assert post(client, campus, bearer(bobs["access_token"])).status_code == 201
+    assert refresh(client, bobs["refresh_token"]).status_code == 200
+
+
+def test_ending_one_session_by_id_mine_only(client, campus):
+    from uuid import uuid4
+
+    mine = login_ok(client, campus.alice.email)
+    laptop = login_ok(client, campus.alice.email)
+    bobs = login_ok(client, campus.bob.email)
+    end = lambda session_id: client.delete(  # noqa: E731
+        f"/v1/auth/sessions/{session_id}", headers=bearer(mine["access_token"])
+    )
+    for stranger in (sid(bobs), str(uuid4())):
+        assert_problem(end(stranger), 404, "session-not-found")
+    assert_problem(end("not-a-uuid"), 422, "validation-error")
+    assert post(client, campus, bearer(bobs["access_token"])).status_code == 201
+
+    assert end(sid(laptop)).status_code == 204
+    assert end(sid(laptop)).status_code == 204  # ended already: fine
+    assert_problem(post(client, campus, bearer(laptop["access_token"])), 401, "session-revoked")
+    assert_problem(refresh(client, laptop["refresh_token"]), 401)
+    assert post(client, campus, bearer(mine["access_token"])).status_code == 201
+    # Ending the caller's own is logging out.
+    assert end(sid(mine)).status_code == 204
+    assert_problem(post(client, campus, bearer(mine["access_token"])), 401, "session-revoked")
+    assert_problem(end(sid(mine)), 401, "session-revoked")
+
+
+def test_a_token_without_sid_logging_out_everywhere_else_ends_every_session(client, campus):
+    pairs = [login_ok(client, campus.alice.email) for _ in range(2)]
+    r = client.delete("/v1/auth/sessions", headers=campus.alice.headers)
+    assert r.status_code == 204, r.text
+    for pair in pairs:
+        assert_problem(post(client, campus, bearer(pair["access_token"])), 401, "session-revoked")
+    items = client.get("/v1/auth/sessions", headers=campus.alice.headers).json()["items"]
+    assert items == []

@@ -624,6 +624,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Email Change
+         * @description Ask to change the account's address to `new_email`: nothing changes yet. A 6-digit
+         *     code (and a link) is mailed to the new address; `POST /auth/email/confirm` with it
+         *     makes the change, and the old address gets a notice. The code works for
+         *     EMAIL_CHANGE_CODE_TTL_SECONDS (15 minutes, `expires_at`), once; a new request replaces
+         *     the pending one. Needs the current password (422 `password-incorrect`); the new
+         *     address follows signup's rule: at one of the school's domains (422
+         *     `email-domain-mismatch`; `+tag`s, letter case and IDNA as signup has them) and no
+         *     other account's mailbox (409 `conflict`). The 409 says that an address has an
+         *     account, as signup's 409 already does to anyone, unauthenticated: this endpoint,
+         *     which takes a member's password and a budget of a few a day, reveals nothing signup
+         *     does not. Every request spends the email-change budget (429 `rate-limited`).
+         */
+        post: operations["auth.request_email_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/email/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Email Change
+         * @description Make the pending change with the code mailed to the new address (or the mail's
+         *     link token): answers the account with its new address. The access token carries no
+         *     address, so the caller's tokens go on as they are. A wrong code is 422
+         *     `email-change-code-invalid` with `attempts_left`; after 5 wrong codes, once expired,
+         *     used, or with no change pending it is 422 `email-change-code-expired` (ask again).
+         *     Open password-reset links, which went to the old address, stop working; the old
+         *     address is mailed a notice. 409 `conflict` if another account took the address
+         *     meanwhile. Every attempt spends the email-change-confirm budget.
+         */
+        post: operations["auth.confirm_email_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sessions
+         * @description The account's live sessions (a login and the refreshes that continued it), most
+         *     recently used first, at most 100; `current` marks the caller's. No token material.
+         */
+        get: operations["auth.list_sessions"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Other Sessions
+         * @description Log out everywhere else: every session but the caller's ends (their refresh tokens
+         *     at once, their access tokens' writes at once, 401 `session-revoked`; reads until they
+         *     expire). An access token minted before sessions were named cannot tell its own, so
+         *     every session ends.
+         */
+        delete: operations["auth.revoke_other_sessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Session
+         * @description End one of the account's sessions (the caller's own too). Another account's or an
+         *     unknown one is 404 `session-not-found`, and nothing is revoked.
+         */
+        delete: operations["auth.revoke_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/me": {
         parameters: {
             query?: never;
@@ -1811,6 +1917,58 @@ export interface components {
          * @enum {string}
          */
         Direction: "incoming" | "outgoing";
+        /**
+         * EmailChangeConfirmIn
+         * @description Exactly one of the code mailed to the new address or the mail's link token.
+         */
+        EmailChangeConfirmIn: {
+            /**
+             * Code
+             * @description The mailed 6-digit code
+             */
+            code?: string | null;
+            /**
+             * Token
+             * @description The token in the mail's link
+             */
+            token?: string | null;
+        };
+        /** EmailChangeIn */
+        EmailChangeIn: {
+            /**
+             * New Email
+             * Format: email
+             * @description At one of the school's email domains, like signup's
+             */
+            new_email: string;
+            /**
+             * Password
+             * @description The current password
+             */
+            password: string;
+        };
+        /**
+         * EmailChangeOut
+         * @description A change waiting for the code mailed to the new address.
+         */
+        EmailChangeOut: {
+            /**
+             * Sent To
+             * @description The new address the code is mailed to, as stored
+             */
+            sent_to: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description When the code (and the mail's link) stops working
+             */
+            expires_at: string;
+            /**
+             * Expires In
+             * @description Seconds until then
+             */
+            expires_in: number;
+        };
         /** FollowOut */
         FollowOut: {
             /**
@@ -2628,6 +2786,39 @@ export interface components {
             /** Scrap Count */
             scrap_count: number;
         };
+        /**
+         * SessionOut
+         * @description A session: a login and the refreshes that continued it. No token material.
+         */
+        SessionOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description When the session signed in
+             */
+            created_at: string;
+            /**
+             * Last Used At
+             * Format: date-time
+             * @description When it last signed in or refreshed its tokens
+             */
+            last_used_at: string;
+            /**
+             * Current
+             * @description Whether the access token of this request is its
+             */
+            current: boolean;
+        };
+        /** SessionsOut */
+        SessionsOut: {
+            /** Items */
+            items: components["schemas"]["SessionOut"][];
+        };
         /** SignupIn */
         SignupIn: {
             /**
@@ -3348,6 +3539,24 @@ export interface components {
         };
         /** @description `password-reset-token-invalid`: The reset link is used, expired or unknown; `validation-error`: The request is not valid */
         "problem-422-password-reset-token-invalid-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `email-domain-mismatch`: The email is not at one of the school's domains; `email-unchanged`: That is already the account's email address; `password-incorrect`: The current password is wrong; `school-not-open`: The school accepts no signups until it has an email domain; `validation-error`: The request is not valid */
+        "problem-422-email-domain-mismatch-email-unchanged-password-incorrect-school-not-open-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `email-change-code-expired`: No email change is pending with a working code; `email-change-code-invalid`: The email-change code is wrong; `email-domain-mismatch`: The email is not at one of the school's domains; `school-not-open`: The school accepts no signups until it has an email domain; `validation-error`: The request is not valid */
+        "problem-422-email-change-code-expired-email-change-code-invalid-email-domain-mismatch-school-not-open-validation-error": {
             headers: {
                 [name: string]: unknown;
             };
@@ -4837,6 +5046,143 @@ export interface operations {
             408: components["responses"]["problem-408-request-timeout"];
             413: components["responses"]["problem-413-payload-too-large"];
             422: components["responses"]["problem-422-password-reset-token-invalid-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "auth.request_email_change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeOut"];
+                };
+            };
+            400: components["responses"]["problem-400-bad-request"];
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            408: components["responses"]["problem-408-request-timeout"];
+            409: components["responses"]["problem-409-conflict"];
+            413: components["responses"]["problem-413-payload-too-large"];
+            422: components["responses"]["problem-422-email-domain-mismatch-email-unchanged-password-incorrect-school-not-open-validation-error"];
+            429: components["responses"]["problem-429-rate-limited"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "auth.confirm_email_change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            400: components["responses"]["problem-400-bad-request"];
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            408: components["responses"]["problem-408-request-timeout"];
+            409: components["responses"]["problem-409-conflict"];
+            413: components["responses"]["problem-413-payload-too-large"];
+            422: components["responses"]["problem-422-email-change-code-expired-email-change-code-invalid-email-domain-mismatch-school-not-open-validation-error"];
+            429: components["responses"]["problem-429-rate-limited"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "auth.list_sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsOut"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-verification-required"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "auth.revoke_other_sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "auth.revoke_session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            404: components["responses"]["problem-404-session-not-found"];
+            422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
     };

@@ -24,6 +24,9 @@ from .comment_update import CommentUpdate
 from .course_out import CourseOut
 from .department_out import DepartmentOut
 from .direction import Direction
+from .email_change_confirm_in import EmailChangeConfirmIn
+from .email_change_in import EmailChangeIn
+from .email_change_out import EmailChangeOut
 from .follow_out import FollowOut
 from .follow_state import FollowState
 from .friend_out import FriendOut
@@ -79,6 +82,8 @@ from .school_detail import SchoolDetail
 from .school_out import SchoolOut
 from .school_ref import SchoolRef
 from .scrap_state import ScrapState
+from .session_out import SessionOut
+from .sessions_out import SessionsOut
 from .signup_in import SignupIn
 from .signup_in_language import SignupInLanguage
 from .slot_out import SlotOut
@@ -124,6 +129,9 @@ __all__ = (
     "CourseOut",
     "DepartmentOut",
     "Direction",
+    "EmailChangeConfirmIn",
+    "EmailChangeIn",
+    "EmailChangeOut",
     "FollowOut",
     "FollowState",
     "FriendOut",
@@ -179,6 +187,8 @@ __all__ = (
     "SchoolOut",
     "SchoolRef",
     "ScrapState",
+    "SessionOut",
+    "SessionsOut",
     "SignupIn",
     "SignupInLanguage",
     "SlotOut",
