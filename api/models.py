@@ -13,7 +13,7 @@ from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.posts.models import Post, PostAnonymousAuthor, PostLike, Scrap
 from api.reports.models import ModerationAction, Report
 from api.schools.models import Department, School, SchoolDomain
-from api.social.models import Follow, FriendRequest, Friendship
+from api.social.models import Block, Follow, FriendRequest, Friendship
 from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.uploads.models import Attachment
 from api.users.models import User
@@ -42,6 +42,7 @@ for _column in (
 __all__ = [
     "Attachment",
     "Base",
+    "Block",
     "Board",
     "Comment",
     "CommentLike",

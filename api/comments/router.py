@@ -11,6 +11,9 @@ from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
 from api.limits.service import Limit
+from api.social import blocks
+from api.social.models import BlockVia
+from api.social.schemas import BlockOut
 
 router = APIRouter(tags=["comments"])
 
@@ -49,3 +52,16 @@ async def update_comment(
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_comment(comment_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_comment, viewer, comment_id)
+
+
+@router.put("/comments/{comment_id}/author-block", response_model=BlockOut)
+async def block_comment_author(comment_id: UUID, viewer: CurrentViewer) -> BlockOut:
+    """Block the comment's author without learning who it is: an anonymous commenter
+    stays unnamed, and only their anonymous posts and comments are hidden. Idempotent."""
+    return await in_write_session(service.block_author, viewer, comment_id)
+
+
+@router.delete("/comments/{comment_id}/author-block", status_code=status.HTTP_204_NO_CONTENT)
+async def unblock_comment_author(comment_id: UUID, viewer: CurrentViewer) -> None:
+    """Remove the block made on this comment, if any (the comment need not exist any more)."""
+    await in_write_session(blocks.unblock_via, viewer, BlockVia.comment, comment_id)
