@@ -11,7 +11,7 @@ from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import json_response
 from api.limits.service import Limit
-from api.social import blocks
+from api.social import blocks as blocks_service
 from api.social.models import BlockVia
 from api.social.schemas import BlockOut
 
@@ -64,4 +64,4 @@ async def block_comment_author(comment_id: UUID, viewer: CurrentViewer) -> Block
 @router.delete("/comments/{comment_id}/author-block", status_code=status.HTTP_204_NO_CONTENT)
 async def unblock_comment_author(comment_id: UUID, viewer: CurrentViewer) -> None:
     """Remove the block made on this comment, if any (the comment need not exist any more)."""
-    await in_write_session(blocks.unblock_via, viewer, BlockVia.comment, comment_id)
+    await in_write_session(blocks_service.unblock_via, viewer, BlockVia.comment, comment_id)

@@ -12,7 +12,7 @@ from api.core.schemas import json_response
 from api.limits.service import Limit
 from api.posts import service
 from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
-from api.social import blocks
+from api.social import blocks as blocks_service
 from api.social.models import BlockVia
 from api.social.schemas import BlockOut
 
@@ -91,4 +91,4 @@ async def block_post_author(post_id: UUID, viewer: CurrentViewer) -> BlockOut:
 @router.delete("/posts/{post_id}/author-block", status_code=status.HTTP_204_NO_CONTENT)
 async def unblock_post_author(post_id: UUID, viewer: CurrentViewer) -> None:
     """Remove the block made on this post, if any (the post need not exist any more)."""
-    await in_write_session(blocks.unblock_via, viewer, BlockVia.post, post_id)
+    await in_write_session(blocks_service.unblock_via, viewer, BlockVia.post, post_id)

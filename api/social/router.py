@@ -9,7 +9,8 @@ from api.core.client import ClientKey
 from api.core.db import in_read_session
 from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.limits.service import Limit
-from api.social import blocks, service
+from api.social import blocks as blocks_service
+from api.social import service
 from api.social.schemas import (
     BlockOut,
     Direction,
@@ -120,13 +121,13 @@ async def list_blocks(
 ) -> Page[BlockOut]:
     """My blocks, newest first, one per way each was made. A block made on anonymous
     content shows the content ("the author of …"), never who wrote it."""
-    return await in_read_session(blocks.list_blocks, viewer, cursor, limit)
+    return await in_read_session(blocks_service.list_blocks, viewer, cursor, limit)
 
 
 @router.delete("/users/me/blocks/{block_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_block(block_id: UUID, viewer: CurrentViewer) -> None:
     """Unblock by the block's id (from my list); one that is not mine, or gone, is a no-op."""
-    await in_write_session(blocks.unblock, viewer, block_id)
+    await in_write_session(blocks_service.unblock, viewer, block_id)
 
 
 @router.put("/users/{user_id}/block", response_model=BlockOut)
@@ -134,11 +135,11 @@ async def block_user(user_id: UUID, viewer: CurrentViewer) -> BlockOut:
     """Hide the user's named posts, comments and notifications from my views, and refuse
     friend requests between us. Idempotent: again answers the same block. They are not
     told, and nothing they see changes."""
-    return await in_write_session(blocks.block_user, viewer, user_id)
+    return await in_write_session(blocks_service.block_user, viewer, user_id)
 
 
 @router.delete("/users/{user_id}/block", status_code=status.HTTP_204_NO_CONTENT)
 async def unblock_user(user_id: UUID, viewer: CurrentViewer) -> None:
     """Remove my named blocks of the user (blocks made on anonymous content stay: remove
     those by their id). Idempotent."""
-    await in_write_session(blocks.unblock_user, viewer, user_id)
+    await in_write_session(blocks_service.unblock_user, viewer, user_id)
