@@ -15,7 +15,7 @@ from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.posts.models import Post, PostAnonymousAuthor, PostLike, Scrap
 from api.reports.models import ModerationAction, Report
 from api.schools.models import Department, School, SchoolDomain
-from api.social.models import Follow, FriendRequest, Friendship
+from api.social.models import Block, Follow, FriendRequest, Friendship
 from api.timetables.models import Timetable, TimetableCourse, TimetableCourseRemoval
 from api.uploads.models import Attachment
 from api.users.models import Role, User
@@ -45,6 +45,7 @@ __all__ = [
     "Appeal",
     "Attachment",
     "Base",
+    "Block",
     "Board",
     "Comment",
     "CommentLike",

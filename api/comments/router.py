@@ -12,6 +12,9 @@ from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import NO_CONTENT, json_response
 from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
+from api.social import blocks as blocks_service
+from api.social.models import BlockVia
+from api.social.schemas import BlockOut
 
 router = APIRouter(tags=["comments"])
 
@@ -65,3 +68,22 @@ async def update_comment(
 @router.delete("/comments/{comment_id}", **NO_CONTENT, operation_id="comments.delete")
 async def delete_comment(comment_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_comment, viewer, comment_id)
+
+
+@router.put(
+    "/comments/{comment_id}/author-block",
+    response_model=BlockOut,
+    operation_id="comments.block_author",
+)
+async def block_comment_author(comment_id: UUID, viewer: CurrentViewer) -> BlockOut:
+    """Block the comment's author without learning who it is: an anonymous commenter
+    stays unnamed, and only their anonymous posts and comments are hidden. Idempotent."""
+    return await in_write_session(service.block_author, viewer, comment_id)
+
+
+@router.delete(
+    "/comments/{comment_id}/author-block", **NO_CONTENT, operation_id="comments.unblock_author"
+)
+async def unblock_comment_author(comment_id: UUID, viewer: CurrentViewer) -> None:
+    """Remove the block made on this comment, if any (the comment need not exist any more)."""
+    await in_write_session(blocks_service.unblock_via, viewer, BlockVia.comment, comment_id)

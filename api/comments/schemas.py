@@ -31,6 +31,11 @@ class CommentOut(OutputModel):
     like_count: int
     deleted: bool = Field(description="Deleted, kept as a placeholder for its replies")
     hidden: bool = Field(description="Hidden after reports")
+    blocked: bool = Field(
+        False,
+        description="By someone you blocked: a placeholder (no body, no author) kept for "
+        "its replies",
+    )
     created_at: datetime
     updated_at: datetime | None
     is_mine: bool

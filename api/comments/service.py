@@ -4,6 +4,10 @@ Within a post, each anonymous commenter gets the next number at their first anon
 comment, kept for the life of the post. The post's author commenting anonymously on
 their own anonymous post is "the writer" instead. `is_writer` is only ever shown when it
 cannot unmask anyone: both the post and the comment must be equally anonymous.
+
+Comments by someone the viewer blocked (`api/social/blocks.py`, under the comment's face)
+are left out; one with replies the viewer may see stays as a placeholder, as a deleted one
+does.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from api.boards import service as boards_service
 from api.boards.models import Board
@@ -30,7 +34,12 @@ from api.outbox.types import EventType
 from api.posts import service as posts_service
 from api.posts.errors import PostLocked
 from api.posts.models import Post, PostAnonymousAuthor
+from api.social import blocks
+from api.social.models import BlockVia
+from api.social.schemas import BlockOut
 from api.users.models import User
+
+EXCERPT_CHARS = 60
 
 
 def _is_writer(post: Any, author_id: UUID, anonymous: bool) -> bool:
@@ -42,12 +51,12 @@ def _is_writer(post: Any, author_id: UUID, anonymous: bool) -> bool:
     )
 
 
-def _out(row: Any, post: Any, viewer: Viewer) -> CommentOut:
+def _out(row: Any, post: Any, viewer: Viewer, blocked: bool = False) -> CommentOut:
     c: Comment = row.Comment
     deleted = c.deleted_at is not None
     hidden = c.hidden_at is not None
     author = None
-    if not deleted:
+    if not deleted and not blocked:
         author = posts_service.author_view(
             author_id=c.author_id,
             nickname=row.nickname,
@@ -61,12 +70,13 @@ def _out(row: Any, post: Any, viewer: Viewer) -> CommentOut:
         post_id=c.post_id,
         parent_id=c.parent_id,
         # A hidden comment is a placeholder to everyone but its author.
-        body=None if deleted or (hidden and c.author_id != viewer.id) else c.body,
+        body=None if deleted or blocked or (hidden and c.author_id != viewer.id) else c.body,
         anonymous=c.anonymous,
         author=author,
         like_count=c.like_count,
         deleted=deleted,
         hidden=hidden,
+        blocked=blocked,
         created_at=c.created_at,
         updated_at=c.updated_at,
         is_mine=not deleted and c.author_id == viewer.id,
@@ -103,15 +113,33 @@ def _comment_select(viewer: Viewer) -> Any:
 def list_comments(
     session: Session, viewer: Viewer, post_id: UUID, cursor: str | None, limit: int
 ) -> Page[CommentThread]:
-    """Top-level comments oldest first, each with all its replies: two statements a page."""
+    """Top-level comments oldest first, each with all its replies: two statements a page.
+
+    Blocked replies are left out; a blocked top-level comment only stays, as a
+    placeholder, while a reply under it is shown."""
     post = posts_service.visible_post(session, viewer, post_id)
     after = decode_cursor(cursor)
-    top = select(Comment.id).where(Comment.post_id == post_id, Comment.parent_id.is_(None))
+    reply = aliased(Comment)
+    shown = blocks.not_blocked(viewer, Comment.author_id, Comment.anonymous)
+    top = select(Comment.id).where(
+        Comment.post_id == post_id,
+        Comment.parent_id.is_(None),
+        or_(
+            shown,
+            select(reply.id)
+            .where(
+                reply.parent_id == Comment.id,
+                blocks.not_blocked(viewer, reply.author_id, reply.anonymous),
+            )
+            .exists(),
+        ),
+    )
     if after is not None:
         top = top.where(func.row(Comment.created_at, Comment.id) > func.row(*after))
     top_ids = top.order_by(Comment.created_at, Comment.id).limit(page_limit(limit)).cte("top_ids")
     rows = session.execute(
         _comment_select(viewer)
+        .add_columns(blocks.is_blocked(viewer, Comment.author_id, Comment.anonymous).label("b"))
         .where(
             # The post filter lets the OR be answered from this post's index range; without
             # it PostgreSQL scans every comment.
@@ -120,6 +148,7 @@ def list_comments(
                 Comment.id.in_(select(top_ids.c.id)),
                 Comment.parent_id.in_(select(top_ids.c.id)),
             ),
+            or_(Comment.parent_id.is_(None), shown),
         )
         .order_by(Comment.created_at, Comment.id)
     ).all()
@@ -127,7 +156,7 @@ def list_comments(
     threads: dict[UUID, CommentThread] = {}
     replies: list[tuple[UUID, CommentOut]] = []
     for row in rows:
-        out = _out(row, post, viewer)
+        out = _out(row, post, viewer, blocked=row.b)
         if row.Comment.parent_id is None:
             threads[out.id] = CommentThread(**out.model_dump(), replies=[])
         else:
@@ -297,6 +326,25 @@ def visible_comment(session: Session, viewer: Viewer, comment_id: UUID) -> tuple
     if row is None or not posts_service.can_see(row.Post, viewer) or row.Comment.deleted_at:
         raise NotFound("No such comment.")
     return row.Comment, row.Post
+
+
+def block_author(session: Session, viewer: Viewer, comment_id: UUID) -> BlockOut:
+    """Block whoever wrote a comment the viewer may see, under the comment's face: an
+    anonymous commenter stays unnamed (`api/social/blocks.py`)."""
+    comment, _post = visible_comment(session, viewer, comment_id)
+    shown = comment.hidden_at is None or comment.author_id == viewer.id
+    excerpt = comment.body if shown else "(hidden)"
+    if len(excerpt) > EXCERPT_CHARS:
+        excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
+    return blocks.add_block(
+        session,
+        viewer,
+        comment.author_id,
+        BlockVia.comment,
+        comment.id,
+        anonymous=comment.anonymous,
+        label=excerpt,
+    )
 
 
 def _own_comment(session: Session, viewer: Viewer, comment_id: UUID) -> tuple[Comment, Post]:

@@ -1,5 +1,10 @@
 """Notifications: written by the comment-created and moderation handlers, read and marked
-by users."""
+by users.
+
+Nobody is told of a comment by someone they blocked (under the comment's face,
+`api/social/blocks.py`), and notifications written before the block are left out when
+listed.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import bindparam, exists, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
@@ -24,6 +29,7 @@ from api.notifications.schemas import NotificationOut, ReadAllOut
 from api.posts.models import Post, PostAnonymousAuthor
 from api.posts.service import author_view, is_post_writer
 from api.reports.models import Decision, ModerationAction, TargetType
+from api.social import blocks
 from api.users.models import User
 
 SNIPPET = 80
@@ -49,6 +55,13 @@ def _comment_select() -> AnySelect:
             users.c.deleted_at.label("author_deleted_at"),
             numbers.c.number,
             parent.c.author_id.label("parent_author"),
+            # Whether each would-be recipient blocked the commenter under this face.
+            blocks.blocks_exist(
+                posts.c.author_id, comments.c.author_id, comments.c.anonymous
+            ).label("post_author_blocked"),
+            blocks.blocks_exist(
+                parent.c.author_id, comments.c.author_id, comments.c.anonymous
+            ).label("parent_author_blocked"),
         )
         .join(posts, posts.c.id == comments.c.post_id)
         .join(users, users.c.id == comments.c.author_id)
@@ -96,11 +109,12 @@ def notify_comment(session: Session, event_id: UUID, comment_id: UUID) -> int:
     body: str = row.body
     snippet = body if len(body) <= SNIPPET else body[: SNIPPET - 1] + "…"
     recipients: dict[UUID, tuple[str, str]] = {}
-    if row.parent_author is not None:
+    if row.parent_author is not None and not row.parent_author_blocked:
         recipients[row.parent_author] = ("reply", f"{actor} replied to your comment: {snippet}")
-    recipients.setdefault(
-        row.post_author, ("comment", f"{actor} commented on your post: {snippet}")
-    )
+    if not row.post_author_blocked:
+        recipients.setdefault(
+            row.post_author, ("comment", f"{actor} commented on your post: {snippet}")
+        )
     recipients.pop(row.author_id, None)
     if not recipients:
         return 0
@@ -138,9 +152,14 @@ def _out(n: Notification) -> NotificationOut:
 def list_notifications(
     session: Session, viewer: Viewer, cursor: str | None, limit: int
 ) -> Page[NotificationOut]:
-    """Unread first, then newest first: one statement a page."""
+    """Unread first, then newest first: one statement a page. Those about comments by
+    someone the viewer has blocked since are left out."""
     unread = Notification.read_at.is_(None)
-    stmt = select(Notification).where(Notification.user_id == viewer.id)
+    by_blocked = exists().where(
+        Comment.id == Notification.comment_id,
+        blocks.is_blocked(viewer, Comment.author_id, Comment.anonymous),
+    )
+    stmt = select(Notification).where(Notification.user_id == viewer.id, ~by_blocked)
     if cursor is not None:
         after = decode_key(cursor, bool, datetime, UUID)
         stmt = stmt.where(tuple_(unread, Notification.created_at, Notification.id) < tuple_(*after))

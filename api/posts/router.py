@@ -14,6 +14,9 @@ from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
 from api.posts import service
 from api.posts.schemas import PostIn, PostOut, PostSummary, PostUpdate
+from api.social import blocks as blocks_service
+from api.social.models import BlockVia
+from api.social.schemas import BlockOut
 
 router = APIRouter(tags=["posts"])
 
@@ -116,3 +119,18 @@ async def update_post(post_id: UUID, body: PostUpdate, viewer: CurrentViewer) ->
 @router.delete("/posts/{post_id}", **NO_CONTENT, operation_id="posts.delete")
 async def delete_post(post_id: UUID, viewer: CurrentViewer) -> None:
     await in_write_session(service.delete_post, viewer, post_id)
+
+
+@router.put(
+    "/posts/{post_id}/author-block", response_model=BlockOut, operation_id="posts.block_author"
+)
+async def block_post_author(post_id: UUID, viewer: CurrentViewer) -> BlockOut:
+    """Block the post's author without learning who it is: an anonymous post's author
+    stays unnamed, and only their anonymous posts and comments are hidden. Idempotent."""
+    return await in_write_session(service.block_author, viewer, post_id)
+
+
+@router.delete("/posts/{post_id}/author-block", **NO_CONTENT, operation_id="posts.unblock_author")
+async def unblock_post_author(post_id: UUID, viewer: CurrentViewer) -> None:
+    """Remove the block made on this post, if any (the post need not exist any more)."""
+    await in_write_session(blocks_service.unblock_via, viewer, BlockVia.post, post_id)

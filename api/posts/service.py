@@ -1,7 +1,8 @@
 """Posts: writing, reading, board pages, search, HOT, my posts and scraps.
 
 Every list is one SQL statement per page (a keyset page joined with its authors), and
-anonymous content never carries its author's id or nickname to anyone.
+anonymous content never carries its author's id or nickname to anyone. Lists leave out
+what the viewer blocked (`api/social/blocks.py`: `not_blocked`, in the same statement).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from api.outbox.types import EventType
 from api.posts.errors import PostHidden
 from api.posts.models import HOT_LIKE_THRESHOLD, Post, PostLike, Scrap
 from api.posts.schemas import Author, PostIn, PostOut, PostSummary, PostUpdate
+from api.social import blocks
+from api.social.models import BlockVia
+from api.social.schemas import BlockOut
 from api.uploads import service as uploads_service
 from api.users.models import User
 from infra import database
@@ -63,6 +67,12 @@ def shown_to(viewer: Viewer) -> ColumnElement[bool]:
 
 # SQL: a post the lists everyone shares may show.
 LISTED = Post.hidden_at.is_(None)
+
+
+def not_blocked(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL: a post whose author the viewer has not blocked (under the post's face). Every
+    list but the viewer's own posts has it; a direct link still opens the post."""
+    return blocks.not_blocked(viewer, Post.author_id, Post.anonymous)
 
 
 def can_see(post: Post, viewer: Viewer) -> bool:
@@ -181,6 +191,7 @@ def list_board(
         Post.board_id == board_id,
         Post.school_id == viewer.school_id,
         LISTED,
+        not_blocked(viewer),
     )
     page = _page(session, viewer, stmt, cursor, limit)
     if not page.items:
@@ -195,6 +206,7 @@ def list_hot(
     stmt = _summary_select().where(
         Post.school_id == school_id,
         LISTED,
+        not_blocked(viewer),
         # Written into the SQL, not bound: a generic plan can use the partial index
         # ix_posts_school_hot only when it sees the threshold of the index's condition.
         Post.like_count >= literal_column(str(HOT_LIKE_THRESHOLD)),
@@ -213,6 +225,7 @@ def search_posts(
         .where(
             Post.school_id == school_id,
             LISTED,
+            not_blocked(viewer),
             *search.matches(Post.search_terms, haystack, query),
         )
         .prefix_with(CUSTOM_PLAN)  # a rare word and a common one want different plans
@@ -237,6 +250,7 @@ def list_by_user(
         LISTED,
         Post.school_id == viewer.school_id,
         User.deleted_at.is_(None),
+        not_blocked(viewer),
     )
     return _page(session, viewer, stmt, cursor, limit)
 
@@ -247,7 +261,7 @@ def list_scraps(
     stmt = (
         _summary_select()
         .join(Scrap, and_(Scrap.post_id == Post.id, Scrap.user_id == viewer.id))
-        .where(shown_to(viewer))
+        .where(shown_to(viewer), not_blocked(viewer))
     )
     rows, next_cursor = keyset_page(session, stmt, Scrap.created_at, Post.id, cursor, limit)
     items = [_summary(r, viewer) for r in rows]
@@ -403,6 +417,23 @@ def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool 
     if post is None or not can_see(post, viewer):
         raise NotFound("No such post.")
     return post
+
+
+def block_author(session: Session, viewer: Viewer, post_id: UUID) -> BlockOut:
+    """Block whoever wrote a post the viewer may see, under the post's face: an anonymous
+    post's author stays unnamed (`api/social/blocks.py`)."""
+    post = session.scalar(select(Post).where(Post.id == post_id))
+    if post is None or not can_see(post, viewer):
+        raise NotFound("No such post.")
+    return blocks.add_block(
+        session,
+        viewer,
+        post.author_id,
+        BlockVia.post,
+        post.id,
+        anonymous=post.anonymous,
+        label=post.title,
+    )
 
 
 def delete_empty_board(session: Session, viewer: Viewer, board_id: UUID) -> None:

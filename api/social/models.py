@@ -76,3 +76,47 @@ class Follow(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = created_at_column()
+
+
+class BlockVia(StrEnum):
+    """How a block was made: on the user, or on a post or comment of theirs."""
+
+    user = "user"
+    post = "post"
+    comment = "comment"
+
+
+class Block(Base):
+    """One way a user blocked someone: a row per (blocker, how), never merged per blocked
+    user, so a block made on anonymous content stays unlinked from one made by name.
+
+    `anonymous` is the face the block was made on (an anonymous post or comment): it hides
+    only that face's content, the blocked user's anonymous posts and comments; a named block
+    hides only named content. Hiding across faces would let a blocker unmask an author by
+    blocking and watching what vanishes (docs/ARCHITECTURE.md, Blocks).
+    """
+
+    __tablename__ = "blocks"
+    __table_args__ = (
+        # One block per way: PUT again is a no-op. For `user` blocks via_id is the user.
+        Index("uq_blocks_via", "blocker_id", "via_type", "via_id", unique=True),
+        # What every filtered read asks: the viewer's blocked (user, face) pairs, index-only.
+        Index("ix_blocks_blocker", "blocker_id", "blocked_id", "anonymous"),
+        Index("ix_blocks_blocker_list", "blocker_id", text("created_at DESC"), text("id DESC")),
+        Index("ix_blocks_blocked", "blocked_id"),
+        CheckConstraint("blocker_id <> blocked_id", name="not_self"),
+        CheckConstraint("via_type IN ('user', 'post', 'comment')", name="via_type"),
+    )
+
+    id: Mapped[UUID] = id_column()
+    blocker_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    blocked_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    via_type: Mapped[str] = mapped_column(String(10))
+    # The user, post or comment the block was made on; no foreign key: the block outlives
+    # the post or comment.
+    via_id: Mapped[UUID]
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    # What the blocker saw when blocking (a post's title, a comment's start), shown in
+    # their list; content changed or deleted later leaves it as it was.
+    via_label: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = created_at_column()

@@ -15,8 +15,10 @@ from api.core.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, Page
 from api.core.schemas import NO_CONTENT
 from api.idempotency.dependencies import IdempotencyKeyHeader
 from api.limits.service import Limit
+from api.social import blocks as blocks_service
 from api.social import service
 from api.social.schemas import (
+    BlockOut,
     Direction,
     FollowOut,
     FollowState,
@@ -148,3 +150,38 @@ async def following(
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Page[FollowOut]:
     return await in_read_session(service.list_follows, user_id, False, cursor, limit)
+
+
+# --- blocks -------------------------------------------------------------------------------
+
+
+@router.get("/users/me/blocks", response_model=Page[BlockOut], operation_id="social.list_blocks")
+async def list_blocks(
+    viewer: CurrentViewer,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> Page[BlockOut]:
+    """My blocks, newest first, one per way each was made. A block made on anonymous
+    content shows the content ("the author of …"), never who wrote it."""
+    return await in_read_session(blocks_service.list_blocks, viewer, cursor, limit)
+
+
+@router.delete("/users/me/blocks/{block_id}", **NO_CONTENT, operation_id="social.remove_block")
+async def remove_block(block_id: UUID, viewer: CurrentViewer) -> None:
+    """Unblock by the block's id (from my list); one that is not mine, or gone, is a no-op."""
+    await in_write_session(blocks_service.unblock, viewer, block_id)
+
+
+@router.put("/users/{user_id}/block", response_model=BlockOut, operation_id="social.block_user")
+async def block_user(user_id: UUID, viewer: CurrentViewer) -> BlockOut:
+    """Hide the user's named posts, comments and notifications from my views, and refuse
+    friend requests between us. Idempotent: again answers the same block. They are not
+    told, and nothing they see changes."""
+    return await in_write_session(blocks_service.block_user, viewer, user_id)
+
+
+@router.delete("/users/{user_id}/block", **NO_CONTENT, operation_id="social.unblock_user")
+async def unblock_user(user_id: UUID, viewer: CurrentViewer) -> None:
+    """Remove my named blocks of the user (blocks made on anonymous content stay: remove
+    those by their id). Idempotent."""
+    await in_write_session(blocks_service.unblock_user, viewer, user_id)

@@ -53,3 +53,22 @@ class FollowState(OutputModel):
 
 class FollowOut(UserSummary):
     since: datetime
+
+
+class BlockOut(OutputModel):
+    """One of my blocks. A block made on anonymous content names the content, never its
+    author: `user` is null and nothing in it tells who they are."""
+
+    id: UUID = Field(description="Unblock with DELETE /users/me/blocks/{id}")
+    via_type: str = Field(description="user, post or comment: what the block was made on")
+    via_id: UUID = Field(description="The user, post or comment it was made on")
+    anonymous: bool = Field(description="Made on anonymous content: hides only anonymous content")
+    user: UserSummary | None = Field(
+        description="The blocked user; null for a block made on anonymous content (and for "
+        "a closed account)"
+    )
+    label: str = Field(
+        description="What to show: the user's nickname, or 'the author of …' with the post's "
+        "title or the comment's start"
+    )
+    created_at: datetime

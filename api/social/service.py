@@ -4,6 +4,11 @@ Friendship is symmetric and stored once per direction. Writes that touch a pair 
 users lock both user rows in id order first, so concurrent requests between the same
 two people (A asks B while B asks A) are decided one after the other. Counters on users
 move only when a row really changed, so they stay exact under concurrency.
+
+A named block (`api/social/blocks.py`) stops friend requests between the two without the
+blocked user learning of it: theirs to the blocker is made as ever and stays pending,
+unseen by the blocker; the blocker's to them is refused (409 `you-blocked-this-user`,
+which only the blocker ever gets).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, or_, select, union, update
+from sqlalchemy import and_, delete, false, func, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
@@ -21,6 +26,8 @@ from api.core.pagination import Page, keyset_page
 from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
+from api.social import blocks
+from api.social.errors import YouBlocked
 from api.social.models import Follow, FriendRequest, Friendship, RequestStatus
 from api.social.schemas import (
     Direction,
@@ -121,6 +128,9 @@ def send_request(session: Session, viewer: Viewer, data: FriendRequestIn) -> Fri
         raise NotFound("No such user.")
     if are_friends(session, viewer.id, target_id):
         raise Conflict("You are already friends.")
+    blocked = blocks.named_blocks(session, viewer.id, target_id)
+    if (viewer.id, target_id) in blocked:
+        raise YouBlocked()
     pending = session.scalars(
         select(FriendRequest).where(
             FriendRequest.status == RequestStatus.pending,
@@ -133,6 +143,8 @@ def send_request(session: Session, viewer: Viewer, data: FriendRequestIn) -> Fri
     for req in pending:
         if req.sender_id == viewer.id:
             raise Conflict("You already sent this person a request.", request_id=str(req.id))
+        if blocked:  # theirs waits, unseen, until they unblock; ours is made as ever
+            continue
         # They asked us first: asking back is saying yes.
         _accept(session, req)
         return _request_out(req, users)
@@ -163,6 +175,10 @@ def respond(session: Session, viewer: Viewer, request_id: UUID, accept: bool) ->
     if req.sender_id not in users:  # the sender closed their account
         raise NotFound("No such friend request.")
     session.refresh(req, with_for_update=True)
+    if accept and (req.recipient_id, req.sender_id) in blocks.named_blocks(
+        session, req.sender_id, req.recipient_id
+    ):
+        raise NotFound("No such friend request.")  # unseen while blocked: unblock first
     wanted = RequestStatus.accepted if accept else RequestStatus.declined
     if req.status == wanted:
         return _request_out(req, users)
@@ -207,6 +223,9 @@ def list_requests(
             recipient.deleted_at.is_(None),
         )
     )
+    if direction is Direction.incoming:  # requests from someone I blocked wait unseen
+        stmt = stmt.where(blocks.not_blocked(viewer, FriendRequest.sender_id, false()))
+
     rows, next_cursor = keyset_page(
         session, stmt, FriendRequest.created_at, FriendRequest.id, cursor, limit
     )

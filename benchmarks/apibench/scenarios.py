@@ -5,6 +5,7 @@ from __future__ import annotations
 SCENARIO_KEYS = (
     # the community: boards, posts, comments, likes
     "board_page1",
+    "board_page1_blocked",
     "board_deep",
     "post_detail",
     "comments_page",
@@ -18,6 +19,7 @@ SCENARIO_KEYS = (
 )
 TITLES = {
     "board_page1": "board page 1",
+    "board_page1_blocked": "board p1, 200 blocks",
     "board_deep": "board page, deep",
     "post_detail": "post detail",
     "comments_page": "comments page",
@@ -31,6 +33,7 @@ TITLES = {
 }
 READS = (
     "board_page1",
+    "board_page1_blocked",
     "board_deep",
     "post_detail",
     "comments_page",
@@ -42,6 +45,9 @@ COURSE_KEYS = ("catalog_search", "timetable_own", "timetable_friend", "add_cours
 # Counted in process, not loaded on their own: a clash is part of add_course.
 SQL_KEYS = (*SCENARIO_KEYS, "add_course_clash")
 EXPECTED_STATUSES = {"add_course": (409,)}  # answers that are not errors in this scenario
+# board_page1_blocked's readers: each blocked this many users (a quarter of the blocks
+# made on anonymous content), and no other scenario reads as them.
+BLOCKERS, BLOCKS_EACH = 20, 200
 CLASH_SHARE = 1 / 3  # of the courses add_course tries to add, this share clashes
 WRITTEN = {  # what each write inserts: table and its time column
     "create_comment": ("comments", "created_at"),

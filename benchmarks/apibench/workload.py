@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from bench_common import connect, query, say
 
-from apibench.scenarios import CLASH_SHARE, COURSE_KEYS
+from apibench.scenarios import BLOCKERS, BLOCKS_EACH, CLASH_SHARE, COURSE_KEYS
 from apibench.seed_courses import SEMESTER, Slot, clashes
 
 
@@ -30,6 +30,7 @@ class Workload:
     users: list[str]
     courses: CourseWorkload | None = None  # None: no course catalog seeded
     tokens: dict[str, str] = field(default_factory=dict)
+    blockers: list[str] = field(default_factory=list)  # users with BLOCKS_EACH blocks
 
 
 def pick_workload(url: str, deep: int, rng: random.Random) -> Workload:
@@ -72,10 +73,38 @@ def pick_workload(url: str, deep: int, rng: random.Random) -> Workload:
         rng.shuffle(posts)
         users = [str(r[0]) for r in query(conn, "SELECT id FROM users WHERE deleted_at IS NULL")]
         rng.shuffle(users)
+        blockers, users = users[:BLOCKERS], users[BLOCKERS:]
+        add_blocks(conn, blockers, users, rng)
         courses = pick_course_workload(conn, school_id, users[:2000], rng)
     finally:
         conn.close()
-    return Workload(school_id, boards, deep_cursors, depth, posts, users[:2000], courses)
+    return Workload(
+        school_id, boards, deep_cursors, depth, posts, users[:2000], courses, blockers=blockers
+    )
+
+
+def add_blocks(conn: Any, blockers: list[str], others: list[str], rng: random.Random) -> None:
+    """BLOCKS_EACH blocks for each of `blockers`, of users drawn from `others` (who write
+    the posts like everyone). Written after the seed, so the next run removes them with
+    the rest of what runs wrote (seed.reset_bench_writes)."""
+    rows = []
+    for blocker in blockers:
+        for k, blocked in enumerate(rng.sample(others, min(BLOCKS_EACH, len(others)))):
+            rows.append((blocker, blocked, k % 4 == 0))
+    query(conn, "DELETE FROM blocks WHERE blocker_id = ANY(%s::uuid[])", (blockers,))
+    query(
+        conn,
+        """INSERT INTO blocks (id, blocker_id, blocked_id, via_type, via_id, anonymous)
+           SELECT gen_random_uuid(), b, d, 'user', d, a
+           FROM unnest(%s::uuid[], %s::uuid[], %s::bool[]) AS t(b, d, a)""",
+        ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
+    )
+    conn.commit()
+    # As autovacuum leaves it between runs: without the visibility map the index-only scan
+    # looks dear, and with the previous run's blocks dead the generic plan scans the table.
+    conn.autocommit = True
+    query(conn, "VACUUM (ANALYZE) blocks")
+    conn.autocommit = False
 
 
 def mint_tokens(workload: Workload) -> None:
@@ -85,7 +114,8 @@ def mint_tokens(workload: Workload) -> None:
 
     school = UUID(workload.school_id)
     workload.tokens = {
-        u: issue_access_token(UUID(u), school, verified=True) for u in workload.users
+        u: issue_access_token(UUID(u), school, verified=True)
+        for u in (*workload.users, *workload.blockers)
     }
 
 
@@ -103,6 +133,10 @@ def build_requests(key: str, t: Workload, n: int, rng: random.Random) -> list[Re
     if key == "board_page1":
         for i in range(n):
             out.append(("GET", f"/v1/boards/{t.boards[i % len(t.boards)][0]}/posts", user(), ""))
+    elif key == "board_page1_blocked":
+        for i in range(n):
+            reader = tok[t.blockers[rng.randrange(len(t.blockers))]]
+            out.append(("GET", f"/v1/boards/{t.boards[i % len(t.boards)][0]}/posts", reader, ""))
     elif key == "board_deep":
         for i in range(n):
             board, cursor = t.deep_cursors[i % len(t.deep_cursors)]

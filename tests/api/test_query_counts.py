@@ -7,7 +7,7 @@ replies, likes and scraps, so a per-row lookup of any of them would show in the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 import pytest
@@ -21,6 +21,7 @@ class Seed:
     named: object
     post_with_comments: UUID
     anonymous_post: UUID
+    others: list = field(default_factory=list)
 
 
 PAGE = 60  # more than the largest page (50), so both page sizes are full pages
@@ -83,7 +84,7 @@ def seed(world) -> Seed:
                     reactions.set_comment_like(s, as_viewer(viewer), reply_out.id, liked=True)
             if author is not viewer:
                 reactions.set_comment_like(s, as_viewer(viewer), top.id, liked=True)
-    return Seed(school, board, viewer, named, target, created["others"][0])
+    return Seed(school, board, viewer, named, target, created["others"][0], others)
 
 
 LISTS = {
@@ -176,6 +177,52 @@ def test_an_empty_board_is_an_empty_page_and_a_foreign_one_still_404(client, wor
     foreign = world.board(other_school)
     r = client.get(f"/v1/boards/{foreign}/posts", headers=seed.viewer.headers)
     assert r.status_code == 404 and r.json()["type"].endswith(":not-found")
+
+
+BLOCKS = 200
+
+
+@pytest.fixture
+def blocker(world, seed):
+    """A member who blocked 200 people: two of the seed's writers by name, one by a post
+    of theirs (anonymous face), and strangers for the rest."""
+    from api.social.models import Block, BlockVia
+    from api.users.models import User
+    from infra.database import session_scope
+
+    user = world.user(seed.school, "blocker")
+    with session_scope() as s:
+        strangers = [
+            User(email=f"s{i}@example.edu", email_key=f"s{i}@example.edu",
+                 nickname=f"stranger{i}", school_id=seed.school)
+            for i in range(BLOCKS - 3)
+        ]  # fmt: skip
+        s.add_all(strangers)
+        s.flush()
+        blocked = [(o.id, False) for o in seed.others[:2]] + [(seed.others[2].id, True)]
+        blocked += [(u.id, False) for u in strangers]
+        s.add_all(
+            Block(blocker_id=user.id, blocked_id=b, via_type=BlockVia.user, via_id=b,
+                  anonymous=anonymous)
+            for b, anonymous in blocked
+        )  # fmt: skip
+    return user
+
+
+def test_a_reader_with_200_blocks_pays_no_statement_more(client, count_statements, seed, blocker):
+    """The blocks are a subquery of each list's own statement: the board page is still
+    one statement, and no list grows with the page or the blocks."""
+    blocked = {o.nickname for o in seed.others[:2]}
+    for name, where in LISTS.items():
+        url, params = where(seed)
+        small, _ = _count(client, count_statements, blocker, url, **params, limit=5)
+        large, page = _count(client, count_statements, blocker, url, **params, limit=50)
+        assert small == large <= 2, (name, count_statements.statements)
+        items = [c for t in page["items"] for c in (t, *t.get("replies", []))]
+        assert not {i["author"]["nickname"] for i in items if i.get("author")} & blocked, name
+    count, page = _count(client, count_statements, blocker, f"/v1/boards/{seed.board}/posts")
+    assert len(page["items"]) == 20 and count == 1, count_statements.statements
+    assert "NOT IN (SELECT blocks.blocked_id" in count_statements.statements[0]
 
 
 @pytest.fixture

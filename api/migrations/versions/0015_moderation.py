@@ -1,7 +1,7 @@
 """moderation by people: roles, the append-only moderation log, suspensions, locks, notes
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 15:40:00.000000
 
 - `moderation_roles`: the roles accounts hold now (school moderators, platform
@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

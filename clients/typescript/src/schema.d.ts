@@ -89,6 +89,31 @@ export interface paths {
         patch: operations["posts.update"];
         trace?: never;
     };
+    "/v1/posts/{post_id}/author-block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block Post Author
+         * @description Block the post's author without learning who it is: an anonymous post's author
+         *     stays unnamed, and only their anonymous posts and comments are hidden. Idempotent.
+         */
+        put: operations["posts.block_author"];
+        post?: never;
+        /**
+         * Unblock Post Author
+         * @description Remove the block made on this post, if any (the post need not exist any more).
+         */
+        delete: operations["posts.unblock_author"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/posts/{post_id}/comments": {
         parameters: {
             query?: never;
@@ -126,6 +151,31 @@ export interface paths {
         head?: never;
         /** Update Comment */
         patch: operations["comments.update"];
+        trace?: never;
+    };
+    "/v1/comments/{comment_id}/author-block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block Comment Author
+         * @description Block the comment's author without learning who it is: an anonymous commenter
+         *     stays unnamed, and only their anonymous posts and comments are hidden. Idempotent.
+         */
+        put: operations["comments.block_author"];
+        post?: never;
+        /**
+         * Unblock Comment Author
+         * @description Remove the block made on this comment, if any (the comment need not exist any more).
+         */
+        delete: operations["comments.unblock_author"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/users/me/timetables": {
@@ -1072,6 +1122,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Blocks
+         * @description My blocks, newest first, one per way each was made. A block made on anonymous
+         *     content shows the content ("the author of …"), never who wrote it.
+         */
+        get: operations["social.list_blocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/blocks/{block_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Block
+         * @description Unblock by the block's id (from my list); one that is not mine, or gone, is a no-op.
+         */
+        delete: operations["social.remove_block"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{user_id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block User
+         * @description Hide the user's named posts, comments and notifications from my views, and refuse
+         *     friend requests between us. Idempotent: again answers the same block. They are not
+         *     told, and nothing they see changes.
+         */
+        put: operations["social.block_user"];
+        post?: never;
+        /**
+         * Unblock User
+         * @description Remove my named blocks of the user (blocks made on anonymous content stay: remove
+         *     those by their id). Idempotent.
+         */
+        delete: operations["social.unblock_user"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -1684,6 +1802,47 @@ export interface components {
              */
             suspensions?: number;
         };
+        /**
+         * BlockOut
+         * @description One of my blocks. A block made on anonymous content names the content, never its
+         *     author: `user` is null and nothing in it tells who they are.
+         */
+        BlockOut: {
+            /**
+             * Id
+             * Format: uuid
+             * @description Unblock with DELETE /users/me/blocks/{id}
+             */
+            id: string;
+            /**
+             * Via Type
+             * @description user, post or comment: what the block was made on
+             */
+            via_type: string;
+            /**
+             * Via Id
+             * Format: uuid
+             * @description The user, post or comment it was made on
+             */
+            via_id: string;
+            /**
+             * Anonymous
+             * @description Made on anonymous content: hides only anonymous content
+             */
+            anonymous: boolean;
+            /** @description The blocked user; null for a block made on anonymous content (and for a closed account) */
+            user: components["schemas"]["UserSummary"] | null;
+            /**
+             * Label
+             * @description What to show: the user's nickname, or 'the author of …' with the post's title or the comment's start
+             */
+            label: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** BoardIn */
         BoardIn: {
             /** Name */
@@ -1803,6 +1962,12 @@ export interface components {
              */
             hidden: boolean;
             /**
+             * Blocked
+             * @description By someone you blocked: a placeholder (no body, no author) kept for its replies
+             * @default false
+             */
+            blocked?: boolean;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1849,6 +2014,12 @@ export interface components {
              * @description Hidden after reports
              */
             hidden: boolean;
+            /**
+             * Blocked
+             * @description By someone you blocked: a placeholder (no body, no author) kept for its replies
+             * @default false
+             */
+            blocked?: boolean;
             /**
              * Created At
              * Format: date-time
@@ -2234,6 +2405,16 @@ export interface components {
         Page_AuditEntry_: {
             /** Items */
             items: components["schemas"]["AuditEntry"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[BlockOut] */
+        Page_BlockOut_: {
+            /** Items */
+            items: components["schemas"]["BlockOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page
@@ -3359,6 +3540,33 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `account-suspended`: The account is suspended; `verification-required`: Verify your email address first */
+        "problem-403-account-suspended-verification-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `too-many-blocks`: You have blocked as many as you can */
+        "problem-409-too-many-blocks": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `cannot-block-self`: You cannot block yourself; `validation-error`: The request is not valid */
+        "problem-422-cannot-block-self-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress; `post-hidden`: The post is hidden; `post-locked`: The post is locked */
         "problem-409-idempotency-key-in-flight-post-hidden-post-locked": {
             headers: {
@@ -3379,15 +3587,6 @@ export interface components {
         };
         /** @description `comment-hidden`: The comment is hidden; `post-hidden`: The post is hidden */
         "problem-409-comment-hidden-post-hidden": {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description `account-suspended`: The account is suspended; `verification-required`: Verify your email address first */
-        "problem-403-account-suspended-verification-required": {
             headers: {
                 [name: string]: unknown;
             };
@@ -3557,6 +3756,15 @@ export interface components {
         };
         /** @description `email-change-code-expired`: No email change is pending with a working code; `email-change-code-invalid`: The email-change code is wrong; `email-domain-mismatch`: The email is not at one of the school's domains; `school-not-open`: The school accepts no signups until it has an email domain; `validation-error`: The request is not valid */
         "problem-422-email-change-code-expired-email-change-code-invalid-email-domain-mismatch-school-not-open-validation-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `conflict`: Conflict; `idempotency-key-in-flight`: A request with this Idempotency-Key is in progress; `you-blocked-this-user`: You blocked this user */
+        "problem-409-conflict-idempotency-key-in-flight-you-blocked-this-user": {
             headers: {
                 [name: string]: unknown;
             };
@@ -3929,6 +4137,58 @@ export interface operations {
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
     };
+    "posts.block_author": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockOut"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            409: components["responses"]["problem-409-too-many-blocks"];
+            422: components["responses"]["problem-422-cannot-block-self-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "posts.unblock_author": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
     "comments.list": {
         parameters: {
             query?: {
@@ -4056,6 +4316,58 @@ export interface operations {
             408: components["responses"]["problem-408-request-timeout"];
             409: components["responses"]["problem-409-comment-hidden-post-hidden"];
             413: components["responses"]["problem-413-payload-too-large"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "comments.block_author": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockOut"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            409: components["responses"]["problem-409-too-many-blocks"];
+            422: components["responses"]["problem-422-cannot-block-self-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "comments.unblock_author": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
             422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
@@ -5556,7 +5868,7 @@ export interface operations {
             403: components["responses"]["problem-403-account-suspended-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             408: components["responses"]["problem-408-request-timeout"];
-            409: components["responses"]["problem-409-conflict-idempotency-key-in-flight"];
+            409: components["responses"]["problem-409-conflict-idempotency-key-in-flight-you-blocked-this-user"];
             413: components["responses"]["problem-413-payload-too-large"];
             422: components["responses"]["problem-422-idempotency-key-reused-validation-error"];
             429: components["responses"]["problem-429-rate-limited"];
@@ -5815,6 +6127,112 @@ export interface operations {
             403: components["responses"]["problem-403-verification-required"];
             404: components["responses"]["problem-404-not-found"];
             422: components["responses"]["problem-422-invalid-cursor-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "social.list_blocks": {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BlockOut_"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token"];
+            403: components["responses"]["problem-403-verification-required"];
+            422: components["responses"]["problem-422-invalid-cursor-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "social.remove_block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                block_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            422: components["responses"]["problem-422-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "social.block_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockOut"];
+                };
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            409: components["responses"]["problem-409-too-many-blocks"];
+            422: components["responses"]["problem-422-cannot-block-self-validation-error"];
+            503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
+        };
+    };
+    "social.unblock_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["problem-401-invalid-token-session-revoked"];
+            403: components["responses"]["problem-403-account-suspended-verification-required"];
+            404: components["responses"]["problem-404-not-found"];
+            422: components["responses"]["problem-422-validation-error"];
             503: components["responses"]["problem-503-database-timeout-database-unavailable-overloaded"];
         };
     };

@@ -14,6 +14,7 @@ from .attachment_out import AttachmentOut
 from .audit_entry import AuditEntry
 from .author import Author
 from .author_history import AuthorHistory
+from .block_out import BlockOut
 from .board_in import BoardIn
 from .board_out import BoardOut
 from .board_update import BoardUpdate
@@ -44,6 +45,7 @@ from .name_rule import NameRule
 from .notification_out import NotificationOut
 from .page_appeal_entry import PageAppealEntry
 from .page_audit_entry import PageAuditEntry
+from .page_block_out import PageBlockOut
 from .page_comment_thread import PageCommentThread
 from .page_course_out import PageCourseOut
 from .page_follow_out import PageFollowOut
@@ -119,6 +121,7 @@ __all__ = (
     "AuditEntry",
     "Author",
     "AuthorHistory",
+    "BlockOut",
     "BoardIn",
     "BoardOut",
     "BoardUpdate",
@@ -149,6 +152,7 @@ __all__ = (
     "NotificationOut",
     "PageAppealEntry",
     "PageAuditEntry",
+    "PageBlockOut",
     "PageCommentThread",
     "PageCourseOut",
     "PageFollowOut",

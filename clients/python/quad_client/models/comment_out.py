@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.author import Author
 
@@ -32,6 +34,8 @@ class CommentOut:
         updated_at (datetime.datetime | None):
         is_mine (bool):
         liked (bool):
+        blocked (bool | Unset): By someone you blocked: a placeholder (no body, no author) kept for its replies Default:
+            False.
     """
 
     id: UUID
@@ -47,6 +51,7 @@ class CommentOut:
     updated_at: datetime.datetime | None
     is_mine: bool
     liked: bool
+    blocked: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,6 +96,8 @@ class CommentOut:
 
         liked = self.liked
 
+        blocked = self.blocked
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -110,6 +117,8 @@ class CommentOut:
                 "liked": liked,
             }
         )
+        if blocked is not UNSET:
+            field_dict["blocked"] = blocked
 
         return field_dict
 
@@ -188,6 +197,8 @@ class CommentOut:
 
         liked = d.pop("liked")
 
+        blocked = d.pop("blocked", UNSET)
+
         comment_out = cls(
             id=id,
             post_id=post_id,
@@ -202,6 +213,7 @@ class CommentOut:
             updated_at=updated_at,
             is_mine=is_mine,
             liked=liked,
+            blocked=blocked,
         )
 
         comment_out.additional_properties = d

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.author import Author
     from ..models.comment_out import CommentOut
@@ -34,6 +36,8 @@ class CommentThread:
         is_mine (bool):
         liked (bool):
         replies (list[CommentOut]): Replies, oldest first
+        blocked (bool | Unset): By someone you blocked: a placeholder (no body, no author) kept for its replies Default:
+            False.
     """
 
     id: UUID
@@ -50,6 +54,7 @@ class CommentThread:
     is_mine: bool
     liked: bool
     replies: list[CommentOut]
+    blocked: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +104,8 @@ class CommentThread:
             replies_item = replies_item_data.to_dict()
             replies.append(replies_item)
 
+        blocked = self.blocked
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -119,6 +126,8 @@ class CommentThread:
                 "replies": replies,
             }
         )
+        if blocked is not UNSET:
+            field_dict["blocked"] = blocked
 
         return field_dict
 
@@ -205,6 +214,8 @@ class CommentThread:
 
             replies.append(replies_item)
 
+        blocked = d.pop("blocked", UNSET)
+
         comment_thread = cls(
             id=id,
             post_id=post_id,
@@ -220,6 +231,7 @@ class CommentThread:
             is_mine=is_mine,
             liked=liked,
             replies=replies,
+            blocked=blocked,
         )
 
         comment_thread.additional_properties = d
