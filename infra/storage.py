@@ -92,7 +92,11 @@ class ObjectStorage(Protocol):
         """At most `limit` bytes of the object (ObjectNotFound if there is none)."""
         ...
 
-    def write(self, name: str, data: bytes, content_type: str) -> None: ...
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
+        """Store the object; `cache_control` is the Cache-Control it is served with."""
+        ...
 
     def delete(self, name: str) -> None:
         """Remove the object; nothing happens if it is already gone."""
@@ -218,8 +222,13 @@ class GcsStorage:
         except RequestRangeNotSatisfiable:
             return b""  # an empty object has no byte 0
 
-    def write(self, name: str, data: bytes, content_type: str) -> None:
-        self._bucket.blob(name).upload_from_string(data, content_type=content_type)
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
+        blob = self._bucket.blob(name)
+        if cache_control:
+            blob.cache_control = cache_control
+        blob.upload_from_string(data, content_type=content_type)
 
     def delete(self, name: str) -> None:
         from google.api_core.exceptions import NotFound
@@ -304,8 +313,10 @@ class CdnImageStorage:
     def read(self, name: str, limit: int) -> bytes:
         return self._inner.read(name, limit)
 
-    def write(self, name: str, data: bytes, content_type: str) -> None:
-        self._inner.write(name, data, content_type)
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
+        self._inner.write(name, data, content_type, cache_control)
 
     def delete(self, name: str) -> None:
         self._inner.delete(name)
@@ -439,7 +450,9 @@ class LocalStorage:
         except FileNotFoundError:
             raise ObjectNotFound(name) from None
 
-    def write(self, name: str, data: bytes, content_type: str) -> None:
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
         path, meta = self._paths(name)
         now = self._clock()
         resource = {
@@ -455,6 +468,8 @@ class LocalStorage:
             "timeCreated": _utc(now).isoformat().replace("+00:00", "Z"),
             "updated": _utc(now).isoformat().replace("+00:00", "Z"),
         }
+        if cache_control:
+            resource["cacheControl"] = cache_control
         resource["id"] = f"{self.bucket}/{name}/{resource['generation']}"
         _atomic_write(path, data)
         _atomic_write(meta, json.dumps(resource).encode())

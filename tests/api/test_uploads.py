@@ -256,6 +256,13 @@ def test_image_urls_are_signed_too(client, campus, settings):
     _assert_refused(client.get(url), 403, "signed-url-rejected")
 
 
+def test_processed_images_may_be_kept_by_browsers_for_one_url_window(client, campus, settings):
+    status = ready_upload(client, campus.alice)
+    expected = f"private, max-age={settings.image_cdn_url_window_seconds}"
+    for url in (status["image"]["url"], status["image"]["thumbnail_url"]):
+        assert client.get(url).headers["cache-control"] == expected
+
+
 # --- attaching -----------------------------------------------------------------------
 
 

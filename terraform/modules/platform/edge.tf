@@ -19,10 +19,10 @@ locals {
   # (it exists once a signed URL key has been added to a backend).
   cdn_fill_member = "serviceAccount:service-${module.services.project_number}@cloud-cdn-fill.iam.gserviceaccount.com"
 
+  # IMAGE_CDN_URL_WINDOW_SECONDS is in local.storage_env: the upload function reads it too.
   image_cdn_env = local.image_cdn_on ? {
-    IMAGE_CDN_BASE_URL           = "https://${var.edge_domain}"
-    IMAGE_CDN_KEY_NAME           = var.image_cdn_key_name
-    IMAGE_CDN_URL_WINDOW_SECONDS = tostring(var.image_url_window_seconds)
+    IMAGE_CDN_BASE_URL = "https://${var.edge_domain}"
+    IMAGE_CDN_KEY_NAME = var.image_cdn_key_name
   } : {}
   image_cdn_secret_env = local.image_cdn_on ? {
     IMAGE_CDN_KEY = { secret = module.secrets.names["image-cdn-signing-key"] }

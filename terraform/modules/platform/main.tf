@@ -86,6 +86,9 @@ locals {
   storage_env = {
     STORAGE_BACKEND = "gcs"
     UPLOAD_BUCKET   = local.bucket.uploads
+    # Processed images are written with Cache-Control max-age this long (at most the
+    # window of the URLs that name them).
+    IMAGE_CDN_URL_WINDOW_SECONDS = tostring(var.image_url_window_seconds)
   }
 
   # Mail: the relay the mail function submits to (Cloud Run cannot send on port 25), who
