@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api import API_PREFIX
@@ -20,6 +19,7 @@ from api.core.errors import install_error_handlers, problem_response
 from api.core.middleware import (
     ConcurrencyLimitMiddleware,
     InFlightLimit,
+    ProblemCORSMiddleware,
     RequestBodyMiddleware,
     RequestContextMiddleware,
 )
@@ -124,7 +124,7 @@ def create_app() -> FastAPI:
         # (else a page could not read their Retry-After). Bearer tokens, never cookies:
         # no credentials.
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_allowed_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],

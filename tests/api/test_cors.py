@@ -57,6 +57,8 @@ def test_an_allowed_origin_can_read_responses_and_the_headers_clients_need(cors_
 def test_an_unlisted_origin_gets_no_cors_headers(cors_client):
     r = preflight(cors_client, "https://evil.example")
     assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["type"] == "urn:quad:problem:cors-rejected"
     assert "access-control-allow-origin" not in r.headers
     r = cors_client.get("/healthz", headers={"Origin": "https://evil.example"})
     assert r.status_code == 200
