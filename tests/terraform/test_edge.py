@@ -359,3 +359,11 @@ def test_the_edge_is_named_apart_from_the_platform_files():
     """edge.tf holds the call; api.tf and the others only read its locals."""
     calls = {b.name: b.path.name for b in blocks("module", platform_files())}
     assert calls["edge"] == "edge.tf"
+
+
+def test_the_platforms_rate_limit_has_the_modules_shape_and_defaults():
+    platform_type = variables(ROOT / "terraform" / "modules" / "platform")["edge_rate_limit"]
+    module_type = variables(EDGE)["rate_limit"]
+    assert platform_type["type"] == module_type["type"]
+    assert re.search(r"requests\s*=\s*optional\(number, 3000\)", module_type["type"])
+    assert re.search(r"interval_seconds\s*=\s*optional\(number, 60\)", module_type["type"])

@@ -72,6 +72,20 @@ variable "rate_limit" {
   description = "Rate-based ban per client address: over requests per interval_seconds, requests get 429; over ban_requests per ban_interval_seconds, the address gets 429 for ban_seconds. An address is often a whole campus behind one NAT."
   default     = {}
   nullable    = false
+
+  # The intervals Cloud Armor accepts, refused at plan rather than at apply.
+  validation {
+    condition = alltrue([
+      for seconds in [var.rate_limit.interval_seconds, var.rate_limit.ban_interval_seconds] :
+      contains([10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600], seconds)
+    ])
+    error_message = "rate_limit intervals are one of 10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700 or 3600 seconds."
+  }
+
+  validation {
+    condition     = var.rate_limit.ban_requests >= var.rate_limit.requests && var.rate_limit.ban_seconds > 0
+    error_message = "rate_limit.ban_requests must be at least requests (a ban is for clients far over the rate), and ban_seconds positive."
+  }
 }
 
 variable "log_sample_rate" {
