@@ -284,7 +284,7 @@ def test_images_are_cached_no_longer_than_the_apis_url_window_and_never_stale():
         assert cdn[ttl] == "${var.image_cache_seconds}", ttl
     assert cdn["serve_while_stale"] == 0 and cdn["negative_caching"] is False
     call = platform_module("edge")
-    assert call["images_bucket"] == "${local.bucket.uploads}"
+    assert call["images_bucket"] == "${module.uploads_bucket.name}"
     assert call["image_cache_seconds"] == "${var.image_url_window_seconds}"
     # The API's window is the same variable, and its default the code's.
     # (in storage_env: the upload function writes images with that max-age)

@@ -29,8 +29,9 @@ locals {
   } : {}
 }
 
-# Named by literals, not by the API service's and bucket's outputs: the edge can be applied
-# alone first (-target, terraform/README.md), before the API is switched to it.
+# The service is named by a literal, not by the API module's output: the edge can be
+# applied alone first (-target, terraform/README.md) without the API being switched to it.
+# The bucket by its output, which waits for the bucket alone (not for its roles).
 module "edge" {
   source              = "../edge"
   count               = local.edge_on ? 1 : 0
@@ -42,7 +43,7 @@ module "edge" {
   waf_preview         = var.edge_waf_preview
   denied_ip_ranges    = var.edge_denied_ip_ranges
   rate_limit          = var.edge_rate_limit
-  images_bucket       = local.bucket.uploads
+  images_bucket       = module.uploads_bucket.name
   image_cache_seconds = var.image_url_window_seconds
   labels              = local.labels
 }
