@@ -310,10 +310,11 @@ def test_the_cdn_signing_key_stays_out_of_state_and_only_the_api_reads_it():
     assert secrets["image-cdn-signing-key"]["iam"] == {
         "roles/secretmanager.secretAccessor": ["${local.member.api}"]
     }
-    assert (
-        'IMAGE_CDN_KEY = {secret = module.secrets.names["image-cdn-signing-key"]}'
-        in (LOCALS["image_cdn_secret_env"])
-    )
+    secret_env = LOCALS["image_cdn_secret_env"]
+    assert 'IMAGE_CDN_KEY = {secret = module.secrets.names["image-cdn-signing-key"]' in secret_env
+    # The version the key's name says, never "latest" (a rotation adds versions).
+    assert 'version = regex("-([0-9]+)$", var.image_cdn_key_name)[0]' in secret_env
+    assert env_call("prod")["image_cdn_key_name"] == "images-1"
     assert "local.image_cdn_secret_env" in platform_module("api")["secret_env"]
     # Everything the API is given for the CDN is a setting it reads.
     from infra.settings import Settings

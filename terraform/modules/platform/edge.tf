@@ -24,8 +24,13 @@ locals {
     IMAGE_CDN_BASE_URL = "https://${var.edge_domain}"
     IMAGE_CDN_KEY_NAME = var.image_cdn_key_name
   } : {}
+  # Key images-N is version N of the secret, read pinned: a revision never pairs one key's
+  # name with another key's value, even while a rotation adds a version (not "latest").
   image_cdn_secret_env = local.image_cdn_on ? {
-    IMAGE_CDN_KEY = { secret = module.secrets.names["image-cdn-signing-key"] }
+    IMAGE_CDN_KEY = {
+      secret  = module.secrets.names["image-cdn-signing-key"]
+      version = regex("-([0-9]+)$", var.image_cdn_key_name)[0]
+    }
   } : {}
 }
 

@@ -250,12 +250,12 @@ variable "edge_rate_limit" {
 
 variable "image_cdn_key_name" {
   type        = string
-  description = "Name of the signed URL key added (with gcloud, outside Terraform) to the edge's images backend bucket, whose value is the secret image-cdn-signing-key; with it the API gives out Cloud CDN image URLs. null: V4 signed Cloud Storage URLs."
+  description = "Name (images-N) of the signed URL key added with gcloud, outside Terraform, to the edge's images backend bucket; its value is version N of the secret image-cdn-signing-key. With it the API gives out Cloud CDN image URLs; null: V4 signed Cloud Storage URLs."
   default     = null
 
   validation {
-    condition     = var.image_cdn_key_name == null || can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.image_cdn_key_name))
-    error_message = "image_cdn_key_name is 1-63 lower-case letters, digits and dashes, starting with a letter."
+    condition     = var.image_cdn_key_name == null || can(regex("^[a-z][-a-z0-9]{0,50}-[0-9]+$", var.image_cdn_key_name))
+    error_message = "image_cdn_key_name is NAME-N (e.g. images-1): lower-case letters, digits and dashes, ending in the secret version N that holds its value."
   }
 }
 
