@@ -19,6 +19,7 @@ from api.core.errors import install_error_handlers, problem_response
 from api.core.middleware import (
     ConcurrencyLimitMiddleware,
     InFlightLimit,
+    ProblemCORSMiddleware,
     RequestBodyMiddleware,
     RequestContextMiddleware,
 )
@@ -54,6 +55,11 @@ email is verified only `/v1/users/me` and verifying work (403 `verification-requ
 Errors are `application/problem+json` (RFC 9457) with a stable `type`. Lists take
 `cursor` and `limit` and return `next_cursor`.
 """
+
+
+# Response headers a page may read besides the CORS-safelisted ones: budgets, when to
+# retry, where a created resource is, and its version.
+CORS_EXPOSED_HEADERS = ["RateLimit", "RateLimit-Policy", "Retry-After", "Location", "ETag"]
 
 
 @asynccontextmanager
@@ -116,6 +122,18 @@ def create_app() -> FastAPI:
         route_limits={} if settings.uses_gcs else {f"{LOCAL_ROUTE}/": MAX_UPLOAD_BYTES},
     )
     app.add_middleware(RequestContextMiddleware)
+    if settings.cors_allowed_origins:
+        # Outermost, so every answer carries its CORS headers, 413s, 429s and 503s too
+        # (else a page could not read their Retry-After). Bearer tokens, never cookies:
+        # no credentials.
+        app.add_middleware(
+            ProblemCORSMiddleware,
+            allow_origins=settings.cors_allowed_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )
     # The most requested first: a request is matched against the routes in order (no two
     # routes of different routers match the same path, so order changes nothing else).
     for router in (

@@ -7,15 +7,18 @@ service and the jobs; secrets arrive as env vars from Secret Manager.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(RuntimeError):
@@ -162,6 +165,53 @@ class Settings(BaseSettings):
         "(default http://HOST:PORT)",
     )
 
+    # Images through Cloud CDN (terraform/modules/edge): with a base URL, image and
+    # thumbnail URLs are Cloud CDN signed URLs on the load balancer instead of V4 signed
+    # Cloud Storage URLs, and every viewer within a window gets the same URL, so the CDN
+    # and browsers can cache it.
+    image_cdn_base_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/?#]+$",
+        description="https://host (no path) where the load balancer serves the upload "
+        "bucket's images/ through Cloud CDN; unset: V4 signed Cloud Storage URLs",
+    )
+    image_cdn_key_name: str | None = Field(
+        None,
+        pattern=r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
+        description="Name of the backend bucket's signed URL key (KeyName)",
+    )
+    image_cdn_key: SecretStr | None = Field(
+        None,
+        description="That key's value: 16 random bytes, base64url; from Secret Manager in "
+        "the cloud (image-cdn-signing-key)",
+    )
+    image_cdn_url_window_seconds: int = Field(
+        300,
+        ge=60,
+        le=3600,
+        description="Image URLs expire at the end of the window after the current one, so "
+        "a URL lives between one and two windows and everyone within a window gets the "
+        "same one; a hidden or deleted post's images stop being served within two windows",
+    )
+
+    @model_validator(mode="after")
+    def _image_cdn_complete(self) -> Settings:
+        if self.image_cdn_base_url and (not self.image_cdn_key_name or not self.image_cdn_key):
+            raise ValueError("IMAGE_CDN_BASE_URL needs IMAGE_CDN_KEY_NAME and IMAGE_CDN_KEY")
+        if self.image_cdn_key is not None:
+            try:
+                key = base64.urlsafe_b64decode(self.image_cdn_key.get_secret_value())
+            except ValueError:
+                key = b""
+            if len(key) != 16:
+                raise ValueError("IMAGE_CDN_KEY must be 16 bytes, base64url-encoded")
+        return self
+
+    def image_cdn_key_bytes(self) -> bytes | None:
+        if self.image_cdn_key is None:
+            return None
+        return base64.urlsafe_b64decode(self.image_cdn_key.get_secret_value())
+
     @property
     def uses_gcs(self) -> bool:
         if self.storage_backend != "auto":
@@ -269,6 +319,31 @@ class Settings(BaseSettings):
         if self.password_hash_concurrency is not None:
             return self.password_hash_concurrency
         return max(1, self.password_hash_memory_budget_mib * 1024 // self.password_hash_memory_kib)
+
+    # --- browsers: which web origins may call the API from their pages -----------------
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        [],
+        description="Web origins (https://quad.example) whose pages may call the API: "
+        "comma-separated or a JSON list; empty answers no CORS at all",
+    )
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not re.fullmatch(r"https?://[^/?#*\s]+/?", origin):
+                raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
+        return [origin.rstrip("/") for origin in value]
 
     # --- clients and budgets ----------------------------------------------------------
     trusted_proxy_hops: int = Field(
@@ -544,6 +619,8 @@ def load_settings(**values: Any) -> Settings:
 
 
 def _describe(error: Any) -> str:
+    if not error["loc"]:  # a check across settings: its input is all of them, secrets too
+        return f"  {error['msg']}"
     name = "_".join(str(part) for part in error["loc"]).upper()
     allowed = error.get("ctx", {}).get("expected")
     given = error.get("input")

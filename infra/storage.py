@@ -6,6 +6,8 @@ clients put and get them without the bytes passing through the API.
   string to sign goes to the IAM Credentials signBlob API as the service account itself
   (it needs roles/iam.serviceAccountTokenCreator on itself). A key file or impersonated
   credentials, when configured, sign directly.
+- Behind the edge (IMAGE_CDN_BASE_URL), GCS still takes uploads, but images are read
+  through Cloud CDN with its own signed URLs (`CdnImageStorage`).
 - With nothing configured, a folder under DATA_DIR with the same contract: the API signs
   its own URLs (HMAC with a generated key) and serves them under LOCAL_ROUTE, checking
   signature, expiry, content type and length range as GCS does, and every write emits the
@@ -90,7 +92,11 @@ class ObjectStorage(Protocol):
         """At most `limit` bytes of the object (ObjectNotFound if there is none)."""
         ...
 
-    def write(self, name: str, data: bytes, content_type: str) -> None: ...
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
+        """Store the object; `cache_control` is the Cache-Control it is served with."""
+        ...
 
     def delete(self, name: str) -> None:
         """Remove the object; nothing happens if it is already gone."""
@@ -216,8 +222,13 @@ class GcsStorage:
         except RequestRangeNotSatisfiable:
             return b""  # an empty object has no byte 0
 
-    def write(self, name: str, data: bytes, content_type: str) -> None:
-        self._bucket.blob(name).upload_from_string(data, content_type=content_type)
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
+        blob = self._bucket.blob(name)
+        if cache_control:
+            blob.cache_control = cache_control
+        blob.upload_from_string(data, content_type=content_type)
 
     def delete(self, name: str) -> None:
         from google.api_core.exceptions import NotFound
@@ -246,6 +257,72 @@ def _throwaway_signer() -> Any:
         "storage-emulator@quad-local.iam.gserviceaccount.com",
         "https://oauth2.googleapis.com/token",
     )
+
+
+# --- images through Cloud CDN ----------------------------------------------------------
+
+
+def cdn_signed_url(url: str, key_name: str, key: bytes, expires: int) -> str:
+    """A Cloud CDN signed URL: `Expires` (epoch seconds) and `KeyName` appended, then
+    `Signature`, the base64url HMAC-SHA1 of everything before it under the key."""
+    unsigned = f"{url}{'&' if '?' in url else '?'}Expires={expires}&KeyName={key_name}"
+    digest = hmac.new(key, unsigned.encode(), hashlib.sha1).digest()
+    return f"{unsigned}&Signature={base64.urlsafe_b64encode(digest).decode()}"
+
+
+class CdnImageStorage:
+    """The bucket as `inner` has it, but images are read through the load balancer's
+    backend bucket with Cloud CDN (terraform/modules/edge): their URLs are Cloud CDN signed
+    URLs, signed here with the backend bucket's key (no signBlob call).
+
+    A URL expires at the end of the window after the current one: everyone asking within
+    one window gets the same URL (browsers and the CDN cache it; the CDN's cache key leaves
+    the signature out anyway), and it stays valid between one and two windows. An image no
+    longer listed (hidden or deleted post) stops being served once the URLs already given
+    out expire: within two windows, as the CDN serves only requests with a valid signature
+    and keeps a copy no longer than a window (the backend bucket's signed URL max age)."""
+
+    def __init__(
+        self,
+        inner: ObjectStorage,
+        base_url: str,
+        key_name: str,
+        key: bytes,
+        window: int,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.bucket = inner.bucket
+        self._inner = inner
+        self._base = base_url.rstrip("/")
+        self._key_name = key_name
+        self._key = key
+        self._window = window
+        self._clock = clock
+
+    def signed_download(self, name: str) -> SignedUrl:
+        expires = (int(self._clock()) // self._window + 2) * self._window
+        url = f"{self._base}/{quote(name, safe='/')}"
+        return SignedUrl(cdn_signed_url(url, self._key_name, self._key, expires), _utc(expires))
+
+    def signed_upload(
+        self, name: str, content_type: str, max_size: int, min_size: int = 1
+    ) -> SignedUpload:
+        return self._inner.signed_upload(name, content_type, max_size, min_size)
+
+    def read(self, name: str, limit: int) -> bytes:
+        return self._inner.read(name, limit)
+
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
+        self._inner.write(name, data, content_type, cache_control)
+
+    def delete(self, name: str) -> None:
+        self._inner.delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self._inner.exists(name)
 
 
 # --- a folder under DATA_DIR, with API-signed URLs ------------------------------------
@@ -373,7 +450,9 @@ class LocalStorage:
         except FileNotFoundError:
             raise ObjectNotFound(name) from None
 
-    def write(self, name: str, data: bytes, content_type: str) -> None:
+    def write(
+        self, name: str, data: bytes, content_type: str, cache_control: str | None = None
+    ) -> None:
         path, meta = self._paths(name)
         now = self._clock()
         resource = {
@@ -389,6 +468,8 @@ class LocalStorage:
             "timeCreated": _utc(now).isoformat().replace("+00:00", "Z"),
             "updated": _utc(now).isoformat().replace("+00:00", "Z"),
         }
+        if cache_control:
+            resource["cacheControl"] = cache_control
         resource["id"] = f"{self.bucket}/{name}/{resource['generation']}"
         _atomic_write(path, data)
         _atomic_write(meta, json.dumps(resource).encode())
@@ -464,12 +545,22 @@ _storage_lock = threading.Lock()
 
 def create_storage(settings: Settings) -> ObjectStorage:
     if settings.uses_gcs:
-        return GcsStorage(
+        gcs = GcsStorage(
             settings.upload_bucket,
             settings.upload_url_ttl_seconds,
             settings.image_url_ttl_seconds,
             emulator_host=settings.storage_emulator_host,
         )
+        key = settings.image_cdn_key_bytes()
+        if settings.image_cdn_base_url and settings.image_cdn_key_name and key:
+            return CdnImageStorage(
+                gcs,
+                settings.image_cdn_base_url,
+                settings.image_cdn_key_name,
+                key,
+                settings.image_cdn_url_window_seconds,
+            )
+        return gcs
     return local_storage(settings)
 
 

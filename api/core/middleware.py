@@ -20,9 +20,12 @@ import logging
 import time
 from collections.abc import Mapping
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.core.errors import PROBLEM_JSON, TYPE_PREFIX, InvalidInput, Overloaded
+from api.core.errors import PROBLEM_JSON, TYPE_PREFIX, InvalidInput, Overloaded, problem_response
 from infra.logging import trace_id_from_headers, trace_id_var
 
 log = logging.getLogger("api.errors")
@@ -301,3 +304,23 @@ class ConcurrencyLimitMiddleware:
             semaphore.release()
             if limiter.waiting:
                 limiter.progressed_at = time.monotonic()
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight (an origin, method or header not allowed)
+    answered in problem+json like every other error instead of plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        problem = problem_response(
+            400,
+            "cors-rejected",
+            "Cross-origin request not allowed",
+            bytes(response.body).decode(),  # "Disallowed CORS origin, method, headers"
+        )
+        for name, value in response.headers.items():
+            if name not in ("content-type", "content-length"):
+                problem.headers[name] = value
+        return problem

@@ -21,6 +21,7 @@ from api.uploads.images import ImageRejected, sanitize_image
 from api.uploads.models import Attachment, AttachmentStatus
 from api.uploads.rules import IMAGES_PREFIX, MAX_UPLOAD_BYTES
 from infra import database
+from infra.settings import get_settings
 from infra.storage import ObjectNotFound, ObjectStorage
 
 # The functions' logger, whichever process runs the handler.
@@ -69,8 +70,9 @@ def process_upload(
     image_object = image_name(attachment, image.content_type, "image")
     thumbnail_object = image_name(attachment, image.content_type, "thumb")
     # Written before the commit: a retry after a failed commit overwrites the same names.
-    storage.write(image_object, image.data, image.content_type)
-    storage.write(thumbnail_object, image.thumbnail, image.content_type)
+    cache_control = image_cache_control()
+    storage.write(image_object, image.data, image.content_type, cache_control)
+    storage.write(thumbnail_object, image.thumbnail, image.content_type, cache_control)
     mark_ready(
         attachment,
         image_object=image_object,
@@ -82,6 +84,13 @@ def process_upload(
     # lifecycle rule clears incoming/).
     database.after_commit(session, lambda: storage.delete(object_name))
     return "ready"
+
+
+def image_cache_control() -> str:
+    """How long a browser may keep an image: no longer than the window of the URLs that name
+    it (IMAGE_CDN_URL_WINDOW_SECONDS), and in no shared cache (Cloud CDN caches signed
+    requests by its own rule, signed_url_cache_max_age_sec)."""
+    return f"private, max-age={get_settings().image_cdn_url_window_seconds}"
 
 
 def image_name(attachment: Attachment, content_type: str, kind: str) -> str:

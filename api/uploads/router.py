@@ -80,5 +80,7 @@ async def put_local_object(object_name: str, request: Request) -> Response:
 @router.get(f"{LOCAL_ROUTE.removeprefix(API_PREFIX)}/{{object_name:path}}", include_in_schema=False)
 def get_local_object(object_name: str, request: Request) -> FileResponse:
     storage = service.local_storage()
-    path, content_type = service.local_download(storage, object_name, request.query_params)
-    return FileResponse(path, media_type=content_type, headers={"Cache-Control": "private"})
+    path, content_type, cache_control = service.local_download(
+        storage, object_name, request.query_params
+    )
+    return FileResponse(path, media_type=content_type, headers={"Cache-Control": cache_control})

@@ -257,15 +257,20 @@ def receive_local_upload(storage: LocalStorage, name: str, data: bytes, content_
     storage.write(name, data, content_type)
 
 
-def local_download(storage: LocalStorage, name: str, query: Mapping[str, str]) -> tuple[Path, str]:
-    """The file and content type behind a locally signed GET URL, or 403/404."""
+def local_download(
+    storage: LocalStorage, name: str, query: Mapping[str, str]
+) -> tuple[Path, str, str]:
+    """The file, content type and Cache-Control behind a locally signed GET URL, or 403/404."""
     try:
         storage.check_download(name, query)
     except UrlRejected as exc:
         raise SignedUrlRejected(str(exc)) from exc
     try:
-        return storage.path(name), storage.metadata(name).get(
-            "contentType", "application/octet-stream"
-        )
+        path, metadata = storage.path(name), storage.metadata(name)
     except ObjectNotFound as exc:
         raise NotFound("No such object.") from exc
+    return (
+        path,
+        metadata.get("contentType", "application/octet-stream"),
+        metadata.get("cacheControl", "private"),
+    )

@@ -256,6 +256,13 @@ def test_image_urls_are_signed_too(client, campus, settings):
     _assert_refused(client.get(url), 403, "signed-url-rejected")
 
 
+def test_processed_images_may_be_kept_by_browsers_for_one_url_window(client, campus, settings):
+    status = ready_upload(client, campus.alice)
+    expected = f"private, max-age={settings.image_cdn_url_window_seconds}"
+    for url in (status["image"]["url"], status["image"]["thumbnail_url"]):
+        assert client.get(url).headers["cache-control"] == expected
+
+
 # --- attaching -----------------------------------------------------------------------
 
 
@@ -398,3 +405,30 @@ def test_two_posts_racing_for_one_upload_get_it_once(client, campus, live_server
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
     page = client.get(path, headers=campus.alice.headers).json()
     assert len(page["items"]) == 1 and page["items"][0]["image_count"] == 1
+
+
+def test_behind_the_edge_posts_give_cloud_cdn_signed_image_urls(client, campus, settings):
+    """IMAGE_CDN_BASE_URL: the same images, named by Cloud CDN signed URLs on the load
+    balancer (tests/infra/test_image_cdn.py checks the signature itself)."""
+    upload = ready_upload(client, campus.alice)
+    post = create_post(client, campus.alice, campus.board, attachment_ids=[upload["id"]])
+    key = bytes(range(16))
+    storage_module.set_storage(
+        storage_module.CdnImageStorage(
+            storage_module.local_storage(settings), "https://api.quad.example", "images-1", key, 300
+        )
+    )
+    (image,) = client.get(f"/v1/posts/{post['id']}", headers=campus.bob.headers).json()[
+        "attachments"
+    ]
+    summary = client.get(f"/v1/boards/{campus.board}/posts", headers=campus.bob.headers).json()
+    for url in (image["url"], image["thumbnail_url"], summary["items"][0]["thumbnail_url"]):
+        parts = urlsplit(url)
+        assert (parts.scheme, parts.netloc) == ("https", "api.quad.example")
+        assert parts.path.startswith(f"/images/{upload['id']}/")
+        query = dict(parse_qsl(parts.query))
+        assert query["KeyName"] == "images-1"
+        assert query["Signature"]
+    # Two readers in the same window are given the same URL (what lets it be cached).
+    again = client.get(f"/v1/posts/{post['id']}", headers=campus.alice.headers).json()
+    assert again["attachments"][0]["url"] == image["url"]

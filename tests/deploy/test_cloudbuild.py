@@ -80,7 +80,7 @@ CHECKOV = the_step(lambda t: "checkov --config-file" in t)
 BUILD = the_step(lambda t: "build" in t and "docker" in t and "--tag=" in t)
 MIGRATE = the_step(lambda t: "gcloud run jobs execute" in t)
 DEPLOY_REVISION = the_step(lambda t: "gcloud run deploy" in t)
-SMOKE = the_step(lambda t: "/readyz" in t and "curl" in t)
+SMOKE = the_step(lambda t: "/readyz" in t and "status.traffic.url" in t)
 TRAFFIC = the_step(lambda t: "update-traffic" in t)
 FUNCTIONS = the_step(lambda t: "gcloud functions deploy" in t)
 DAGS = the_step(lambda t: "gcloud storage rsync" in t)
@@ -117,6 +117,24 @@ def test_the_new_revision_is_smoke_tested_before_it_gets_traffic():
     assert "--fail" in smoke  # a non-2xx answer fails the build
     # Traffic goes to the tested tag, not to "latest".
     assert "--to-tags" in STEPS[IDS.index(TRAFFIC)]["script"]
+
+
+def test_behind_the_edge_the_revision_is_checked_through_it_and_rolled_back_on_failure():
+    """With _EDGE_URL the tag URL admits only the load balancer: the new revision is checked
+    through the load balancer once it has the traffic, and a failure sends the traffic
+    back to the revisions that had it."""
+    assert CONFIG["substitutions"]["_EDGE_URL"] == ""  # no edge unless the trigger says so
+    smoke = STEPS[IDS.index(SMOKE)]["script"]
+    skip = smoke.index('if [ -n "$_EDGE_URL" ]')
+    assert skip < smoke.index("status.traffic.url") and "exit 0" in smoke[skip:]
+    traffic = STEPS[IDS.index(TRAFFIC)]["script"]
+    previous = traffic.index("previous=")
+    move = traffic.index("--to-tags=")
+    check = traffic.index('"$_EDGE_URL$path"')
+    back = traffic.index('--to-revisions="$previous"')
+    assert previous < move < check < back
+    assert "for path in /healthz /readyz" in traffic and "--fail" in traffic
+    assert traffic.rstrip().endswith("done") and "exit 1" in traffic[back:]
 
 
 def test_functions_and_dags_deploy_after_the_api_and_only_when_they_exist():

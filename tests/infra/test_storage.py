@@ -62,6 +62,14 @@ def test_write_read_exists_delete(gcs):
         gcs.read(name, 10)
 
 
+def test_an_object_is_served_with_the_cache_control_it_was_written_with(gcs):
+    gcs.write("images/test/c.jpg", b"jpeg", "image/jpeg", "private, max-age=300")
+    blob = gcs._bucket.get_blob("images/test/c.jpg")
+    assert blob.cache_control == "private, max-age=300"
+    gcs.write("images/test/d.jpg", b"jpeg", "image/jpeg")
+    assert gcs._bucket.get_blob("images/test/d.jpg").cache_control is None
+
+
 def test_a_signed_put_url_is_bound_to_type_length_range_and_15_minutes(gcs, emulator):
     upload = gcs.signed_upload("incoming/abc", "image/jpeg", max_size=5000)
     parts = urlsplit(upload.url)

@@ -269,8 +269,10 @@ def env_names(expression: str) -> set[str]:
 
 def workload_env() -> dict[str, set[str]]:
     api = platform_module("api")
+    secret_env = api["secret_env"]
     envs = {
-        "api": env_names(api["env"]) | set(api["secret_env"]),
+        "api": env_names(api["env"])
+        | (set(secret_env) if isinstance(secret_env, dict) else env_names(secret_env)),
         "migrate": env_names(platform_module("migrate_job")["env"]),
         "composer": set(LOCALS["composer_env"]),
     }
@@ -450,7 +452,7 @@ def test_the_outbox_sweep_is_scheduled_over_http_with_the_invokers_token():
 def test_the_upload_bucket_allows_browser_puts_and_expires_abandoned_uploads():
     bucket = platform_module("uploads_bucket")
     (cors,) = bucket["cors"]
-    assert cors["methods"] == ["PUT"] and cors["origins"] == "${var.upload_cors_origins}"
+    assert cors["methods"] == ["PUT"] and cors["origins"] == "${var.web_origins}"
     actions = [rule["action"] for rule in bucket["lifecycle_rules"]]
     assert "AbortIncompleteMultipartUpload" in actions and "Delete" in actions
     # Deleted raw uploads (which may carry GPS metadata) do not linger as old versions.

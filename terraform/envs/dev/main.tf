@@ -30,7 +30,12 @@ module "platform" {
   db_max_connections   = 100
   deletion_protection  = false
 
-  upload_cors_origins = var.upload_cors_origins
+  web_origins = var.web_origins
+
+  # No load balancer in dev unless edge_domain is set in terraform.tfvars (then no Cloud
+  # CDN images until a key is added: image_cdn_key_name, terraform/README.md).
+  edge_domain        = var.edge_domain
+  image_cdn_key_name = null
 
   # Mail goes through the relay named in terraform.tfvars; its password is the secret
   # smtp-password (terraform/README.md, bootstrap).

@@ -89,3 +89,23 @@ output "airflow_uri" {
   description = "Airflow web UI of the Composer environment, or null while Composer is off."
   value       = module.platform.airflow_uri
 }
+
+output "edge_address" {
+  description = "IPv4 address of the edge load balancer (the domain's DNS A record), or null without the edge."
+  value       = module.platform.edge_address
+}
+
+output "edge_url" {
+  description = "The API's https:// URL through the edge, or null without it."
+  value       = module.platform.edge_url
+}
+
+output "edge_certificate" {
+  description = "Name of the edge's Google-managed certificate (wait for ACTIVE after the DNS record), or null."
+  value       = module.platform.edge_certificate
+}
+
+output "images_backend_bucket" {
+  description = "The edge's Cloud CDN backend bucket of the images, which gets the signed URL key image_cdn_key_name, or null."
+  value       = module.platform.images_backend_bucket
+}

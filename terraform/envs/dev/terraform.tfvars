@@ -5,7 +5,11 @@ project_id             = "quad-dev-example"
 region                 = "asia-northeast3"
 terraform_state_bucket = "quad-dev-example-tfstate"
 
-upload_cors_origins = ["http://localhost:5173", "https://dev.quad.example"]
+web_origins = ["http://localhost:5173", "https://dev.quad.example"]
+
+# No load balancer in dev: the API answers on its run.app URL. A host name here puts the
+# edge in front (DNS, certificate: terraform/README.md).
+edge_domain = null
 
 # The relay and its login (SendGrid's username is apikey); the password is the secret
 # smtp-password, never this file.

@@ -32,7 +32,13 @@ module "platform" {
   db_max_connections   = 200
   deletion_protection  = true
 
-  upload_cors_origins = var.upload_cors_origins
+  web_origins = var.web_origins
+
+  # The edge: the load balancer with Cloud Armor in front of the API, images through Cloud
+  # CDN signed with the key images-1 (added to the backend bucket with gcloud and kept in
+  # the secret image-cdn-signing-key: terraform/README.md, the first apply with a domain).
+  edge_domain        = var.edge_domain
+  image_cdn_key_name = "images-1"
 
   # Mail goes through the relay named in terraform.tfvars; its password is the secret
   # smtp-password (terraform/README.md, bootstrap).

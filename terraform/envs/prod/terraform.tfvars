@@ -5,7 +5,11 @@ project_id             = "quad-prod-example"
 region                 = "asia-northeast3"
 terraform_state_bucket = "quad-prod-example-tfstate"
 
-upload_cors_origins = ["https://quad.example", "https://www.quad.example"]
+web_origins = ["https://quad.example", "https://www.quad.example"]
+
+# The API's host behind the edge load balancer: its DNS A record points at the output
+# edge_address.
+edge_domain = "api.quad.example"
 
 # The relay and its login (SendGrid's username is apikey); the password is the secret
 # smtp-password, never this file.

@@ -17,9 +17,15 @@ variable "terraform_state_bucket" {
   description = "Bucket of this environment's Terraform state: the same as in backend.hcl (Cloud Build's plan reads it)."
 }
 
-variable "upload_cors_origins" {
+variable "web_origins" {
   type        = list(string)
-  description = "Web origins allowed to PUT files to the upload bucket with signed URLs."
+  description = "Web origins of the web app (https://quad.example): their pages may call the API (CORS_ALLOWED_ORIGINS) and PUT files to the upload bucket with signed URLs (the bucket's CORS)."
+}
+
+variable "edge_domain" {
+  type        = string
+  description = "Host name of the API behind the edge load balancer (api.quad.example); null: no load balancer, the API answers on its run.app URL. terraform/README.md: the first apply with a domain."
+  default     = null
 }
 
 variable "smtp_host" {

@@ -1,7 +1,7 @@
 # Cloud Monitoring for an environment: e-mail notification channels, an uptime check on the
 # API's /healthz, and alert policies for the API's 5xx rate and p99 latency, dead letters
-# waiting, events stuck on an Eventarc path, failed DAG runs, and Cloud SQL CPU and
-# connections.
+# waiting, events stuck on an Eventarc path, failed DAG runs, Cloud SQL CPU and
+# connections, and, behind the edge, Cloud Armor's rate-based bans.
 
 locals {
   channels = [for c in google_monitoring_notification_channel.email : c.id]
@@ -343,5 +343,70 @@ resource "google_monitoring_alert_policy" "sql_connections" {
   documentation {
     mime_type = "text/markdown"
     content   = "Connections to `${var.sql_database_id}` are near max_connections (${var.sql_max_connections}). The budget is in the environment's main.tf (connection_budget): pools x workers x max instances. Something holds more than its share, or the budget changed without max_connections."
+  }
+}
+
+# Cloud Armor's decisions on the API (edge module): a log-based metric of every request the
+# policy denied, by the action of the rule that matched, and an alert when bans surge.
+resource "google_logging_metric" "armor_denials" {
+  count = var.security_policy_name == null ? 0 : 1
+
+  project     = var.project_id
+  name        = "quad/armor_denials"
+  description = "Requests Cloud Armor policy ${var.security_policy_name} denied, by the configured action of the matching rule (RATE_BASED_BAN, DENY)."
+  filter = join(" AND ", [
+    "resource.type = \"http_load_balancer\"",
+    "jsonPayload.enforcedSecurityPolicy.name = \"${var.security_policy_name}\"",
+    "jsonPayload.enforcedSecurityPolicy.outcome = \"DENY\"",
+  ])
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key         = "action"
+      value_type  = "STRING"
+      description = "configuredAction of the rule that matched"
+    }
+  }
+
+  label_extractors = {
+    action = "EXTRACT(jsonPayload.enforcedSecurityPolicy.configuredAction)"
+  }
+}
+
+resource "google_monitoring_alert_policy" "ban_surge" {
+  count = var.security_policy_name == null ? 0 : 1
+
+  project               = var.project_id
+  display_name          = "Edge: rate-based bans above ${var.ban_surge_per_second}/s"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = local.channels
+  user_labels           = var.labels
+
+  conditions {
+    display_name = "Requests denied by the rate-based ban over 5 minutes"
+    condition_threshold {
+      filter          = "metric.type = \"logging.googleapis.com/user/${google_logging_metric.armor_denials[0].name}\" AND metric.labels.action = \"RATE_BASED_BAN\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.ban_surge_per_second
+      duration        = "300s"
+      aggregations {
+        alignment_period     = "60s"
+        per_series_aligner   = "ALIGN_RATE"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "3600s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Cloud Armor policy `${var.security_policy_name}` is banning many requests: a flood, a scraper, or a whole campus NAT over the per-address rate. In Logs Explorer, `jsonPayload.enforcedSecurityPolicy.configuredAction=\"RATE_BASED_BAN\"` shows the banned addresses (`httpRequest.remoteIp`). A legitimate address (a school's NAT) calls for a higher `edge_rate_limit` in the environment's main.tf; an attack is what the ban is for (see also Adaptive Protection's alerts in Cloud Armor)."
   }
 }

@@ -21,5 +21,6 @@ output "alert_policy_ids" {
     { for p in google_monitoring_alert_policy.dead_letters : "dead_letters" => p.id },
     { for p in google_monitoring_alert_policy.eventarc_backlog : "eventarc_backlog" => p.id },
     { for p in google_monitoring_alert_policy.dag_failures : "dag_failures" => p.id },
+    { for p in google_monitoring_alert_policy.ban_surge : "ban_surge" => p.id },
   )
 }

@@ -88,3 +88,15 @@ variable "labels" {
   description = "User labels on the alert policies."
   default     = {}
 }
+
+variable "security_policy_name" {
+  type        = string
+  description = "Cloud Armor policy in front of the API (edge module) whose denials are counted and whose bans alert (null: no edge, no such metric)."
+  default     = null
+}
+
+variable "ban_surge_per_second" {
+  type        = number
+  description = "Requests per second denied by the rate-based ban, sustained for 5 minutes, that alert."
+  default     = 1
+}

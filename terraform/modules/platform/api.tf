@@ -65,40 +65,44 @@ module "api" {
   source                = "../cloud-run-service"
   project_id            = module.services.project_id
   region                = var.region
-  name                  = "quad-api"
+  name                  = local.api_service_name
   description           = "Quad HTTP API"
   image                 = var.api_image
   service_account_email = local.sa.api
   public                = true
-  deletion_protection   = var.deletion_protection
-  cpu                   = var.api_cpu
-  memory                = var.api_memory
-  min_instances         = var.api_min_instances
-  max_instances         = var.api_max_instances
-  concurrency           = var.api_concurrency
-  network_id            = module.network.network_id
-  subnet_id             = module.network.subnet_id
-  labels                = local.labels
+  # Behind the edge, only the load balancer reaches the service: nobody goes around
+  # Cloud Armor through the run.app URL.
+  ingress             = local.api_ingress
+  deletion_protection = var.deletion_protection
+  cpu                 = var.api_cpu
+  memory              = var.api_memory
+  min_instances       = var.api_min_instances
+  max_instances       = var.api_max_instances
+  concurrency         = var.api_concurrency
+  network_id          = module.network.network_id
+  subnet_id           = module.network.subnet_id
+  labels              = local.labels
   # PORT is set by Cloud Run itself.
-  env = merge(local.db_env, local.storage_env, {
+  env = merge(local.db_env, local.storage_env, local.image_cdn_env, {
     DB_USER         = module.cloud_sql.iam_user_names["api"]
     DB_POOL_SIZE    = tostring(var.db_pool_size)
     DB_MAX_OVERFLOW = tostring(var.db_max_overflow)
     WEB_CONCURRENCY = tostring(var.api_workers)
     HOST            = "0.0.0.0"
-    # Cloud Run's front end writes the caller's address as the last X-Forwarded-For
-    # entry; the socket peer is Google's, shared by every caller. 2 once an external
-    # Application Load Balancer is in front (it appends "<client>, <load balancer>").
-    TRUSTED_PROXY_HOPS = "1"
+    # The socket peer is Google's, shared by every caller: the client is in X-Forwarded-For,
+    # 1 or 2 entries from the right without or with the edge (edge.tf says why).
+    TRUSTED_PROXY_HOPS = tostring(local.trusted_proxy_hops)
+    # The web app's pages call the API from these origins.
+    CORS_ALLOWED_ORIGINS = join(",", var.web_origins)
     # Password hashing: its parameters and the memory each worker may spend on it.
     PASSWORD_HASH_MEMORY_KIB        = tostring(var.api_password_hash_memory_kib)
     PASSWORD_HASH_TIME_COST         = tostring(var.api_password_hash_time_cost)
     PASSWORD_HASH_PARALLELISM       = tostring(var.api_password_hash_parallelism)
     PASSWORD_HASH_MEMORY_BUDGET_MIB = tostring(var.api_password_hash_memory_budget_mib)
   })
-  secret_env = {
+  secret_env = merge(local.image_cdn_secret_env, {
     JWT_SECRET = { secret = module.secrets.names["jwt-signing-key"] }
-  }
+  })
 
   depends_on = [
     module.secrets,

@@ -51,6 +51,12 @@ module "secrets" {
       description = "Password (or API key) of the SMTP relay mail is submitted to (the mail function's SMTP_PASSWORD)."
       iam         = { "roles/secretmanager.secretAccessor" = [local.member.fn_mail] }
     }
+    # Made with the environment, used once the edge's images backend bucket has the key
+    # (terraform/README.md): the API signs Cloud CDN image URLs with it (IMAGE_CDN_KEY).
+    "image-cdn-signing-key" = {
+      description = "128-bit key (base64url) of the Cloud CDN signed image URLs; the same value is the edge's backend bucket key image_cdn_key_name."
+      iam         = { "roles/secretmanager.secretAccessor" = [local.member.api] }
+    }
     "analytics-pseudonym-key" = {
       description = "HMAC key that turns user ids into pseudonyms in BigQuery (read by the DAGs only)."
       iam         = { "roles/secretmanager.secretAccessor" = [local.member.composer] }

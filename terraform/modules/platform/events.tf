@@ -165,7 +165,7 @@ module "uploads_bucket" {
   location   = var.region
   labels     = local.labels
   cors = [{
-    origins          = var.upload_cors_origins
+    origins          = var.web_origins
     methods          = ["PUT"]
     response_headers = ["Content-Type", "x-goog-content-length-range"]
     max_age_seconds  = 3600
@@ -180,13 +180,17 @@ module "uploads_bucket" {
   ]
   # Authoritative: raw uploads may carry location metadata, so nobody else gets object roles
   # here, and a grant made outside Terraform is revoked by the next apply.
-  iam = {
+  iam = merge({
     # The signer of a PUT URL must be allowed to create the object, of a GET URL to read
     # it; deleting a post deletes its images (objectUser: create, read, delete; no IAM).
     "roles/storage.objectUser" = [local.member.api]
     # Read the upload, write the processed image and thumbnail, delete what is rejected.
     "roles/storage.objectAdmin" = [local.member.fn_uploads]
-  }
+    }, local.image_cdn_on ? {
+    # Behind the edge, Cloud CDN reads images for signed requests (only the API signs, and
+    # only images/ objects).
+    "roles/storage.objectViewer" = [local.cdn_fill_member]
+  } : {})
 
   depends_on = [module.service_accounts]
 }

@@ -8,6 +8,7 @@
 #   api.tf         Artifact Registry, the API service, the migration job
 #   events.tf      Pub/Sub topics, the upload bucket, the functions and their triggers, the sweep schedule
 #   analytics.tf   the BigQuery dataset and tables, the staging bucket, Composer
+#   edge.tf        the load balancer, Cloud Armor and Cloud CDN in front of the API (optional)
 #   operations.tf  monitoring, the budget, what the Cloud Build deployer may touch
 #
 # Names: one project per environment, so resources carry no environment suffix; bucket
@@ -40,6 +41,9 @@ locals {
     deployer      = "quad-deployer@${local.sa_domain}"
   }
   member = { for k, email in local.sa : k => "serviceAccount:${email}" }
+
+  # The API's Cloud Run service (the edge's serverless NEG names it too).
+  api_service_name = "quad-api"
 
   # --- buckets (global names) ----------------------------------------------------------------
   bucket = {
@@ -83,6 +87,9 @@ locals {
   storage_env = {
     STORAGE_BACKEND = "gcs"
     UPLOAD_BUCKET   = local.bucket.uploads
+    # Processed images are written with Cache-Control max-age this long (at most the
+    # window of the URLs that name them).
+    IMAGE_CDN_URL_WINDOW_SECONDS = tostring(var.image_url_window_seconds)
   }
 
   # Mail: the relay the mail function submits to (Cloud Run cannot send on port 25), who

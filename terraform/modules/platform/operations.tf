@@ -1,11 +1,13 @@
 # Operations: alerts, the budget, and the Terraform state the Cloud Build deployer may read.
 
 module "monitoring" {
-  source                         = "../monitoring"
-  project_id                     = module.services.project_id
-  notification_emails            = var.alert_emails
-  api_service_name               = module.api.name
-  api_host                       = module.api.host
+  source              = "../monitoring"
+  project_id          = module.services.project_id
+  notification_emails = var.alert_emails
+  api_service_name    = module.api.name
+  # Behind the edge the run.app URL answers nobody outside: check through the load balancer.
+  api_host                       = local.edge_on ? var.edge_domain : module.api.host
+  security_policy_name           = local.edge_on ? module.edge[0].security_policy : null
   dead_letter_subscriptions      = module.pubsub.dead_letter_subscription_names
   eventarc_subscription_prefixes = module.functions.eventarc_subscription_prefixes
   composer_environment_name      = var.composer_enabled ? module.composer[0].name : null

@@ -87,3 +87,23 @@ output "airflow_uri" {
   description = "Airflow web UI of the Composer environment, or null while Composer is off."
   value       = var.composer_enabled ? module.composer[0].airflow_uri : null
 }
+
+output "edge_address" {
+  description = "IPv4 address of the edge load balancer (the domain's DNS A record), or null without the edge."
+  value       = local.edge_on ? module.edge[0].address : null
+}
+
+output "edge_url" {
+  description = "The API's https:// URL through the edge, or null without it."
+  value       = local.edge_on ? module.edge[0].url : null
+}
+
+output "edge_certificate" {
+  description = "Name of the edge's Google-managed certificate (wait for ACTIVE after the DNS record), or null."
+  value       = local.edge_on ? module.edge[0].certificate : null
+}
+
+output "images_backend_bucket" {
+  description = "The edge's Cloud CDN backend bucket of the images, which gets the signed URL key image_cdn_key_name, or null."
+  value       = local.edge_on ? module.edge[0].images_backend_bucket : null
+}

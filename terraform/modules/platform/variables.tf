@@ -198,9 +198,9 @@ variable "deletion_protection" {
 
 # --- uploads -------------------------------------------------------------------------------
 
-variable "upload_cors_origins" {
+variable "web_origins" {
   type        = list(string)
-  description = "Web origins allowed to PUT files to the upload bucket with signed URLs."
+  description = "Web origins of the web app (https://quad.example): their pages may call the API (CORS_ALLOWED_ORIGINS) and PUT files to the upload bucket with signed URLs (the bucket's CORS)."
 }
 
 variable "upload_incoming_prefix" {
@@ -213,6 +213,61 @@ variable "upload_abandoned_after_days" {
   type        = number
   description = "Objects still under the incoming prefix after this many days (abandoned, or never processed) are deleted."
   default     = 2
+}
+
+# --- the edge: load balancer, Cloud Armor, Cloud CDN (edge.tf) ----------------------------
+
+variable "edge_domain" {
+  type        = string
+  description = "Host name of the API behind the global external Application Load Balancer (managed certificate, Cloud Armor, images through Cloud CDN); the API's ingress is then internal-and-load-balancer only. null: no edge, the API answers on its run.app URL."
+  default     = null
+}
+
+variable "edge_waf_preview" {
+  type        = bool
+  description = "Cloud Armor's WAF rules only log what they would deny (for tuning) instead of denying it."
+  default     = false
+}
+
+variable "edge_denied_ip_ranges" {
+  type        = list(string)
+  description = "Client addresses or CIDR ranges the edge refuses with 403."
+  default     = []
+}
+
+variable "edge_rate_limit" {
+  type = object({
+    requests             = optional(number, 3000)
+    interval_seconds     = optional(number, 60)
+    ban_requests         = optional(number, 6000)
+    ban_interval_seconds = optional(number, 300)
+    ban_seconds          = optional(number, 600)
+  })
+  description = "Cloud Armor's rate-based ban per client address: over requests per interval_seconds, 429; over ban_requests per ban_interval_seconds, banned (429) for ban_seconds. One address is often a whole campus behind a NAT."
+  default     = {}
+  nullable    = false
+}
+
+variable "image_cdn_key_name" {
+  type        = string
+  description = "Name (images-N) of the signed URL key added with gcloud, outside Terraform, to the edge's images backend bucket; its value is version N of the secret image-cdn-signing-key. With it the API gives out Cloud CDN image URLs; null: V4 signed Cloud Storage URLs."
+  default     = null
+
+  validation {
+    condition     = var.image_cdn_key_name == null || can(regex("^[a-z][-a-z0-9]{0,50}-[0-9]+$", var.image_cdn_key_name))
+    error_message = "image_cdn_key_name is NAME-N (e.g. images-1): lower-case letters, digits and dashes, ending in the secret version N that holds its value."
+  }
+}
+
+variable "image_url_window_seconds" {
+  type        = number
+  description = "Image URLs through the CDN (IMAGE_CDN_URL_WINDOW_SECONDS) are the same for everyone within a window and live one to two windows; Cloud CDN keeps an image no longer than one window."
+  default     = 300
+
+  validation {
+    condition     = var.image_url_window_seconds >= 60 && var.image_url_window_seconds <= 3600
+    error_message = "image_url_window_seconds is 60 to 3600 (the API refuses other values)."
+  }
 }
 
 # --- events and functions ------------------------------------------------------------------
