@@ -118,7 +118,7 @@ class Answer:
     def of(cls, problem: type[Problem]) -> Answer:
         headers: dict[str, str] = {}
         for base in reversed(problem.__mro__):
-            headers.update(_HEADERS.get(base, {}))  # type: ignore[call-overload]
+            headers.update(_HEADERS.get(base, {}))
         return cls(problem.status, problem.slug, problem.title, tuple(sorted(headers.items())))
 
 
@@ -467,7 +467,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for full_path, route in api_routes(app):
         path = document["paths"].get(full_path, {})
         problems = _responses(answers(route))
-        for method in route.methods:
+        for method in route.methods or ():
             operation = path.get(method.lower())
             if operation is None:
                 continue

@@ -161,8 +161,8 @@ def list_comments(
             threads[out.id] = CommentThread(**out.model_dump(), replies=[])
         else:
             replies.append((row.Comment.parent_id, out))
-    for parent_id, reply in replies:
-        threads[parent_id].replies.append(reply)
+    for parent_id, child in replies:
+        threads[parent_id].replies.append(child)
     items = list(threads.values())
     next_cursor = None
     if len(items) > limit:

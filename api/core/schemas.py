@@ -1,5 +1,7 @@
 """Base classes for request and response bodies."""
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, field_validator
 from starlette.responses import Response
 
@@ -46,4 +48,4 @@ def json_response(body: BaseModel, status_code: int = 200) -> Response:
 # A route that answers 204: `@router.delete(..., **NO_CONTENT)`. A plain Response, so the
 # answer carries no body and no content type (FastAPI's default JSON response class would
 # send `content-type: application/json` with its empty body).
-NO_CONTENT = {"status_code": 204, "response_class": Response}
+NO_CONTENT: dict[str, Any] = {"status_code": 204, "response_class": Response}
