@@ -27,7 +27,7 @@ from tests.api.helpers import create_comment, create_post
 
 pytestmark = pytest.mark.live
 
-EXAMPLES_PER_OPERATION = 20
+EXAMPLES_PER_OPERATION = 10
 OPERATIONS_SEEN: set[str] = set()
 CATALOG = (
     "code,name,professor,credits,schedule\n"
