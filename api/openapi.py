@@ -305,8 +305,18 @@ def _problem_class(qualified: str) -> type[Problem] | None:
     return target if isinstance(target, type) and issubclass(target, Problem) else None
 
 
+@cache
+def _methods() -> dict[str, list[str]]:
+    """Class name -> the qualified names of its methods."""
+    by_owner: dict[str, list[str]] = defaultdict(list)
+    for name, function in _functions().items():
+        if function.owner is not None:
+            by_owner[function.owner].append(name)
+    return by_owner
+
+
 def _reachable(roots: Iterable[str]) -> Iterator[_Function]:
-    functions = _functions()
+    functions, methods = _functions(), _methods()
     seen: set[str] = set()
     stack = [r for r in roots if r in functions]
     while stack:
@@ -319,8 +329,7 @@ def _reachable(roots: Iterable[str]) -> Iterator[_Function]:
         for named in function.names:
             # A class named (constructed, or its methods handed on) reaches its methods.
             targets = [named] if named in functions else []
-            targets += [f for f in functions if functions[f].owner == named]
-            stack += [t for t in targets if t not in seen]
+            stack += [t for t in targets + methods.get(named, []) if t not in seen]
 
 
 def problems_raised(roots: Iterable[str]) -> dict[type[Problem], set[str]]:

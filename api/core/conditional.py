@@ -16,6 +16,8 @@ from fastapi import Header
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from api.core.schemas import json_response
+
 IfNoneMatch = Annotated[
     str | None,
     Header(
@@ -46,9 +48,10 @@ def _matches(if_none_match: str, tag: str) -> bool:
 
 def conditional_json(body: BaseModel, if_none_match: str | None) -> Response:
     """The model as JSON with its `ETag`, or 304 if the client already has it."""
-    content = body.model_dump_json().encode()
-    tag = '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
+    response = json_response(body)
+    tag = '"' + hashlib.blake2b(response.body, digest_size=16).hexdigest() + '"'
     headers = {"ETag": tag, **_PRIVATE}
     if if_none_match is not None and _matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    return Response(content, media_type="application/json", headers=headers)
+    response.headers.update(headers)
+    return response
