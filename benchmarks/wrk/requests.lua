@@ -4,6 +4,8 @@
 --
 -- FILE has one request per line, four tab-separated fields:
 --   METHOD <tab> PATH <tab> ACCESS-TOKEN <tab> JSON-BODY (may be empty)
+-- The token is sent as "Authorization: Bearer ACCESS-TOKEN"; a token with a space in it
+-- already names its scheme ("Token <jwt>", the RealWorld peer's) and is sent as it is.
 -- Thread k of THREADS sends lines k+1, k+1+THREADS, ... so threads never repeat each
 -- other's requests (a like by the same user on the same post would be a no-op), wrapping
 -- around only when the file runs out. Every request is formatted once, at start-up.
@@ -28,7 +30,8 @@ function init(args)
   for line in io.lines(path) do
     local method, target, token, body = line:match("^([^\t]+)\t([^\t]+)\t([^\t]*)\t(.*)$")
     if method then
-      local headers = { ["Authorization"] = "Bearer " .. token }
+      local authorization = token:find(" ", 1, true) and token or ("Bearer " .. token)
+      local headers = { ["Authorization"] = authorization }
       if body == "" then
         body = nil
       else
