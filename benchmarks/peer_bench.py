@@ -112,6 +112,20 @@ def sizes_for(scale: float) -> Sizes:
                  comments=n["comments"], likes=n["likes"])  # fmt: skip
 
 
+def seeded_likes(url: str, users: list[str]) -> set[tuple[str, str]]:
+    """The (post, user) likes the seed made for these users: the load never repeats one."""
+    conn = connect(url)
+    try:
+        rows = query(
+            conn,
+            "SELECT post_id::text, user_id::text FROM post_likes WHERE user_id = ANY(%s::uuid[])",
+            (users,),
+        )
+    finally:
+        conn.close()
+    return {(p, u) for p, u in rows}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -181,6 +195,7 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
         tags=names.tags,
     )
     picks.peer_tokens = {u: picks.peer_tokens[names.usernames[u]] for u in workload.users}
+    picks.seen["like"] = seeded_likes(url, picks.users)
     say(
         f"  {len(picks.boards)} boards, deep page after {picks.depth:,} posts on "
         f"{len(picks.deep)} boards, {len(picks.posts):,} sample posts, {len(picks.users):,} users"

@@ -78,10 +78,10 @@ def commented(picks: Picks) -> list[tuple[str, str, int]]:
 
 
 def new_pairs(
-    picks: Picks, key: str, n: int, rng: random.Random, draw: Callable[[], tuple[str, str]]
+    picks: Picks, key: str, n: int, draw: Callable[[], tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """`n` pairs that no earlier request of `key` wrote (a repeated like is a no-op, and the
-    peer answers 400 to a second favorite or follow)."""
+    """`n` pairs that no earlier request of `key` wrote, nor the seed (`picks.seen`): a
+    repeated like is a no-op for Quad, and the peer answers 400 to a second favorite."""
     seen = picks.seen.setdefault(key, set())
     out: list[tuple[str, str]] = []
     for _ in range(n * 20):
@@ -151,7 +151,7 @@ def build(
             u = user()
             return (post, u) if u != authors[post] else (post, post)  # own post: drawn again
 
-        for post, u in new_pairs(picks, key, n, rng, post_and_user):
+        for post, u in new_pairs(picks, key, n, post_and_user):
             if key == "like":
                 quad.append(("PUT", f"/v1/posts/{post}/like", qt[u], ""))
                 peer.append(("POST", f"/api/articles/{slug[post]}/favorite", pt[u], ""))
@@ -173,7 +173,7 @@ def build(
                        "tagList": [picks.tags[board]]}  # fmt: skip
             peer.append(("POST", "/api/articles", pt[u], json.dumps({"article": article})))
     elif key == "follow":
-        for follower, followed in new_pairs(picks, key, n, rng, lambda: (user(), user())):
+        for follower, followed in new_pairs(picks, key, n, lambda: (user(), user())):
             quad.append(("PUT", f"/v1/users/{followed}/follow", qt[follower], ""))
             username = quote(picks.usernames[followed])
             peer.append(("POST", f"/api/profiles/{username}/follow", pt[follower], ""))
