@@ -173,11 +173,12 @@ def run(args: argparse.Namespace, cleanup: Cleanup) -> int:
     penv = peer.peer_env(checkout, peer_url, socket_dir)
     peer.migrate(python, checkout, penv)
     names = copy_to_peer(url, peer_pg8000)
+    peer.set_indexes(peer_pg8000, added=not args.peer_as_published)
+    indexes = ", ".join(f"{t} ({c})" for t, c in peer.INDEXES.values())
     if args.peer_as_published:
-        say("  as published: without the indexes on favorites and comments by article")
+        say(f"  as published: no index on {indexes}")
     else:
-        peer.add_indexes(peer_pg8000)
-        say("  with two indexes added: " + "; ".join(peer.INDEXES))
+        say(f"  with two indexes added: {indexes}")
 
     say(HEADER.format("Preparing requests"))
     workload = pick_workload(url, args.deep, rng)

@@ -84,10 +84,10 @@ ADAPTATIONS = (
 # The peer's statements filter favorites and comments by article, and neither table has
 # an index that starts with article_id: each article shown counts its favorites by a scan
 # of every favorite, and a post's comments are a scan of every comment.
-INDEXES = (
-    "CREATE INDEX IF NOT EXISTS bench_favorites_article_id ON favorites (article_id)",
-    "CREATE INDEX IF NOT EXISTS bench_commentaries_article_id ON commentaries (article_id)",
-)
+INDEXES = {  # name: (table, column)
+    "bench_favorites_article_id": ("favorites", "article_id"),
+    "bench_commentaries_article_id": ("commentaries", "article_id"),
+}
 SECRET_KEY = "peer-bench-secret-of-at-least-32-bytes"
 TOKEN_PREFIX = "Token"  # the peer's JWT_TOKEN_PREFIX
 
@@ -157,13 +157,16 @@ def migrate(python: Path, checkout: Path, env: dict[str, str]) -> None:
     say(f"  the peer's migrations applied ({time.perf_counter() - started:.1f} s)")
 
 
-def add_indexes(url: str) -> None:
+def set_indexes(url: str, added: bool) -> None:
+    """Add the two indexes, or drop them (a database an earlier run added them to)."""
     conn = connect(url, autocommit=True)
     try:
-        for statement in INDEXES:
-            query(conn, statement)
-        query(conn, "ANALYZE favorites")
-        query(conn, "ANALYZE commentaries")
+        for name, (table, column) in INDEXES.items():
+            if added:
+                query(conn, f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})")
+            else:
+                query(conn, f"DROP INDEX IF EXISTS {name}")
+            query(conn, f"ANALYZE {table}")
     finally:
         conn.close()
 
