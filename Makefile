@@ -58,8 +58,10 @@ migrate: install
 # Both environments first: the tests check that installing again would change neither.
 test: install install-dags install-clients lint test-api test-dags
 
+# Over every core (pytest-xdist), a test file per worker at a time: its module fixtures
+# (a live server) start once; each worker has its own embedded PostgreSQL.
 test-api: install
-	$(UV) run --no-sync pytest --ignore=tests/dags
+	$(UV) run --no-sync pytest -n auto --dist loadfile --ignore=tests/dags
 
 # --confcutdir: the DAG tests bring their own fixtures, not the API's (tests/conftest.py).
 test-dags: install-dags

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from api.mail import service as mail
 from api.mail.handlers import mail_requested
+from api.moderation.mail import issue_suspension_notice
 from api.notifications.handlers import comment_created, moderation_decided
 from api.outbox.types import TOPICS, EventType
 from api.reports.handlers import content_reported
 from api.uploads.handlers import upload_finalized
 from infra import events
 from infra.storage import FINALIZE_TOPIC
+
+# At import, not in wire_local_bus: the mail function (functions/main.py) and the API both
+# import this module, and mail may not import moderation (docs/ARCHITECTURE.md layers).
+mail.register_composer(EventType.account_suspended, issue_suspension_notice)
 
 # A handler takes the message's bytes (a structured CloudEvent, as Pub/Sub pushes it) and
 # says what came of it (applied, duplicate, ignored, ...; it logs that itself).

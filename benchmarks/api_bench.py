@@ -36,9 +36,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from apibench import report
 from apibench.load import LoadResult, measure, wrk_version
-from apibench.scenarios import COURSE_KEYS, SCENARIO_KEYS, TITLES, WRITTEN
+from apibench.scenarios import CONDITIONAL, COURSE_KEYS, SCENARIO_KEYS, TITLES, WRITTEN
 from apibench.seed import (
     DEFAULTS,
     Sizes,
@@ -50,8 +51,15 @@ from apibench.seed import (
 )
 from apibench.seed_courses import COURSE_DEFAULTS, SEMESTER
 from apibench.serve import Server, process_roots, server_env, time_starts
-from apibench.sql import SqlCount, sql_figures
-from apibench.workload import Request, Workload, build_requests, mint_tokens, pick_workload
+from apibench.sql import SqlCount, send, sql_figures
+from apibench.workload import (
+    Request,
+    Workload,
+    build_requests,
+    mint_tokens,
+    pick_workload,
+    tag_requests,
+)
 from bench_common import (
     BENCH_DIR,
     HEADER,
@@ -245,7 +253,7 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
             table_name, column = WRITTEN.get(key, (None, ""))
             since = meta["seeded_until"]
             before = count_since(url, table_name, since, column) if table_name else 0
-            plan = request_plan(key, workload, url, rng)
+            plan = request_plan(key, workload, url, base, rng)
             r, cut = measure(key, plan, base, args, meter, Path(tmp))
             load[key] = r
             note = ""
@@ -259,6 +267,10 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
                 planned = sum(sent) / max(len(sent), 1)
                 answered = r.statuses.get("409", 0) / max(r.requests, 1)
                 note += f"  ({answered:.1%} answered 409; planned {planned:.1%})"
+            if key in CONDITIONAL or CONDITIONAL.get(key) in args.scenarios.split(","):
+                note += f"  ({r.bytes / max(r.requests, 1):,.0f} bytes per answer)"
+            if key in CONDITIONAL:
+                note += f"  ({r.statuses.get('304', 0) / max(r.requests, 1):.1%} answered 304)"
             if r.requests > r.sent:
                 note += f"  (WARNING: the {r.sent:,} planned requests ran out and repeated)"
             say(
@@ -313,12 +325,18 @@ def run(args: argparse.Namespace, sizes: Sizes, cleanup: Cleanup) -> int:
 
 
 def request_plan(
-    key: str, workload: Workload, url: str, rng: random.Random
+    key: str, workload: Workload, url: str, base: str, rng: random.Random
 ) -> Callable[[float], list[Request]]:
-    """`plan(seconds)`: fresh requests of scenario `key` for that long."""
+    """`plan(seconds)`: fresh requests of scenario `key` for that long (polls of a
+    CONDITIONAL scenario tagged with what the server at `base` answers now)."""
 
     def plan(seconds: float) -> list[Request]:
         n = max(2000, int(4000 * seconds))
+        if key in CONDITIONAL:
+            with httpx.Client(base_url=base, timeout=10) as client:
+                return tag_requests(
+                    build_requests(key, workload, n, rng), lambda r: send(client, r)
+                )
         if key == "add_course" and workload.courses:
             # Planning adds gets slower as timetables fill up: plan for 1,000/s (and say so
             # if the server was faster), from what the timetables hold now.

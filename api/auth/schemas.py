@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import EmailStr, Field, field_validator, model_validator
+from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from api.core.schemas import InputModel, OutputModel
 from api.users.schemas import NICKNAME_PATTERN, MeOut, check_nickname
@@ -25,6 +25,28 @@ class SignupIn(InputModel):
         "ko", description="The language of the mails the account gets"
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "minji.kim@hanbit.ac.kr",
+                    "password": "correct-horse-battery-staple",
+                    "nickname": "minji_24",
+                    "school_id": "0193a1f0-2c4d-7e8f-9a0b-1c2d3e4f5a6b",
+                    "language": "ko",
+                },
+                {
+                    "email": "lucas.martin@hanbit.ac.kr",
+                    "password": "purple-monkey-dishwasher",
+                    "nickname": "lucas.exchange",
+                    "school_id": "0193a1f0-2c4d-7e8f-9a0b-1c2d3e4f5a6b",
+                    "department_id": "0193a1f1-3d5e-7f60-8a1b-2c3d4e5f6a7b",
+                    "language": "en",
+                },
+            ]
+        }
+    )
+
     _nickname = field_validator("nickname")(check_nickname)
 
 
@@ -32,9 +54,21 @@ class LoginIn(InputModel):
     email: EmailStr = Field(max_length=320)
     password: str = Field(min_length=1, max_length=128)
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"email": "minji.kim@hanbit.ac.kr", "password": "correct-horse-battery-staple"}
+            ]
+        }
+    )
+
 
 class RefreshIn(InputModel):
     refresh_token: str = Field(min_length=1, max_length=200)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"refresh_token": "example-refresh-token-from-login"}]}
+    )
 
 
 class TokenPair(OutputModel):
@@ -60,6 +94,12 @@ class VerifyEmailIn(InputModel):
         None, min_length=1, max_length=100, description="The token in the mail's link"
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"code": "482913"}, {"token": "example-token-from-the-mail-link"}]
+        }
+    )
+
     @model_validator(mode="after")
     def _one(self) -> VerifyEmailIn:
         if (self.code is None) == (self.token is None):
@@ -71,14 +111,38 @@ class PasswordChangeIn(InputModel):
     current_password: str = Field(min_length=1, max_length=128)
     new_password: NewPassword
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "current_password": "correct-horse-battery-staple",
+                    "new_password": "purple-monkey-dishwasher",
+                }
+            ]
+        }
+    )
+
 
 class PasswordResetIn(InputModel):
     email: EmailStr = Field(max_length=320)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "minji.kim@hanbit.ac.kr"}]})
 
 
 class PasswordResetConfirmIn(InputModel):
     token: str = Field(min_length=1, max_length=100, description="The token in the mail's link")
     new_password: NewPassword
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "example-token-from-the-mail-link",
+                    "new_password": "purple-monkey-dishwasher",
+                }
+            ]
+        }
+    )
 
 
 class EmailChangeIn(InputModel):
@@ -86,6 +150,17 @@ class EmailChangeIn(InputModel):
         max_length=320, description="At one of the school's email domains, like signup's"
     )
     password: str = Field(min_length=1, max_length=128, description="The current password")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "new_email": "mkim.2024@hanbit.ac.kr",
+                    "password": "correct-horse-battery-staple",
+                }
+            ]
+        }
+    )
 
 
 class EmailChangeOut(OutputModel):
@@ -98,6 +173,12 @@ class EmailChangeOut(OutputModel):
 
 class EmailChangeConfirmIn(VerifyEmailIn):
     """Exactly one of the code mailed to the new address or the mail's link token."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"code": "730518"}, {"token": "example-token-from-the-mail-link"}]
+        }
+    )
 
 
 class SessionOut(OutputModel):

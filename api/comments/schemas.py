@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from api.core.schemas import InputModel, OutputModel
 from api.posts.schemas import Author
@@ -16,9 +16,28 @@ class CommentIn(InputModel):
         None, description="Reply to this comment (a reply to a reply joins its thread)"
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "body": "3층 안쪽 열람실 벽 쪽에 콘센트 많아요. 일찍 가셔야 해요!",
+                    "anonymous": True,
+                },
+                {
+                    "body": "Count me in, Tuesday after class works for me.",
+                    "parent_id": "0193a5d0-1b2c-7d3e-8f40-5a6b7c8d9e0f",
+                },
+            ]
+        }
+    )
+
 
 class CommentUpdate(InputModel):
     body: str = Field(min_length=1, max_length=2000)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"body": "3층 말고 4층 안쪽 열람실이었어요, 정정합니다."}]}
+    )
 
 
 class CommentOut(OutputModel):

@@ -4,7 +4,7 @@ from datetime import datetime, time
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field, StrictInt, WithJsonSchema
+from pydantic import ConfigDict, Field, StrictInt, WithJsonSchema
 
 from api.core.schemas import InputModel, OutputModel
 from api.courses.models import SEMESTER_PATTERN
@@ -63,6 +63,25 @@ class ReviewIn(InputModel):
     rating: StrictInt = Field(ge=1, le=5)
     text: str = Field("", max_length=2000)
     semester_taken: str = Field(pattern=SEMESTER_PATTERN, description="e.g. 2026-1")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "rating": 4,
+                    "text": "CSE2010 자료구조: 과제는 많지만 설명이 정말 명확해요. 월수 "
+                    "10:30-11:45 수업인데 출석은 매번 부르십니다.",
+                    "semester_taken": "2026-1",
+                },
+                {
+                    "rating": 2,
+                    "text": "Heavy workload, and the midterm covered chapters we never "
+                    "reached in class. Tue/Thu 09:00 is rough.",
+                    "semester_taken": "2025-2",
+                },
+            ]
+        }
+    )
 
 
 class ReviewOut(OutputModel):

@@ -1,6 +1,6 @@
 """The `mail` topic's events (`quad.auth.email_verification_requested.v1`,
-`password_reset_requested`, `email_change_requested`, `email_changed`) -> compose,
-render, send.
+`password_reset_requested`, `email_change_requested`, `email_changed`,
+`quad.moderation.account_suspended.v1`) -> compose, render, send.
 Run by the Cloud Function `on_mail_requested` and, under `make run`, by the in-process bus
 (api/events_wiring.py), under the shared rules of api/outbox/envelope.py."""
 
@@ -30,6 +30,8 @@ service.register_composer(EventType.password_reset_requested, recovery.issue_pas
 # The code goes to the new address; the notice, once the change is made, to the old one.
 service.register_composer(EventType.email_change_requested, email_change.issue_email_change_mail)
 service.register_composer(EventType.email_changed, email_change.issue_email_changed_notice)
+# account_suspended's composer lives in moderation, above mail: api/events_wiring.py
+# registers it.
 
 
 def _apply_mail(session: Session, event: CloudEvent) -> str | None:

@@ -1,5 +1,6 @@
-"""The messages Quad sends: verification, password reset, and a change of address (the
-code to the new address, the notice to the old one), in Korean and English.
+"""The messages Quad sends: verification, password reset, a change of address (the code
+to the new address, the notice to the old one), and a suspension's notice to its author,
+in Korean and English.
 
 Each is an `email.message.EmailMessage`, multipart/alternative: plain text first, then
 HTML, saying the same. They carry nothing but what the reader needs to act: no remote
@@ -65,6 +66,19 @@ class EmailChangedNoticeLike(Protocol):
     def new_email_masked(self) -> str: ...
     @property
     def changed_at(self) -> datetime: ...
+
+
+class SuspensionNoticeLike(Protocol):
+    """What the notice to a suspended author needs (api.moderation.mail.SuspensionNotice)."""
+
+    @property
+    def to(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def until(self) -> datetime | None: ...  # None: without end
+    @property
+    def reason(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +247,56 @@ def email_changed_message(notice: EmailChangedNoticeLike, sender: Sender) -> Ema
     return _message(notice.to, sender, subject, language, _text(lines), body)
 
 
+def suspension_message(
+    notice: SuspensionNoticeLike, sender: Sender, now: datetime | None = None
+) -> EmailMessage:
+    """To the author a moderator suspended: until when, what they can no longer do, the
+    moderator's reason, and that they may appeal. Nothing about which content or who."""
+    language = language_of(notice.language)
+    if language == "ko":
+        subject = "Quad 계정 이용이 제한되었습니다"
+        if notice.until is None:
+            first = "Quad 운영진이 회원님의 계정 이용을 영구적으로 제한했습니다."
+        else:
+            left = _span(notice.until, language, now)
+            first = (
+                f"Quad 운영진이 회원님의 계정 이용을 {_moment(notice.until, language)}까지"
+                f"({left} 동안) 제한했습니다."
+            )
+        lines = [
+            first,
+            None,
+            "로그인하고 글을 읽을 수는 있지만, 글과 댓글 작성, 좋아요 등은 할 수 없습니다.",
+            None,
+            f"사유: {notice.reason}",
+            None,
+            "이 결정에 동의하지 않으시면 앱에서 한 번 이의를 제기할 수 있습니다.",
+        ]
+    else:
+        subject = "Your Quad account is suspended"
+        if notice.until is None:
+            first = "Quad's moderators have suspended your account permanently."
+            still = "You can still sign in and read, but no longer post, comment, like and so on."
+        else:
+            left = _span(notice.until, language, now)
+            first = (
+                "Quad's moderators have suspended your account until "
+                f"{_moment(notice.until, language)} ({left} from now)."
+            )
+            still = "Until then you can sign in and read, but not post, comment, like and so on."
+        lines = [
+            first,
+            None,
+            still,
+            None,
+            f"Reason: {notice.reason}",
+            None,
+            "If you disagree with this decision, you can appeal it once in the app.",
+        ]
+    body = _html_body(language, [_p(lines[0]), _p(lines[2]), _p(lines[4]), _p(lines[6])])
+    return _message(notice.to, sender, subject, language, _text(lines), body)
+
+
 def _link(sender: Sender, path: str, token: str) -> str:
     return f"{sender.web_base_url.rstrip('/')}{path}?{urlencode({'token': token})}"
 
@@ -251,6 +315,20 @@ def _expiry(expires_at: datetime, language: Language, now: datetime | None) -> t
         else f"{round(minutes / 60)} hours"
     )
     return left, _moment(expires_at, language)
+
+
+def _span(until: datetime, language: Language, now: datetime | None) -> str:
+    """How long from now: minutes, hours up to two days, then days."""
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)
+    minutes = max(1, math.ceil((until - (now or datetime.now(UTC))).total_seconds() / 60))
+    if minutes < 120:
+        count, ko, en = minutes, "분", "minute"
+    elif minutes < 48 * 60:
+        count, ko, en = round(minutes / 60), "시간", "hour"
+    else:
+        count, ko, en = round(minutes / (24 * 60)), "일", "day"
+    return f"{count}{ko}" if language == "ko" else f"{count} {en}{'s' if count != 1 else ''}"
 
 
 def _moment(moment: datetime, language: Language) -> str:

@@ -43,10 +43,12 @@ KINDS: dict[str, MailKind] = {
     EventType.password_reset_requested: MailKind("reset_id", messages.password_reset_message),
     EventType.email_change_requested: MailKind("change_id", messages.email_change_message),
     EventType.email_changed: MailKind("change_id", messages.email_changed_message),
+    EventType.account_suspended: MailKind("action_id", messages.suspension_message),
 }
 
 # Event type -> composer(session, id) -> the mail's parts or None. Registered where the
-# handlers are wired (api/mail/handlers.py), e.g. for verification:
+# handlers are wired (api/mail/handlers.py; a domain above mail, in api/events_wiring.py),
+# e.g. for verification:
 #   mail.register_composer(EventType.email_verification_requested,
 #                          verification.issue_verification_mail)
 COMPOSERS: dict[str, Composer] = {}

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from api.core.schemas import InputModel, OutputModel
 from api.moderation.models import AppealOutcome
@@ -35,6 +35,32 @@ class ActionIn(InputModel):
         ge=1,
         le=MAX_SUSPEND_HOURS,
         description="With `suspend_author`: how long; null or absent: without end",
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "target_type": "post",
+                    "target_id": "0193a5c3-8f50-7c32-8e4b-6d9f0a1b2c3d",
+                    "action": "hide",
+                    "reason": "대리출석·과제 대행 광고 (이용규칙 제2조 상업적 홍보 금지)",
+                },
+                {
+                    "target_type": "comment",
+                    "target_id": "0193a5d1-2c3d-7e4f-9051-6b7c8d9e0f1a",
+                    "action": "suspend_author",
+                    "reason": "Repeated insults toward another student after two hides",
+                    "suspend_hours": 72,
+                },
+                {
+                    "target_type": "post",
+                    "target_id": "0193a5c3-8f50-7c32-8e4b-6d9f0a1b2c3d",
+                    "action": "lock",
+                    "reason": "댓글 싸움이 계속되어 새 댓글을 막습니다",
+                },
+            ]
+        }
     )
 
     @model_validator(mode="after")
@@ -118,6 +144,18 @@ class QueueEntry(OutputModel):
 class AppealIn(InputModel):
     body: str = Field(min_length=1, max_length=1000, description="Why it should be undone")
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "body": "광고가 아니라 동아리 신입부원 모집 공지였습니다. 학생회 승인도 "
+                    "받았어요. 다시 검토 부탁드립니다."
+                },
+                {"body": "I was quoting the other comment to report it, not insulting anyone."},
+            ]
+        }
+    )
+
 
 class AppealOut(OutputModel):
     id: UUID
@@ -149,3 +187,12 @@ class AppealEntry(AppealOut):
 class AppealDecisionIn(InputModel):
     outcome: AppealOutcome
     reason: str = Field(min_length=1, max_length=500, description="Kept in the log")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"outcome": "overturned", "reason": "학생회 승인을 받은 동아리 모집 공지로 확인"},
+                {"outcome": "upheld", "reason": "The insult is in the comment itself, not quoted"},
+            ]
+        }
+    )

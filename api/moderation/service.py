@@ -10,9 +10,10 @@ Who moderates what:
 Roles are read from the database at every request, never from the token.
 
 Every decision is one entry of the moderation log (`ModerationAction`, append-only) and
-one outbox event. The log keeps the content's author (`subject_id`) for the
-administrators' audit only: nothing a moderator or board owner is answered names who
-wrote anything. They act on "the author of X", and see that author's history as counts.
+one outbox event (a suspension one more: the mail to its author). The log keeps the
+content's author (`subject_id`) for the administrators' audit only: nothing a moderator
+or board owner is answered names who wrote anything. They act on "the author of X", and
+see that author's history as counts.
 """
 
 from __future__ import annotations
@@ -409,6 +410,15 @@ def log(
             "school_id": str(target.school_id),
         },
     )
+    if decision is Decision.suspended:
+        # The author is mailed too; the mail's composer reads whom from the entry
+        # (api/moderation/mail.py), so the event names the entry only.
+        outbox.record(
+            session,
+            EventType.account_suspended,
+            f"moderation/{entry.id}",
+            {"action_id": str(entry.id)},
+        )
     return entry
 
 

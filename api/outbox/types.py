@@ -41,6 +41,9 @@ class EventType(StrEnum):
     # data: {"change_id"} only: the notice to the old address, kept on the row until the
     # notice is sent (api/auth/email_change.py: issue_email_changed_notice).
     email_changed = "quad.auth.email_changed.v1"
+    # data: {"action_id"} only: the mail to a suspended author, whom the mail handler reads
+    # from the log entry (api/moderation/mail.py: issue_suspension_notice).
+    account_suspended = "quad.moderation.account_suspended.v1"
 
 
 TOPICS: dict[EventType, str] = {
@@ -63,4 +66,5 @@ TOPICS: dict[EventType, str] = {
     EventType.appeal_decided: "moderation",
     EventType.email_change_requested: "mail",
     EventType.email_changed: "mail",
+    EventType.account_suspended: "mail",
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import Field, StrictBool, field_validator
+from pydantic import ConfigDict, Field, StrictBool, field_validator
 
 from api.core.schemas import InputModel, OutputModel
 from api.uploads.rules import MAX_ATTACHMENTS_PER_POST
@@ -39,6 +39,30 @@ class PostIn(InputModel):
         description="Your ready uploads (`POST /v1/uploads`), in display order; at most 10",
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "중도 3층 콘센트 있는 자리 아시는 분?",
+                    "body": "시험기간이라 중앙도서관 자리가 없네요. 노트북 충전할 수 있는 자리 "
+                    "아시면 알려주세요!",
+                    "question": True,
+                },
+                {
+                    "title": "Study group for CSE2010 Data Structures?",
+                    "body": "Exchange student here. Anyone up for going over the assignments "
+                    "on Tuesdays after class? English or Korean, both fine.",
+                },
+                {
+                    "title": "오늘 학식 제육 실화냐",
+                    "body": "계란후라이까지 올려줌… 사진 첨부합니다",
+                    "anonymous": True,
+                    "attachment_ids": ["0193a5c2-7e4f-7b21-9d3a-5c8e1f2a4b60"],
+                },
+            ]
+        }
+    )
+
     @field_validator("attachment_ids")
     @classmethod
     def _distinct(cls, value: list[UUID]) -> list[UUID]:
@@ -50,6 +74,18 @@ class PostIn(InputModel):
 class PostUpdate(InputModel):
     title: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = Field(None, min_length=1, max_length=20_000)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"title": "[해결] 중도 3층 콘센트 있는 자리 아시는 분?"},
+                {
+                    "body": "Update: we meet Tuesdays 18:00 in the student union, room 204. "
+                    "Three spots left."
+                },
+            ]
+        }
+    )
 
 
 class PostSummary(OutputModel):

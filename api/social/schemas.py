@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from api.core.schemas import InputModel, OutputModel
 
@@ -20,6 +20,15 @@ class FriendRequestIn(InputModel):
 
     user_id: UUID | None = None
     nickname: str | None = Field(None, min_length=1, max_length=30)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"nickname": "새벽코딩"},
+                {"user_id": "0193a1f2-4e6f-7a81-9b2c-3d4e5f6a7b8c"},
+            ]
+        }
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> FriendRequestIn:

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import Field, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictInt, field_validator
 
 from api.core.schemas import InputModel, OutputModel
 from api.uploads.rules import IMAGE_CONTENT_TYPES, MAX_UPLOAD_BYTES
@@ -18,6 +18,15 @@ class UploadIn(InputModel):
         ge=1, le=MAX_UPLOAD_BYTES, description="The file's size in bytes (at most 10 MiB)"
     )
     file_name: str = Field(min_length=1, max_length=255, examples=["IMG_0042.jpg"])
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"content_type": "image/jpeg", "size": 2_483_017, "file_name": "학식_제육볶음.jpg"},
+                {"content_type": "image/png", "size": 348_211, "file_name": "timetable-2026-2.png"},
+            ]
+        }
+    )
 
     @field_validator("content_type")
     @classmethod

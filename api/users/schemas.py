@@ -4,7 +4,7 @@ import unicodedata
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from api.core.schemas import InputModel, OutputModel
 
@@ -53,5 +53,9 @@ class ProfileOut(OutputModel):
 
 class MeUpdate(InputModel):
     nickname: str = Field(pattern=NICKNAME_PATTERN)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"nickname": "minji.dev"}, {"nickname": "night_owl-24"}]}
+    )
 
     _nickname = field_validator("nickname")(check_nickname)

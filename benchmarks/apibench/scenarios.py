@@ -8,6 +8,9 @@ SCENARIO_KEYS = (
     "board_page1_blocked",
     "board_deep",
     "post_detail",
+    # polls that already have the current answer: 304 with no body (If-None-Match)
+    "board_page1_304",
+    "post_detail_304",
     "comments_page",
     "create_comment",
     "like_post",
@@ -22,6 +25,8 @@ TITLES = {
     "board_page1_blocked": "board p1, 200 blocks",
     "board_deep": "board page, deep",
     "post_detail": "post detail",
+    "board_page1_304": "board p1, 304",
+    "post_detail_304": "post detail, 304",
     "comments_page": "comments page",
     "create_comment": "create comment",
     "like_post": "like post",
@@ -36,6 +41,8 @@ READS = (
     "board_page1_blocked",
     "board_deep",
     "post_detail",
+    "board_page1_304",
+    "post_detail_304",
     "comments_page",
     "catalog_search",
     "timetable_own",
@@ -45,6 +52,11 @@ COURSE_KEYS = ("catalog_search", "timetable_own", "timetable_friend", "add_cours
 # Counted in process, not loaded on their own: a clash is part of add_course.
 SQL_KEYS = (*SCENARIO_KEYS, "add_course_clash")
 EXPECTED_STATUSES = {"add_course": (409,)}  # answers that are not errors in this scenario
+# A poll of a page the client already has: the same request as the scenario named, with
+# the `If-None-Match` of its answer at the start of the run (CONDITIONAL_POLLS distinct
+# reader and page pairs, so the tags fit in the plan). Its answers are counted by status.
+CONDITIONAL = {"board_page1_304": "board_page1", "post_detail_304": "post_detail"}
+CONDITIONAL_POLLS = 400
 # board_page1_blocked's readers: each blocked this many users (a quarter of the blocks
 # made on anonymous content), and no other scenario reads as them.
 BLOCKERS, BLOCKS_EACH = 20, 200

@@ -24,8 +24,8 @@ from urllib.parse import unquote, urlsplit
 
 from bench_common import say
 
-from apibench.scenarios import COURSE_KEYS, READS, SQL_KEYS
-from apibench.workload import Request, Workload, build_requests
+from apibench.scenarios import CONDITIONAL, COURSE_KEYS, READS, SQL_KEYS
+from apibench.workload import Request, Workload, build_requests, tag_requests
 
 
 @dataclass
@@ -100,6 +100,9 @@ def sql_figures(workload: Workload, rng: random.Random) -> dict[str, Any]:
             for key in keys
         }
         with TestClient(app, raise_server_exceptions=False) as client:
+            for key in CONDITIONAL:
+                if key in samples:
+                    samples[key] = tag_requests(samples[key], lambda r: send(client, r))
             for key, (warm, measured) in samples.items():
                 send(client, warm)
                 for k in ("app", "wire", "rt"):
@@ -170,10 +173,12 @@ def abridge(statement: str) -> str:
 
 
 def send(client: Any, request: Request) -> Any:
-    method, target, token, body = request
+    """`request` through `client` (FastAPI's TestClient, or an httpx.Client on the server)."""
+    method, target, token, body, *extra = request
     headers = {"Authorization": f"Bearer {token}"}
     if body:
         headers["Content-Type"] = "application/json"
+    headers.update(line.split(": ", 1) for line in extra)
     return client.request(method, target, headers=headers, content=body or None)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,14 @@ from urllib.parse import quote
 
 from bench_common import connect, query, say
 
-from apibench.scenarios import BLOCKERS, BLOCKS_EACH, CLASH_SHARE, COURSE_KEYS
+from apibench.scenarios import (
+    BLOCKERS,
+    BLOCKS_EACH,
+    CLASH_SHARE,
+    CONDITIONAL,
+    CONDITIONAL_POLLS,
+    COURSE_KEYS,
+)
 from apibench.seed_courses import SEMESTER, Slot, clashes
 
 
@@ -119,7 +126,8 @@ def mint_tokens(workload: Workload) -> None:
     }
 
 
-Request = tuple[str, str, str, str]  # method, path, token, JSON body ("" for none)
+# method, path, token, JSON body ("" for none), then any extra "Name: value" headers
+Request = tuple[str, ...]
 
 
 def build_requests(key: str, t: Workload, n: int, rng: random.Random) -> list[Request]:
@@ -130,6 +138,9 @@ def build_requests(key: str, t: Workload, n: int, rng: random.Random) -> list[Re
         return tok[users[rng.randrange(len(users))]]
 
     out: list[Request] = []
+    if key in CONDITIONAL:  # untagged: see tag_requests
+        distinct = build_requests(CONDITIONAL[key], t, min(n, CONDITIONAL_POLLS), rng)
+        return _cycle(distinct, n)
     if key == "board_page1":
         for i in range(n):
             out.append(("GET", f"/v1/boards/{t.boards[i % len(t.boards)][0]}/posts", user(), ""))
@@ -198,10 +209,24 @@ def _cycle(items: list[Any], n: int) -> list[Any]:
     return [items[i % len(items)] for i in range(n)]
 
 
+def tag_requests(requests: list[Request], get: Callable[[Request], Any]) -> list[Request]:
+    """The requests of a CONDITIONAL scenario, each with the `If-None-Match` of the answer
+    `get(request)` gives now: polls of pages that have not changed since (one `get` per
+    distinct request)."""
+    tags: dict[Request, str] = {}
+    for request in dict.fromkeys(requests):
+        response = get(request)
+        tag = response.headers.get("etag")
+        if response.status_code != 200 or not tag:
+            raise RuntimeError(f"{request[1]} answered {response.status_code} without an ETag")
+        tags[request] = tag
+    return [(*r, f"If-None-Match: {tags[r]}") for r in requests]
+
+
 def write_requests(path: Path, requests: list[Request]) -> None:
     with path.open("w", encoding="utf-8") as f:
-        for method, target, token, body in requests:
-            f.write(f"{method}\t{target}\t{token}\t{body}\n")
+        for request in requests:
+            f.write("\t".join(request) + "\n")
 
 
 # --- courses and timetables ---------------------------------------------------------------

@@ -2,10 +2,8 @@
 --
 --   wrk -t1 -c16 -d10s -s benchmarks/wrk/requests.lua http://127.0.0.1:8080 -- FILE THREADS [statuses]
 --
--- FILE has one request per line, four tab-separated fields:
---   METHOD <tab> PATH <tab> ACCESS-TOKEN <tab> JSON-BODY (may be empty)
--- The token is sent as "Authorization: Bearer ACCESS-TOKEN"; a token with a space in it
--- already names its scheme ("Token <jwt>", the RealWorld peer's) and is sent as it is.
+-- FILE has one request per line, four tab-separated fields and any number of headers:
+--   METHOD <tab> PATH <tab> ACCESS-TOKEN <tab> JSON-BODY (may be empty) [<tab> Name: value]...
 -- Thread k of THREADS sends lines k+1, k+1+THREADS, ... so threads never repeat each
 -- other's requests (a like by the same user on the same post would be a no-op), wrapping
 -- around only when the file runs out. Every request is formatted once, at start-up.
@@ -28,10 +26,13 @@ function init(args)
   local nthreads = tonumber(args[2]) or 1
   local all = {}
   for line in io.lines(path) do
-    local method, target, token, body = line:match("^([^\t]+)\t([^\t]+)\t([^\t]*)\t(.*)$")
+    local method, target, token, body, rest =
+      line:match("^([^\t]+)\t([^\t]+)\t([^\t]*)\t([^\t]*)(.*)$")
     if method then
-      local authorization = token:find(" ", 1, true) and token or ("Bearer " .. token)
-      local headers = { ["Authorization"] = authorization }
+      local headers = { ["Authorization"] = "Bearer " .. token }
+      for name, value in rest:gmatch("\t([^:\t]+): ([^\t]*)") do
+        headers[name] = value
+      end
       if body == "" then
         body = nil
       else

@@ -17,6 +17,7 @@ from api.mail.messages import (
     email_change_message,
     email_changed_message,
     password_reset_message,
+    suspension_message,
     verification_message,
 )
 
@@ -47,6 +48,14 @@ class Notice:
     language: str
     new_email_masked: str
     changed_at: datetime
+
+
+@dataclass(frozen=True)
+class Suspension:
+    to: str
+    language: str
+    until: datetime | None
+    reason: str
 
 
 def as_received(message):
@@ -160,8 +169,11 @@ def test_the_password_reset_message_in_each_language(language):
         lambda lang: email_changed_message(
             Notice("minji@hanbit.ac.kr", lang, "m***@cs.hanbit.ac.kr", NOW), SENDER
         ),
+        lambda lang: suspension_message(
+            Suspension("minji@hanbit.ac.kr", lang, NOW + timedelta(days=3), "spam"), SENDER, NOW
+        ),
     ],
-    ids=["verification", "reset", "email-change", "email-changed"],
+    ids=["verification", "reset", "email-change", "email-changed", "suspension"],
 )
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_nothing_is_loaded_or_tracked(build, language):
@@ -228,3 +240,52 @@ def test_the_email_change_code_and_the_notice_in_each_language(language):
     for part in (text, "".join(read_html(body).text)):
         assert "m***@hanbit.ac.kr" in part and when in part
     assert read_html(body).links == []  # nothing to click: a notice, not a request
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "until", "reason", "cannot"),
+    [
+        (
+            "ko",
+            "Quad 계정 이용이 제한되었습니다",
+            "2026년 12월 10일 14:00 KST까지(7일 동안)",
+            "사유: 광고 <b>도배</b>",
+            "글과 댓글 작성, 좋아요",
+        ),
+        (
+            "en",
+            "Your Quad account is suspended",
+            "until 10 December 2026, 05:00 UTC (7 days from now)",
+            "Reason: 광고 <b>도배</b>",
+            "not post, comment, like",
+        ),
+    ],
+)
+def test_the_suspension_notice_in_each_language(language, subject, until, reason, cannot):
+    notice = Suspension("minji@hanbit.ac.kr", language, NOW + timedelta(days=7), "광고 <b>도배</b>")
+    message = as_received(suspension_message(notice, SENDER, now=NOW))
+    assert message["Subject"] == subject and message["To"] == "minji@hanbit.ac.kr"
+    assert message["Auto-Submitted"] == "auto-generated"
+    text, body = parts(message)
+    shown = "".join(read_html(body).text)
+    for part in (text, shown):
+        assert until in part and reason in part and cannot in part
+        assert ("이의" if language == "ko" else "appeal it once") in part
+    assert "<b>" not in body  # the moderator's words are escaped
+    assert read_html(body).links == []
+
+    forever = as_received(suspension_message(Suspension(notice.to, language, None, "x"), SENDER))
+    text, _ = parts(forever)
+    assert ("영구적으로" if language == "ko" else "permanently") in text
+    assert ("까지" if language == "ko" else "until") not in text
+
+
+@pytest.mark.parametrize(
+    ("hours", "ko", "en"),
+    [(1, "60분", "60 minutes"), (24, "24시간", "24 hours"), (72, "3일", "3 days")],
+)
+def test_how_long_a_suspension_lasts_reads_naturally(hours, ko, en):
+    for language, expected in (("ko", ko), ("en", en)):
+        notice = Suspension("m@hanbit.ac.kr", language, NOW + timedelta(hours=hours), "r")
+        text, _ = parts(as_received(suspension_message(notice, SENDER, now=NOW)))
+        assert expected in text, text

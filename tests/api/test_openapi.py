@@ -16,6 +16,7 @@ from schemathesis.specs.openapi import checks
 from api import openapi
 from api.main import create_app
 from tests.api.helpers import create_post
+from tests.clients.conformance import Conformance
 
 MISSING = "00000000-0000-7000-8000-000000000000"
 
@@ -151,3 +152,103 @@ def test_pages_share_one_description_of_cursor_and_limit(document):
         if p.get("name") in ("cursor", "limit")
     ]
     assert not inline
+
+
+# --- request body examples -----------------------------------------------------------
+
+JSON = "application/json"
+
+
+def _json_bodies(document: dict) -> dict[str, tuple[str, str, dict]]:
+    """operationId → (method, path, its JSON request body's media type object)."""
+    return {
+        operation["operationId"]: (method, path, operation["requestBody"]["content"][JSON])
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if JSON in operation.get("requestBody", {}).get("content", {})
+    }
+
+
+def _examples(document: dict, media_type: dict) -> list:
+    """A body's examples: the schema's own (where pydantic's `json_schema_extra` puts
+    them) and any the media type lists (where `Body(openapi_examples=...)` would)."""
+    schema = media_type["schema"]
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    named = [example["value"] for example in media_type.get("examples", {}).values()]
+    return [*schema.get("examples", []), *named]
+
+
+def example_faults(document: dict) -> dict[str, list[str]]:
+    """operationId → what is wrong with its body's examples: none at all, or one the
+    body's schema (the document's, `$ref`s resolved) refuses."""
+    conformance = Conformance(document)
+    faults: dict[str, list[str]] = {}
+    for operation_id, (method, path, media_type) in _json_bodies(document).items():
+        examples = _examples(document, media_type)
+        found = [] if examples else ["no example"]
+        for n, example in enumerate(examples):
+            found += [
+                f"example {n}: {e}" for e in conformance.request_body_errors(method, path, example)
+            ]
+        if found:
+            faults[operation_id] = found
+    return faults
+
+
+def test_every_json_request_body_has_examples_its_schema_accepts(document):
+    assert len(_json_bodies(document)) >= 27
+    assert example_faults(document) == {}
+
+
+def test_the_example_check_fails_on_a_body_without_one_or_with_a_wrong_one(document):
+    broken = copy.deepcopy(document)
+    del broken["components"]["schemas"]["PostIn"]["examples"]
+    broken["components"]["schemas"]["ReportIn"]["examples"] = [{"reason": "boring"}]
+    comment = broken["paths"]["/v1/posts/{post_id}/comments"]["post"]["requestBody"]
+    comment["content"][JSON]["examples"] = {"long": {"value": {"body": "x" * 2001}}}
+    faults = example_faults(broken)
+    assert faults["posts.create"] == ["no example"]
+    assert faults["reports.report_post"] == faults["reports.report_comment"]
+    assert "'boring' is not one of" in faults["reports.report_post"][0]
+    assert "is too long" in faults["comments.create"][0]
+    assert set(faults) == {
+        "posts.create",
+        "reports.report_post",
+        "reports.report_comment",
+        "comments.create",
+    }
+
+
+def _first_example(document: dict, operation_id: str) -> dict:
+    examples = _examples(document, _json_bodies(document)[operation_id][2])
+    assert examples, f"{operation_id}: its request body has no example"
+    return copy.deepcopy(examples[0])
+
+
+def test_representative_examples_pass_the_apis_own_validation(document, client, campus, world):
+    """The examples as the server reads them, not only as the schema describes them:
+    each is sent as written, but for the ids of rows the test makes (the example's
+    school does not exist here)."""
+    alice, bob = campus.alice, campus.bob
+    post = create_post(client, alice, campus.board)
+    school = world.school("Hanbit University", domains=("hanbit.ac.kr",))
+    signup = _first_example(document, "auth.signup") | {"school_id": str(school)}
+    sends = [
+        ("posts.create", "POST", f"/v1/boards/{campus.board}/posts", alice, None),
+        ("comments.create", "POST", f"/v1/posts/{post['id']}/comments", bob, None),
+        ("reports.report_post", "PUT", f"/v1/posts/{post['id']}/report", bob, None),
+        ("timetables.create", "POST", "/v1/timetables", alice, None),
+        ("auth.signup", "POST", "/v1/auth/signup", None, signup),
+    ]
+    for operation_id, method, url, user, body in sends:
+        _, template, _ = _json_bodies(document)[operation_id]
+        operation = document["paths"][template][method.lower()]
+        success = next(status for status in operation["responses"] if status.startswith("2"))
+        response = client.request(
+            method,
+            url,
+            json=body or _first_example(document, operation_id),
+            headers=user.headers if user else {},
+        )
+        assert str(response.status_code) == success, (operation_id, response.text)

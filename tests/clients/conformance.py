@@ -108,10 +108,20 @@ class Conformance:
             body = json.loads(response.content)
         except ValueError:
             return ["the body is not JSON"]
-        validator = self._validator(f"{pointer}/content/{_pointer_part(media_type)}/schema")
+        return self._errors(f"{pointer}/content/{_pointer_part(media_type)}/schema", body)
+
+    def request_body_errors(self, method: str, template: str, body: Any) -> list[str]:
+        """Why `body` is not a JSON request body the operation's schema accepts (none: it is)."""
+        pointer = f"/paths/{_pointer_part(template)}/{method.lower()}/requestBody"
+        return self._errors(f"{pointer}/content/application~1json/schema", body)
+
+    def _errors(self, pointer: str, instance: Any) -> list[str]:
+        validator = self._validator(pointer)
         return [
             f"{'/'.join(map(str, error.absolute_path)) or '(body)'}: {error.message}"
-            for error in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.path)))
+            for error in sorted(
+                validator.iter_errors(instance), key=lambda e: list(map(str, e.path))
+            )
         ]
 
     def _validator(self, pointer: str) -> Draft202012Validator:

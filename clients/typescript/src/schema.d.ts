@@ -1557,7 +1557,28 @@ export interface components {
             user: components["schemas"]["MeOut"];
             tokens: components["schemas"]["TokenPair"];
         };
-        /** ActionIn */
+        /**
+         * ActionIn
+         * @example {
+         *       "action": "hide",
+         *       "reason": "대리출석·과제 대행 광고 (이용규칙 제2조 상업적 홍보 금지)",
+         *       "target_id": "0193a5c3-8f50-7c32-8e4b-6d9f0a1b2c3d",
+         *       "target_type": "post"
+         *     }
+         * @example {
+         *       "action": "suspend_author",
+         *       "reason": "Repeated insults toward another student after two hides",
+         *       "suspend_hours": 72,
+         *       "target_id": "0193a5d1-2c3d-7e4f-9051-6b7c8d9e0f1a",
+         *       "target_type": "comment"
+         *     }
+         * @example {
+         *       "action": "lock",
+         *       "reason": "댓글 싸움이 계속되어 새 댓글을 막습니다",
+         *       "target_id": "0193a5c3-8f50-7c32-8e4b-6d9f0a1b2c3d",
+         *       "target_type": "post"
+         *     }
+         */
         ActionIn: {
             target_type: components["schemas"]["TargetType"];
             /**
@@ -1594,7 +1615,17 @@ export interface components {
             /** @description The author's earlier decisions (school moderators and admins only) */
             author_history?: components["schemas"]["AuthorHistory"] | null;
         };
-        /** AppealDecisionIn */
+        /**
+         * AppealDecisionIn
+         * @example {
+         *       "outcome": "overturned",
+         *       "reason": "학생회 승인을 받은 동아리 모집 공지로 확인"
+         *     }
+         * @example {
+         *       "outcome": "upheld",
+         *       "reason": "The insult is in the comment itself, not quoted"
+         *     }
+         */
         AppealDecisionIn: {
             outcome: components["schemas"]["AppealOutcome"];
             /**
@@ -1631,7 +1662,15 @@ export interface components {
             decided_at?: string | null;
             decision: components["schemas"]["LogEntry"];
         };
-        /** AppealIn */
+        /**
+         * AppealIn
+         * @example {
+         *       "body": "광고가 아니라 동아리 신입부원 모집 공지였습니다. 학생회 승인도 받았어요. 다시 검토 부탁드립니다."
+         *     }
+         * @example {
+         *       "body": "I was quoting the other comment to report it, not insulting anyone."
+         *     }
+         */
         AppealIn: {
             /**
              * Body
@@ -1843,7 +1882,25 @@ export interface components {
              */
             created_at: string;
         };
-        /** BoardIn */
+        /**
+         * BoardIn
+         * @example {
+         *       "description": "26학번 새내기들의 질문과 정보 공유",
+         *       "name": "새내기게시판",
+         *       "name_rule": "either",
+         *       "write_rule": "members"
+         *     }
+         * @example {
+         *       "description": "Notices from the student council",
+         *       "name": "총학생회 공지",
+         *       "name_rule": "named",
+         *       "write_rule": "moderators"
+         *     }
+         * @example {
+         *       "name": "비밀게시판",
+         *       "name_rule": "anonymous"
+         *     }
+         */
         BoardIn: {
             /** Name */
             name: string;
@@ -1902,6 +1959,13 @@ export interface components {
         /**
          * BoardUpdate
          * @description What a board's owner may change (its name stays: links and habits point at it).
+         * @example {
+         *       "description": "26·27학번 새내기 질문 환영"
+         *     }
+         * @example {
+         *       "name_rule": "named",
+         *       "write_rule": "moderators"
+         *     }
          */
         BoardUpdate: {
             /** Description */
@@ -1911,7 +1975,17 @@ export interface components {
             /** @description Under which name: `anonymous` only, `named` only, or `either` (the writer chooses); a post or comment that breaks it is refused (422) */
             name_rule?: components["schemas"]["NameRule"] | null;
         };
-        /** CommentIn */
+        /**
+         * CommentIn
+         * @example {
+         *       "anonymous": true,
+         *       "body": "3층 안쪽 열람실 벽 쪽에 콘센트 많아요. 일찍 가셔야 해요!"
+         *     }
+         * @example {
+         *       "body": "Count me in, Tuesday after class works for me.",
+         *       "parent_id": "0193a5d0-1b2c-7d3e-8f40-5a6b7c8d9e0f"
+         *     }
+         */
         CommentIn: {
             /** Body */
             body: string;
@@ -2037,7 +2111,12 @@ export interface components {
              */
             replies: components["schemas"]["CommentOut"][];
         };
-        /** CommentUpdate */
+        /**
+         * CommentUpdate
+         * @example {
+         *       "body": "3층 말고 4층 안쪽 열람실이었어요, 정정합니다."
+         *     }
+         */
         CommentUpdate: {
             /** Body */
             body: string;
@@ -2091,6 +2170,12 @@ export interface components {
         /**
          * EmailChangeConfirmIn
          * @description Exactly one of the code mailed to the new address or the mail's link token.
+         * @example {
+         *       "code": "730518"
+         *     }
+         * @example {
+         *       "token": "example-token-from-the-mail-link"
+         *     }
          */
         EmailChangeConfirmIn: {
             /**
@@ -2104,7 +2189,13 @@ export interface components {
              */
             token?: string | null;
         };
-        /** EmailChangeIn */
+        /**
+         * EmailChangeIn
+         * @example {
+         *       "new_email": "mkim.2024@hanbit.ac.kr",
+         *       "password": "correct-horse-battery-staple"
+         *     }
+         */
         EmailChangeIn: {
             /**
              * New Email
@@ -2193,6 +2284,12 @@ export interface components {
         /**
          * FriendRequestIn
          * @description Name the person by id or by exact nickname (one of the two).
+         * @example {
+         *       "nickname": "새벽코딩"
+         *     }
+         * @example {
+         *       "user_id": "0193a1f2-4e6f-7a81-9b2c-3d4e5f6a7b8c"
+         *     }
          */
         FriendRequestIn: {
             /** User Id */
@@ -2281,7 +2378,13 @@ export interface components {
              */
             created_at: string;
         };
-        /** LoginIn */
+        /**
+         * LoginIn
+         * @example {
+         *       "email": "minji.kim@hanbit.ac.kr",
+         *       "password": "correct-horse-battery-staple"
+         *     }
+         */
         LoginIn: {
             /**
              * Email
@@ -2321,7 +2424,15 @@ export interface components {
              */
             language: string;
         };
-        /** MeUpdate */
+        /**
+         * MeUpdate
+         * @example {
+         *       "nickname": "minji.dev"
+         *     }
+         * @example {
+         *       "nickname": "night_owl-24"
+         *     }
+         */
         MeUpdate: {
             /** Nickname */
             nickname: string;
@@ -2531,14 +2642,26 @@ export interface components {
              */
             next_cursor?: string | null;
         };
-        /** PasswordChangeIn */
+        /**
+         * PasswordChangeIn
+         * @example {
+         *       "current_password": "correct-horse-battery-staple",
+         *       "new_password": "purple-monkey-dishwasher"
+         *     }
+         */
         PasswordChangeIn: {
             /** Current Password */
             current_password: string;
             /** New Password */
             new_password: string;
         };
-        /** PasswordResetConfirmIn */
+        /**
+         * PasswordResetConfirmIn
+         * @example {
+         *       "new_password": "purple-monkey-dishwasher",
+         *       "token": "example-token-from-the-mail-link"
+         *     }
+         */
         PasswordResetConfirmIn: {
             /**
              * Token
@@ -2548,7 +2671,12 @@ export interface components {
             /** New Password */
             new_password: string;
         };
-        /** PasswordResetIn */
+        /**
+         * PasswordResetIn
+         * @example {
+         *       "email": "minji.kim@hanbit.ac.kr"
+         *     }
+         */
         PasswordResetIn: {
             /**
              * Email
@@ -2556,7 +2684,26 @@ export interface components {
              */
             email: string;
         };
-        /** PostIn */
+        /**
+         * PostIn
+         * @example {
+         *       "body": "시험기간이라 중앙도서관 자리가 없네요. 노트북 충전할 수 있는 자리 아시면 알려주세요!",
+         *       "question": true,
+         *       "title": "중도 3층 콘센트 있는 자리 아시는 분?"
+         *     }
+         * @example {
+         *       "body": "Exchange student here. Anyone up for going over the assignments on Tuesdays after class? English or Korean, both fine.",
+         *       "title": "Study group for CSE2010 Data Structures?"
+         *     }
+         * @example {
+         *       "anonymous": true,
+         *       "attachment_ids": [
+         *         "0193a5c2-7e4f-7b21-9d3a-5c8e1f2a4b60"
+         *       ],
+         *       "body": "계란후라이까지 올려줌… 사진 첨부합니다",
+         *       "title": "오늘 학식 제육 실화냐"
+         *     }
+         */
         PostIn: {
             /** Title */
             title: string;
@@ -2695,7 +2842,15 @@ export interface components {
              */
             thumbnail_url?: string | null;
         };
-        /** PostUpdate */
+        /**
+         * PostUpdate
+         * @example {
+         *       "title": "[해결] 중도 3층 콘센트 있는 자리 아시는 분?"
+         *     }
+         * @example {
+         *       "body": "Update: we meet Tuesdays 18:00 in the student union, room 204. Three spots left."
+         *     }
+         */
         PostUpdate: {
             /** Title */
             title?: string | null;
@@ -2823,12 +2978,30 @@ export interface components {
             /** Marked */
             marked: number;
         };
-        /** RefreshIn */
+        /**
+         * RefreshIn
+         * @example {
+         *       "refresh_token": "example-refresh-token-from-login"
+         *     }
+         */
         RefreshIn: {
             /** Refresh Token */
             refresh_token: string;
         };
-        /** ReportIn */
+        /**
+         * ReportIn
+         * @example {
+         *       "note": "같은 과외 홍보글을 오늘만 다섯 번째 올리고 있어요.",
+         *       "reason": "spam"
+         *     }
+         * @example {
+         *       "note": "The post shows another student's phone number and student ID.",
+         *       "reason": "privacy"
+         *     }
+         * @example {
+         *       "reason": "abuse"
+         *     }
+         */
         ReportIn: {
             reason: components["schemas"]["ReportReason"];
             /** Note */
@@ -2847,7 +3020,19 @@ export interface components {
              */
             reported?: boolean;
         };
-        /** ReviewIn */
+        /**
+         * ReviewIn
+         * @example {
+         *       "rating": 4,
+         *       "semester_taken": "2026-1",
+         *       "text": "CSE2010 자료구조: 과제는 많지만 설명이 정말 명확해요. 월수 10:30-11:45 수업인데 출석은 매번 부르십니다."
+         *     }
+         * @example {
+         *       "rating": 2,
+         *       "semester_taken": "2025-2",
+         *       "text": "Heavy workload, and the midterm covered chapters we never reached in class. Tue/Thu 09:00 is rough."
+         *     }
+         */
         ReviewIn: {
             /** Rating */
             rating: number;
@@ -3000,7 +3185,24 @@ export interface components {
             /** Items */
             items: components["schemas"]["SessionOut"][];
         };
-        /** SignupIn */
+        /**
+         * SignupIn
+         * @example {
+         *       "email": "minji.kim@hanbit.ac.kr",
+         *       "language": "ko",
+         *       "nickname": "minji_24",
+         *       "password": "correct-horse-battery-staple",
+         *       "school_id": "0193a1f0-2c4d-7e8f-9a0b-1c2d3e4f5a6b"
+         *     }
+         * @example {
+         *       "department_id": "0193a1f1-3d5e-7f60-8a1b-2c3d4e5f6a7b",
+         *       "email": "lucas.martin@hanbit.ac.kr",
+         *       "language": "en",
+         *       "nickname": "lucas.exchange",
+         *       "password": "purple-monkey-dishwasher",
+         *       "school_id": "0193a1f0-2c4d-7e8f-9a0b-1c2d3e4f5a6b"
+         *     }
+         */
         SignupIn: {
             /**
              * Email
@@ -3056,7 +3258,18 @@ export interface components {
          * @enum {string}
          */
         TargetType: "post" | "comment";
-        /** TimetableIn */
+        /**
+         * TimetableIn
+         * @example {
+         *       "name": "2학기 시간표",
+         *       "public": true,
+         *       "semester": "2026-2"
+         *     }
+         * @example {
+         *       "name": "Summer session (plan B)",
+         *       "semester": "2027-S"
+         *     }
+         */
         TimetableIn: {
             /**
              * Semester
@@ -3123,7 +3336,16 @@ export interface components {
              */
             created_at: string;
         };
-        /** TimetableUpdate */
+        /**
+         * TimetableUpdate
+         * @example {
+         *       "primary": true
+         *     }
+         * @example {
+         *       "name": "2학기 시간표 (공강 금요일)",
+         *       "public": false
+         *     }
+         */
         TimetableUpdate: {
             /** Name */
             name?: string | null;
@@ -3154,7 +3376,19 @@ export interface components {
             /** Refresh Expires In */
             refresh_expires_in: number;
         };
-        /** UploadIn */
+        /**
+         * UploadIn
+         * @example {
+         *       "content_type": "image/jpeg",
+         *       "file_name": "학식_제육볶음.jpg",
+         *       "size": 2483017
+         *     }
+         * @example {
+         *       "content_type": "image/png",
+         *       "file_name": "timetable-2026-2.png",
+         *       "size": 348211
+         *     }
+         */
         UploadIn: {
             /**
              * Content Type
@@ -3310,6 +3544,12 @@ export interface components {
         /**
          * VerifyEmailIn
          * @description Exactly one of the mailed code or the mail's link token.
+         * @example {
+         *       "code": "482913"
+         *     }
+         * @example {
+         *       "token": "example-token-from-the-mail-link"
+         *     }
          */
         VerifyEmailIn: {
             /**
