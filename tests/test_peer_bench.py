@@ -39,8 +39,8 @@ def test_both_servers_are_asked_for_the_same_boards_posts_and_users():
     for key in ("board_page1", "board_deep", "post_detail", "comments_30", "create_comment"):
         quad, peer = build(key, p, 12, random.Random(1))
         assert len(quad) == len(peer) == 12
-        for (_, q_path, q_token, _), (_, p_path, p_token, _) in zip(quad, peer, strict=True):
-            assert p_token == p.peer_tokens[q_token.removeprefix("q-")]
+        for (_, q_path, q_token, _), (_, p_path, _, _, auth) in zip(quad, peer, strict=True):
+            assert auth == "Authorization: " + p.peer_tokens[q_token.removeprefix("q-")]
             if key.startswith("board"):
                 board = q_path.split("/")[3]
                 assert f"tag={p.tags[board]}&limit=20" in p_path
@@ -71,7 +71,7 @@ def test_writes_never_repeat_a_pair_across_rounds_nor_the_seed():
     for quad, peer in zip(follows, peer_follows, strict=True):
         followed = quad[1].split("/")[3]
         assert peer[1] == f"/api/profiles/{quote(p.usernames[followed])}/follow"
-        assert peer[2] == p.peer_tokens[quad[2].removeprefix("q-")]
+        assert peer[4] == "Authorization: " + p.peer_tokens[quad[2].removeprefix("q-")]
 
 
 def test_requests_the_peer_has_not_are_quad_only():

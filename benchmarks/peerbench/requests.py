@@ -2,8 +2,9 @@
 from the same picks (the same boards, posts, users and pairs), as the files wrk replays
 (apibench.workload.Request: method, path, token, JSON body).
 
-A Quad token is sent as `Authorization: Bearer <token>`; the peer's are minted with their
-scheme (`Token <jwt>`), which benchmarks/wrk/requests.lua sends as it is.
+A Quad token is sent as `Authorization: Bearer <token>`; the peer's scheme is `Token`, so
+its requests carry their Authorization as an extra header field (benchmarks/wrk/requests.lua
+sends those after, and instead of, the Bearer one).
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ REQUEST_TYPES = (
 )  # fmt: skip
 BY_KEY = {t.key: t for t in REQUEST_TYPES}
 COMMENTS_AROUND = (20, 40)  # the comments_30 posts have this many comments
+
+
+def peer_request(method: str, path: str, token: str, body: str = "") -> Request:
+    """`token`: the peer's whole Authorization value, "Token <jwt>"."""
+    return (method, path, "", body, f"Authorization: {token}")
 
 
 @dataclass
@@ -110,39 +116,35 @@ def build(
         for i in range(n):
             board, u = picks.boards[i % len(picks.boards)], user()
             quad.append(("GET", f"/v1/boards/{board}/posts", qt[u], ""))
-            peer.append(("GET", f"/api/articles?tag={picks.tags[board]}&limit=20", pt[u], ""))
+            peer.append(
+                peer_request("GET", f"/api/articles?tag={picks.tags[board]}&limit=20", pt[u])
+            )
     elif key == "board_deep":
         for i in range(n):
             (board, cursor), u = picks.deep[i % len(picks.deep)], user()
             quad.append(("GET", f"/v1/boards/{board}/posts?cursor={cursor}", qt[u], ""))
-            peer.append(
-                (
-                    "GET",
-                    f"/api/articles?tag={picks.tags[board]}&limit=20&offset={picks.depth}",
-                    pt[u],
-                    "",
-                )
-            )
+            path = f"/api/articles?tag={picks.tags[board]}&limit=20&offset={picks.depth}"
+            peer.append(peer_request("GET", path, pt[u]))
     elif key in ("post_detail", "comments_30"):
         chosen = posts if key == "post_detail" else commented(picks)
         for i in range(n):
             post, u = chosen[i % len(chosen)][0], user()
             if key == "post_detail":
                 quad.append(("GET", f"/v1/posts/{post}", qt[u], ""))
-                peer.append(("GET", f"/api/articles/{slug[post]}", pt[u], ""))
+                peer.append(peer_request("GET", f"/api/articles/{slug[post]}", pt[u]))
             else:
                 quad.append(("GET", f"/v1/posts/{post}/comments?limit=30", qt[u], ""))
-                peer.append(("GET", f"/api/articles/{slug[post]}/comments", pt[u], ""))
+                peer.append(peer_request("GET", f"/api/articles/{slug[post]}/comments", pt[u]))
     elif key == "create_comment":
         for i in range(n):
             post, u = posts[i % len(posts)][0], user()
             text = f"벤치마크 댓글 {i}: 좋은 글 감사합니다"
             body = json.dumps({"body": text, "anonymous": False})
             quad.append(("POST", f"/v1/posts/{post}/comments", qt[u], body))
+            comment = json.dumps({"comment": {"body": text}})
             peer.append(
-                ("POST", f"/api/articles/{slug[post]}/comments", pt[u],
-                 json.dumps({"comment": {"body": text}}))
-            )  # fmt: skip
+                peer_request("POST", f"/api/articles/{slug[post]}/comments", pt[u], comment)
+            )
     elif key in ("like", "scrap", "report"):
         authors = {p: a for p, a, _ in posts}
 
@@ -154,7 +156,7 @@ def build(
         for post, u in new_pairs(picks, key, n, post_and_user):
             if key == "like":
                 quad.append(("PUT", f"/v1/posts/{post}/like", qt[u], ""))
-                peer.append(("POST", f"/api/articles/{slug[post]}/favorite", pt[u], ""))
+                peer.append(peer_request("POST", f"/api/articles/{slug[post]}/favorite", pt[u]))
             elif key == "scrap":
                 quad.append(("PUT", f"/v1/posts/{post}/scrap", qt[u], ""))
             else:
@@ -171,12 +173,14 @@ def build(
             )  # fmt: skip
             article = {"title": title, "description": title, "body": text,
                        "tagList": [picks.tags[board]]}  # fmt: skip
-            peer.append(("POST", "/api/articles", pt[u], json.dumps({"article": article})))
+            peer.append(
+                peer_request("POST", "/api/articles", pt[u], json.dumps({"article": article}))
+            )
     elif key == "follow":
         for follower, followed in new_pairs(picks, key, n, lambda: (user(), user())):
             quad.append(("PUT", f"/v1/users/{followed}/follow", qt[follower], ""))
             username = quote(picks.usernames[followed])
-            peer.append(("POST", f"/api/profiles/{username}/follow", pt[follower], ""))
+            peer.append(peer_request("POST", f"/api/profiles/{username}/follow", pt[follower]))
     else:
         raise KeyError(key)
     return quad, peer if BY_KEY[key].peer else []

@@ -20,10 +20,13 @@ LINE = re.compile(r"^\S+ \S+ \S+ \[\d+\] db=(\S*) LOG:  (?:statement|execute [^:
 
 
 def send(port: int, request: Request) -> int:
-    method, path, token, body = request
-    headers = {"Authorization": token if " " in token else f"Bearer {token}"}
+    """One request as wrk sends it (benchmarks/wrk/requests.lua): the extra header fields
+    after, and over, the Bearer token."""
+    method, path, token, body, *fields = request
+    headers = {"Authorization": f"Bearer {token}"}
     if body:
         headers["Content-Type"] = "application/json"
+    headers.update(field.split(": ", 1) for field in fields)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(method, path, body=body.encode() or None, headers=headers)
