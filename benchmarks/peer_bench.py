@@ -85,6 +85,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="without the two indexes the peer lacks (favorites and comments by article)",
     )
+    p.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting (env var) for Quad, e.g. INPROCESS_HANDLERS=false; repeatable",
+    )
     p.add_argument("--statement-samples", type=int, default=5, help="requests per count")
     p.add_argument(
         "--wait-quiet",
@@ -102,7 +110,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if unknown:
         p.error(f"unknown request types: {', '.join(sorted(unknown))}")
     # What apibench's parts read from their own command line.
-    args.settings, args.no_bytecode_cache, args.force = [], False, False
+    args.no_bytecode_cache, args.force = False, False
     return args
 
 

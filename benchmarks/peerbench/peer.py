@@ -3,7 +3,8 @@
 tokens, and its server (uvicorn, 2 workers, httptools and uvloop).
 
 The peer's lock (poetry.lock, August 2022) targets Python 3.9; what it needs on 3.11 is
-listed in ADAPTATIONS, and every one of them is a version pin: its source is run as it is.
+listed in ADAPTATIONS: version pins, and one run-time patch that only tells asyncpg where
+PostgreSQL's socket is (peer_site/sitecustomize.py). No file of the peer is changed.
 """
 
 from __future__ import annotations
