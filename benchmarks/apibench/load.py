@@ -124,7 +124,7 @@ def measure(
         if args.wait_quiet:
             waited = meter.wait_quiet(args.wait_quiet)
             if waited > 5:
-                say(f"  {TITLES[key]:<17} waited {waited:.0f} s for a quiet machine")
+                say(f"  {TITLES.get(key, key):<17} waited {waited:.0f} s for a quiet machine")
         speed = reference_loop_ms()
         statuses = key in EXPECTED_STATUSES or key in CONDITIONAL
         if args.warmup > 0:
@@ -142,7 +142,7 @@ def measure(
         if args.workers < 2 or busiest < 0.25 or idlest >= 0.5 * busiest or attempt == 3:
             return r, cut
         say(
-            f"  {TITLES[key]:<17} connections landed unevenly on the workers "
+            f"  {TITLES.get(key, key):<17} connections landed unevenly on the workers "
             f"({busiest:.2f}/{idlest:.2f} cores, {r.rps:,.0f} req/s): measuring again"
         )
     raise AssertionError("unreachable")

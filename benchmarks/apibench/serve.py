@@ -71,10 +71,10 @@ def server_env(args: argparse.Namespace, url: str, data_dir: Path) -> dict[str, 
     return env
 
 
-def readyz_status(port: int) -> int | None:
+def readyz_status(port: int, path: str = "/readyz") -> int | None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
-        conn.request("GET", "/readyz")
+        conn.request("GET", path)
         return conn.getresponse().status
     except OSError:
         return None
@@ -83,7 +83,12 @@ def readyz_status(port: int) -> int | None:
 
 
 class Server:
-    """`python -m api.cli serve --workers N`, in its own process group."""
+    """`python -m api.cli serve --workers N`, in its own process group (a subclass serves
+    another app: its `command`, `cwd` and `ready_path`)."""
+
+    name = "the API server"
+    ready_path = "/readyz"
+    cwd = ROOT
 
     def __init__(self, env: dict[str, str], workers: int, log_path: Path) -> None:
         self.env = env
@@ -92,13 +97,16 @@ class Server:
         self.port = int(env["PORT"])
         self.proc: subprocess.Popen | None = None
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "api.cli", "serve", "--workers", str(self.workers)]
+
     def start(self) -> float:
         """Start the server; return seconds from process start to the first /readyz 200."""
         log = self.log_path.open("ab")
         started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--workers", str(self.workers)],
-            cwd=ROOT,
+            self.command(),
+            cwd=self.cwd,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -107,11 +115,11 @@ class Server:
         log.close()
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the API server exited; see {self.log_path}")
-            if readyz_status(self.port) == 200:
+                raise RuntimeError(f"{self.name} exited; see {self.log_path}")
+            if readyz_status(self.port, self.ready_path) == 200:
                 return time.perf_counter() - started
             if time.perf_counter() - started > 60:
-                raise RuntimeError(f"no /readyz 200 after 60 s; see {self.log_path}")
+                raise RuntimeError(f"no {self.ready_path} 200 after 60 s; see {self.log_path}")
             time.sleep(0.005)
 
     def stop(self) -> None:
