@@ -12,10 +12,11 @@ does.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
@@ -183,15 +184,13 @@ def _insert_number(post_id: UUID, user_id: UUID, number: Any) -> Any:
     )
 
 
-def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: CommentIn) -> CommentOut:
-    # Count the comment first: the UPDATE locks the post, which serialises numbering,
-    # counters and the question-post rule on it, and says whether the viewer may see it.
-    # It brings the board's rules along; a refused comment rolls the count back.
-    post = session.execute(
+@cache  # a comment's two statements, built once and bound when they run
+def _count_comment() -> Any:
+    return (
         update(Post)
         .where(
-            Post.id == post_id,
-            Post.school_id == viewer.school_id,
+            Post.id == bindparam("the_post"),
+            Post.school_id == bindparam("the_school"),
             Post.hidden_at.is_(None),
             Board.id == Post.board_id,
         )
@@ -206,6 +205,25 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
             Board.name_rule,
         )
         .execution_options(synchronize_session=False)
+    )
+
+
+@cache
+def _insert_comment() -> Any:
+    columns = ("id", "post_id", "parent_id", "author_id", "body", "anonymous", "created_at")
+    return (
+        insert(Comment)
+        .values({**{name: bindparam(name) for name in columns}, "like_count": 0, "reply_count": 0})
+        .returning(select(User.nickname).where(User.id == bindparam("author_id")).scalar_subquery())
+    )
+
+
+def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: CommentIn) -> CommentOut:
+    # Count the comment first: the UPDATE locks the post, which serialises numbering,
+    # counters and the question-post rule on it, and says whether the viewer may see it.
+    # It brings the board's rules along; a refused comment rolls the count back.
+    post = session.execute(
+        _count_comment(), {"the_post": post_id, "the_school": viewer.school_id}
     ).one_or_none()
     if post is None:
         # Not there, or hidden: 404 unless the viewer may see it (its author), then 409.
@@ -231,19 +249,16 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
         number = _anonymous_number(session, post_id, viewer.id)
     comment_id, created_at = new_id(), utcnow()
     nickname = session.execute(
-        insert(Comment)
-        .values(
-            id=comment_id,
-            post_id=post_id,
-            parent_id=parent_id,
-            author_id=viewer.id,
-            body=data.body,
-            anonymous=data.anonymous,
-            like_count=0,
-            reply_count=0,
-            created_at=created_at,
-        )
-        .returning(select(User.nickname).where(User.id == viewer.id).scalar_subquery())
+        _insert_comment(),
+        {
+            "id": comment_id,
+            "post_id": post_id,
+            "parent_id": parent_id,
+            "author_id": viewer.id,
+            "body": data.body,
+            "anonymous": data.anonymous,
+            "created_at": created_at,
+        },
     ).scalar_one()
     outbox.record(
         session,

@@ -9,14 +9,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Integer, literal, tuple_
+from sqlalchemy import ColumnElement, Integer, bindparam, literal, tuple_
 from sqlalchemy.orm import Session
 
 from api.core.db import AnySelect
@@ -152,3 +153,58 @@ def keyset_page(
 
 def _added_cursor_columns(row: Any) -> tuple[Any, UUID]:
     return row.cursor_sort, row.cursor_id
+
+
+@dataclass(frozen=True, slots=True)
+class KeysetStatements:
+    """A page's statement built once (cache it), for the first page and for a page after
+    a cursor; what varies is bound when it runs (`run_keyset`). Building a statement and
+    its cache key anew costs a hot read more CPU than running it through the driver."""
+
+    first: AnySelect
+    after: AnySelect
+    sort_type: type[datetime] | type[str] = datetime
+
+
+def keyset_statements(
+    stmt: AnySelect,
+    sort_col: Any,
+    id_col: Any,
+    newest_first: bool = True,
+    sort_type: type[datetime] | type[str] = datetime,
+) -> KeysetStatements:
+    """`keyset_page`'s statements for `stmt` ordered by (sort_col, id_col), with the
+    cursor's key as the parameters `after_sort` and `after_id` and the LIMIT as
+    `page_limit` (written into the SQL when it runs, as `page_limit()` explains)."""
+    key = tuple_(sort_col, id_col)
+    cursor = tuple_(
+        bindparam("after_sort", type_=sort_col.type), bindparam("after_id", type_=id_col.type)
+    )
+    order = (sort_col.desc(), id_col.desc()) if newest_first else (sort_col, id_col)
+    limit = bindparam("page_limit", type_=Integer, literal_execute=True)
+    after = stmt.where(key < cursor if newest_first else key > cursor)
+    return KeysetStatements(
+        stmt.order_by(*order).limit(limit), after.order_by(*order).limit(limit), sort_type
+    )
+
+
+def run_keyset(
+    session: Session,
+    statements: KeysetStatements,
+    params: Mapping[str, Any],
+    cursor: str | None,
+    limit: int,
+    cursor_of: Callable[[Any], tuple[Any, UUID]],
+) -> tuple[Sequence[Any], str | None]:
+    """One page of prepared `statements` with `params`: `keyset_page` without building
+    anything; `cursor_of` reads (sort, id) from a row."""
+    after = decode_cursor(cursor, statements.sort_type)
+    values = {**params, "page_limit": limit + 1}
+    stmt = statements.first
+    if after is not None:
+        values["after_sort"], values["after_id"] = after
+        stmt = statements.after
+    rows = session.execute(stmt, values).all()
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], encode_cursor(*cursor_of(rows[limit - 1]))

@@ -34,6 +34,14 @@ from infra.settings import get_settings
 log = logging.getLogger(__name__)
 
 
+_INSERT_EVENT = insert(table_of(OutboxEvent)).values(
+    {
+        name: bindparam(name)
+        for name in ("id", "topic", "type", "subject", "ordering_key", "data", "created_at")
+    }
+)
+
+
 def record(
     session: Session,
     type_: EventType,
@@ -56,7 +64,20 @@ def record(
         data=data,
         created_at=utcnow(),
     )
-    session.add(event)
+    # Written now by one prepared INSERT, not added to the session: the row is never read
+    # back through it, and the unit of work's flush cost a write more than the INSERT.
+    session.execute(
+        _INSERT_EVENT,
+        {
+            "id": event.id,
+            "topic": event.topic,
+            "type": event.type,
+            "subject": event.subject,
+            "ordering_key": event.ordering_key,
+            "data": data,
+            "created_at": event.created_at,
+        },
+    )
     pending: list[OutboxEvent] = session.info.setdefault("outbox_events", [])
     if not pending:
 

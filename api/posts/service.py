@@ -7,6 +7,7 @@ what the viewer blocked (`api/social/blocks.py`: `not_blocked`, in the same stat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -15,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     exists,
     func,
     literal,
@@ -30,7 +32,13 @@ from api.boards.errors import BoardNotEmpty
 from api.core import search
 from api.core.db import AnySelect, utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from api.core.pagination import Page, keyset_page
+from api.core.pagination import (
+    KeysetStatements,
+    Page,
+    keyset_page,
+    keyset_statements,
+    run_keyset,
+)
 from api.core.viewer import Viewer
 from api.outbox import service as outbox
 from api.outbox.types import EventType
@@ -173,6 +181,12 @@ def _page(
     rows, next_cursor = keyset_page(
         session, stmt, Post.created_at, Post.id, cursor, limit, cursor_of=_post_key
     )
+    return _summary_page(session, viewer, rows, next_cursor)
+
+
+def _summary_page(
+    session: Session, viewer: Viewer, rows: Sequence[Any], next_cursor: str | None
+) -> Page[PostSummary]:
     items = [_summary(r, viewer) for r in rows]
     uploads_service.add_thumbnails(session, items)  # a query only if some post has images
     return Page[PostSummary](items=items, next_cursor=next_cursor)
@@ -182,18 +196,27 @@ def _post_key(row: Any) -> tuple[datetime, UUID]:
     return row.created_at, row.id
 
 
+@cache  # the busiest read: built once, its values bound when it runs
+def _board_page() -> KeysetStatements:
+    stmt = _summary_select().where(
+        Post.board_id == bindparam("board_id"),
+        Post.school_id == bindparam("school_id"),
+        LISTED,
+        blocks.not_blocked_by(blocks.viewer_param(), Post.author_id, Post.anonymous),
+    )
+    return keyset_statements(stmt, Post.created_at, Post.id)
+
+
 def list_board(
     session: Session, viewer: Viewer, board_id: UUID, cursor: str | None, limit: int
 ) -> Page[PostSummary]:
     # The page itself proves the board is the viewer's (posts carry their school), so the
     # board is looked up only when the page comes back empty: one statement per busy page.
-    stmt = _summary_select().where(
-        Post.board_id == board_id,
-        Post.school_id == viewer.school_id,
-        LISTED,
-        not_blocked(viewer),
+    params = {"board_id": board_id, "school_id": viewer.school_id, "viewer_id": viewer.id}
+    rows, next_cursor = run_keyset(
+        session, _board_page(), params, cursor, limit, cursor_of=_post_key
     )
-    page = _page(session, viewer, stmt, cursor, limit)
+    page = _summary_page(session, viewer, rows, next_cursor)
     if not page.items:
         boards_service.get_board(session, viewer, board_id)  # 404 for another school's board
     return page
@@ -269,14 +292,22 @@ def list_scraps(
     return Page[PostSummary](items=items, next_cursor=next_cursor)
 
 
-def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
-    """A post's detail in one statement: the post, its author, and the viewer's marks."""
-    liked = exists().where(PostLike.post_id == Post.id, PostLike.user_id == viewer.id)
-    scrapped = exists().where(Scrap.post_id == Post.id, Scrap.user_id == viewer.id)
-    row = session.execute(
+@cache  # built once, its values bound when it runs
+def _post_detail() -> AnySelect:
+    viewer = bindparam("viewer_id", type_=PostLike.user_id.type)
+    liked = exists().where(PostLike.post_id == Post.id, PostLike.user_id == viewer)
+    scrapped = exists().where(Scrap.post_id == Post.id, Scrap.user_id == viewer)
+    return (
         select(Post, User.nickname, User.deleted_at, liked.label("liked"), scrapped.label("s"))
         .join(User, User.id == Post.author_id)
-        .where(Post.id == post_id)
+        .where(Post.id == bindparam("post_id"))
+    )
+
+
+def get_post(session: Session, viewer: Viewer, post_id: UUID) -> PostOut:
+    """A post's detail in one statement: the post, its author, and the viewer's marks."""
+    row = session.execute(
+        _post_detail(), {"post_id": post_id, "viewer_id": viewer.id}
     ).one_or_none()
     if row is None or not can_see(row.Post, viewer):
         raise NotFound("No such post.")

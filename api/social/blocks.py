@@ -25,7 +25,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, tuple_, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -46,20 +58,38 @@ LABEL_CHARS = 80
 # --- what reads filter by ----------------------------------------------------------------
 
 
-def _blocked_pairs(viewer_id: UUID) -> Any:
+def _blocked_pairs(viewer_id: UUID | BindParameter[Any]) -> Any:
     # The viewer's id goes in as `(SELECT :id)`, which the planner cannot look into: a
     # custom plan then estimates the viewer's blocks as the generic plan does. Seen as a
     # value, a viewer with none would make every custom plan look cheaper than the generic
     # one (costed for the average blocker), and PostgreSQL would plan the statement anew
     # on every request instead of keeping its generic plan.
-    viewer = select(literal(viewer_id, Block.blocker_id.type)).scalar_subquery()
+    bound = (
+        viewer_id
+        if isinstance(viewer_id, BindParameter)
+        else literal(viewer_id, Block.blocker_id.type)
+    )
+    viewer = select(bound).scalar_subquery()
     return select(Block.blocked_id, Block.anonymous).where(Block.blocker_id == viewer)
+
+
+def viewer_param() -> BindParameter[Any]:
+    """The viewer's id as the parameter `viewer_id`, for a statement built once and run
+    for any viewer (`not_blocked_by`)."""
+    return bindparam("viewer_id", type_=Block.blocker_id.type)
 
 
 def not_blocked(viewer: Viewer, author_id: Any, anonymous: Any) -> ColumnElement[bool]:
     """SQL: content by `author_id` under this face (`anonymous`) is not blocked by the
     viewer. Both columns are NOT NULL, so NOT IN means what it says."""
-    return tuple_(author_id, anonymous).not_in(_blocked_pairs(viewer.id))
+    return not_blocked_by(viewer.id, author_id, anonymous)
+
+
+def not_blocked_by(
+    viewer_id: UUID | BindParameter[Any], author_id: Any, anonymous: Any
+) -> ColumnElement[bool]:
+    """`not_blocked` for a viewer's id, or the parameter `viewer_param()` stands for."""
+    return tuple_(author_id, anonymous).not_in(_blocked_pairs(viewer_id))
 
 
 def is_blocked(viewer: Viewer, author_id: Any, anonymous: Any) -> ColumnElement[bool]:
