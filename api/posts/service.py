@@ -439,12 +439,21 @@ def delete_loaded_post(session: Session, post: Post) -> None:
     session.delete(post)
 
 
+@cache  # what every like, scrap and comment page reads first: built once
+def _visible_post(lock: bool) -> AnySelect:
+    stmt = (
+        select(Post)
+        .options(defer(Post.title), defer(Post.body))
+        .where(Post.id == bindparam("post_id"))
+    )
+    return stmt.with_for_update() if lock else stmt
+
+
 def visible_post(session: Session, viewer: Viewer, post_id: UUID, *, lock: bool = False) -> Post:
     """A post the viewer may see (`can_see`), or 404. Its title and body are loaded only
     if used: callers (comments, likes, scraps) check who wrote it, and `require_open`
     before adding to it."""
-    stmt = select(Post).options(defer(Post.title), defer(Post.body)).where(Post.id == post_id)
-    post = session.scalar(stmt.with_for_update() if lock else stmt)
+    post = session.scalar(_visible_post(lock), {"post_id": post_id})
     if post is None or not can_see(post, viewer):
         raise NotFound("No such post.")
     return post

@@ -6,10 +6,11 @@ counter moves only when a row was really inserted or deleted, so counts stay exa
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -42,22 +43,34 @@ def _toggle(
     there first), a fresh statement reads it, since the value read before our statement
     waited on the other transaction is stale.
     """
-    if add:
-        stmt: Any = insert(mark).values(**key).on_conflict_do_nothing()
-    else:
-        stmt = delete(mark).where(and_(*(getattr(mark, k) == v for k, v in key.items())))
-    changed = session.execute(stmt.returning(mark.user_id)).first()
-    column = getattr(target, counter)
+    marking, reading, counting = _toggle_statements(add, mark, tuple(key), target, counter)
+    changed = session.execute(marking, key).first()
     if changed is None:
-        return session.execute(select(column).where(target.id == target_id)).scalar_one()
+        return session.execute(reading, {"target_id": target_id}).scalar_one()
     if add:
         outbox.record(session, *added_event)
-    return session.execute(
+    return session.execute(counting, {"target_id": target_id}).scalar_one()
+
+
+@cache  # built once per kind of mark, the ids bound when they run
+def _toggle_statements(
+    add: bool, mark: Any, key: tuple[str, ...], target: Any, counter: str
+) -> tuple[Any, Any, Any]:
+    """`_toggle`'s statements: the mark's insert or delete (the key's columns as
+    parameters of the same names), the counter's read, and its move (`target_id`)."""
+    if add:
+        marking: Any = insert(mark).values({k: bindparam(k) for k in key}).on_conflict_do_nothing()
+    else:
+        marking = delete(mark).where(and_(*(getattr(mark, k) == bindparam(k) for k in key)))
+    column = getattr(target, counter)
+    the_target = target.id == bindparam("target_id")
+    counting = (
         update(target)
-        .where(target.id == target_id)
+        .where(the_target)
         .values({counter: column + (1 if add else -1)})
         .returning(column)
-    ).scalar_one()
+    )
+    return marking.returning(mark.user_id), select(column).where(the_target), counting
 
 
 def _visible_comment(session: Session, viewer: Viewer, comment_id: UUID) -> tuple[Comment, Post]:

@@ -13,10 +13,11 @@ which only the blocker ever gets).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, false, func, or_, select, union, update
+from sqlalchemy import and_, bindparam, delete, false, func, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
@@ -43,20 +44,32 @@ from api.users.models import User
 
 def _lock_users(session: Session, *user_ids: UUID) -> dict[UUID, User]:
     """Lock live users in id order (no deadlocks); missing or closed accounts are left out."""
-    rows = session.scalars(
-        select(User)
-        .where(User.id.in_(user_ids), User.deleted_at.is_(None))
-        .order_by(User.id)
-        .with_for_update()
-    ).all()
+    rows = session.scalars(_LOCK_USERS, {"user_ids": list(user_ids)}).all()
     return {u.id: u for u in rows}
 
 
+# Built once (follows and friendships run them on every change): the ids bound per call.
+_LOCK_USERS = (
+    select(User)
+    .where(User.id.in_(bindparam("user_ids", expanding=True)), User.deleted_at.is_(None))
+    .order_by(User.id)
+    .with_for_update()
+)
+
+
 def _bump(session: Session, user_id: UUID, column: str, delta: int) -> int:
+    return session.execute(_bump_statement(column, delta), {"the_user": user_id}).scalar_one()
+
+
+@cache
+def _bump_statement(column: str, delta: int) -> Any:
     col = getattr(User, column)
-    return session.execute(
-        update(User).where(User.id == user_id).values({column: col + delta}).returning(col)
-    ).scalar_one()
+    return (
+        update(User)
+        .where(User.id == bindparam("the_user"))
+        .values({column: col + delta})
+        .returning(col)
+    )
 
 
 def _summary(user: User) -> UserSummary:
@@ -275,6 +288,23 @@ def remove_friend(session: Session, viewer: Viewer, friend_id: UUID) -> None:
 # --- follows ----------------------------------------------------------------------------
 
 
+_FOLLOW = (
+    insert(Follow)
+    .values(follower_id=bindparam("follower_id"), followee_id=bindparam("followee_id"))
+    .on_conflict_do_nothing()
+    .returning(Follow.followee_id)
+)
+_UNFOLLOW = (
+    delete(Follow)
+    .where(
+        Follow.follower_id == bindparam("follower_id"),
+        Follow.followee_id == bindparam("followee_id"),
+    )
+    .returning(Follow.followee_id)
+)
+_FOLLOWER_COUNT = select(User.follower_count).where(User.id == bindparam("the_user"))
+
+
 def set_follow(session: Session, viewer: Viewer, user_id: UUID, follow: bool) -> FollowState:
     """PUT follows, DELETE unfollows; both idempotent."""
     if user_id == viewer.id:
@@ -283,14 +313,11 @@ def set_follow(session: Session, viewer: Viewer, user_id: UUID, follow: bool) ->
     # A would deadlock.
     if user_id not in _lock_users(session, viewer.id, user_id):
         raise NotFound("No such user.")
-    if follow:
-        stmt: Any = insert(Follow).values(follower_id=viewer.id, followee_id=user_id)
-        stmt = stmt.on_conflict_do_nothing()
-    else:
-        stmt = delete(Follow).where(Follow.follower_id == viewer.id, Follow.followee_id == user_id)
-    changed = session.execute(stmt.returning(Follow.followee_id)).first()
+    changed = session.execute(
+        _FOLLOW if follow else _UNFOLLOW, {"follower_id": viewer.id, "followee_id": user_id}
+    ).first()
     if changed is None:
-        count = session.scalar(select(User.follower_count).where(User.id == user_id))
+        count = session.scalar(_FOLLOWER_COUNT, {"the_user": user_id})
     else:
         delta = 1 if follow else -1
         count = _bump(session, user_id, "follower_count", delta)
