@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from api.auth.errors import AccountSuspended, SessionRevoked, VerificationRequired
 from api.auth.models import RefreshToken
-from api.core.db import in_session
+from api.core.db import in_session, run_prepared
 from api.core.errors import InvalidToken
 from api.core.schemas import OutputModel
 from api.core.viewer import Viewer
@@ -57,8 +57,8 @@ def require_account(session: Session, viewer: Viewer) -> bool:
 
 
 def _account_row(session: Session, viewer: Viewer) -> Any:
-    row = session.execute(
-        _account, {"user_id": viewer.id, "session_id": viewer.session_id}
+    row = run_prepared(
+        session, _account, {"user_id": viewer.id, "session_id": viewer.session_id}
     ).one_or_none()
     if row is None or row.deleted_at is not None:
         raise InvalidToken("The account no longer exists.")

@@ -25,7 +25,7 @@ from api.boards.models import Board
 from api.comments.errors import CommentHidden
 from api.comments.models import Comment, CommentLike
 from api.comments.schemas import CommentIn, CommentOut, CommentThread, CommentUpdate
-from api.core.db import utcnow
+from api.core.db import run_prepared, utcnow
 from api.core.errors import Forbidden, NotFound
 from api.core.ids import new_id
 from api.core.pagination import Page, decode_cursor, encode_cursor, page_limit
@@ -222,8 +222,8 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
     # Count the comment first: the UPDATE locks the post, which serialises numbering,
     # counters and the question-post rule on it, and says whether the viewer may see it.
     # It brings the board's rules along; a refused comment rolls the count back.
-    post = session.execute(
-        _count_comment(), {"the_post": post_id, "the_school": viewer.school_id}
+    post = run_prepared(
+        session, _count_comment(), {"the_post": post_id, "the_school": viewer.school_id}
     ).one_or_none()
     if post is None:
         # Not there, or hidden: 404 unless the viewer may see it (its author), then 409.
@@ -248,7 +248,8 @@ def create_comment(session: Session, viewer: Viewer, post_id: UUID, data: Commen
     if data.anonymous and not _is_writer(post, viewer.id, True):
         number = _anonymous_number(session, post_id, viewer.id)
     comment_id, created_at = new_id(), utcnow()
-    nickname = session.execute(
+    nickname = run_prepared(
+        session,
         _insert_comment(),
         {
             "id": comment_id,

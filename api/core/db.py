@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar, cast
 from uuid import UUID
 
-from sqlalchemy import DateTime, MetaData, Select, Table, func
+from sqlalchemy import CursorResult, DateTime, Executable, MetaData, Select, Table, func
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -91,6 +91,17 @@ def _call_in_read_session(
 ) -> T:
     with database.read_scope() as session:
         return work(session, *args, **kwargs)
+
+
+def run_prepared(
+    session: Session, statement: Executable, params: Mapping[str, Any]
+) -> CursorResult[Any]:
+    """A statement built once, run on the session's connection in its transaction, as Core
+    runs it. `Session.execute` copies an ORM-enabled statement (one naming a mapped class)
+    and handles it anew every time (its cache key, for an INSERT the ORM's bulk path),
+    which cost a hot write more than the statement itself. Rows come back as values, never
+    entities, and pending ORM changes are not flushed before it."""
+    return session.connection().execute(statement, params)
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Integer, bindparam, literal, tuple_
 from sqlalchemy.orm import Session
 
-from api.core.db import AnySelect
+from api.core.db import AnySelect, run_prepared
 from api.core.errors import InvalidCursor
 from api.core.schemas import is_storable_text
 
@@ -204,7 +204,7 @@ def run_keyset(
     if after is not None:
         values["after_sort"], values["after_id"] = after
         stmt = statements.after
-    rows = session.execute(stmt, values).all()
+    rows = run_prepared(session, stmt, values).all()
     if len(rows) <= limit:
         return rows, None
     return rows[:limit], encode_cursor(*cursor_of(rows[limit - 1]))

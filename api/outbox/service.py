@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from api.core.db import table_of, utcnow
+from api.core.db import run_prepared, table_of, utcnow
 from api.core.ids import new_id
 from api.outbox.models import OutboxEvent, ProcessedEvent
 from api.outbox.types import TOPICS, EventType
@@ -66,7 +66,8 @@ def record(
     )
     # Written now by one prepared INSERT, not added to the session: the row is never read
     # back through it, and the unit of work's flush cost a write more than the INSERT.
-    session.execute(
+    run_prepared(
+        session,
         _INSERT_EVENT,
         {
             "id": event.id,
@@ -158,6 +159,16 @@ _MARK_FAILED = (
 )
 
 
+_MARK_PUBLISHED = (
+    update(table_of(OutboxEvent))
+    .where(
+        table_of(OutboxEvent).c.id.in_(bindparam("published", expanding=True)),
+        table_of(OutboxEvent).c.published_at.is_(None),
+    )
+    .values(published_at=bindparam("at"))
+)
+
+
 def _mark(
     conn: Connection | Session, events: Sequence[OutboxEvent], outcomes: list[Outcome]
 ) -> int:
@@ -170,12 +181,7 @@ def _mark(
         if outcome is not None and not isinstance(outcome, NotSent)
     ]
     if published:
-        table = table_of(OutboxEvent)
-        conn.execute(
-            update(table)
-            .where(table.c.id.in_(published), table.c.published_at.is_(None))
-            .values(published_at=utcnow())
-        )
+        conn.execute(_MARK_PUBLISHED, {"published": published, "at": utcnow()})
     if failures:
         conn.execute(_MARK_FAILED, failures)
     return len(published)

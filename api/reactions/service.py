@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.comments import service as comments_service
 from api.comments.models import Comment, CommentLike
+from api.core.db import run_prepared
 from api.core.errors import Forbidden, NotFound
 from api.core.viewer import Viewer
 from api.outbox import service as outbox
@@ -44,12 +45,12 @@ def _toggle(
     waited on the other transaction is stale.
     """
     marking, reading, counting = _toggle_statements(add, mark, tuple(key), target, counter)
-    changed = session.execute(marking, key).first()
+    changed = run_prepared(session, marking, key).first()
     if changed is None:
-        return session.execute(reading, {"target_id": target_id}).scalar_one()
+        return run_prepared(session, reading, {"target_id": target_id}).scalar_one()
     if add:
         outbox.record(session, *added_event)
-    return session.execute(counting, {"target_id": target_id}).scalar_one()
+    return run_prepared(session, counting, {"target_id": target_id}).scalar_one()
 
 
 @cache  # built once per kind of mark, the ids bound when they run

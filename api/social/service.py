@@ -21,7 +21,7 @@ from sqlalchemy import and_, bindparam, delete, false, func, or_, select, union,
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
-from api.core.db import utcnow
+from api.core.db import run_prepared, utcnow
 from api.core.errors import Conflict, InvalidInput, NotFound
 from api.core.pagination import Page, keyset_page
 from api.core.viewer import Viewer
@@ -58,7 +58,7 @@ _LOCK_USERS = (
 
 
 def _bump(session: Session, user_id: UUID, column: str, delta: int) -> int:
-    return session.execute(_bump_statement(column, delta), {"the_user": user_id}).scalar_one()
+    return run_prepared(session, _bump_statement(column, delta), {"the_user": user_id}).scalar_one()
 
 
 @cache
@@ -313,11 +313,10 @@ def set_follow(session: Session, viewer: Viewer, user_id: UUID, follow: bool) ->
     # A would deadlock.
     if user_id not in _lock_users(session, viewer.id, user_id):
         raise NotFound("No such user.")
-    changed = session.execute(
-        _FOLLOW if follow else _UNFOLLOW, {"follower_id": viewer.id, "followee_id": user_id}
-    ).first()
+    pair = {"follower_id": viewer.id, "followee_id": user_id}
+    changed = run_prepared(session, _FOLLOW if follow else _UNFOLLOW, pair).first()
     if changed is None:
-        count = session.scalar(_FOLLOWER_COUNT, {"the_user": user_id})
+        count = run_prepared(session, _FOLLOWER_COUNT, {"the_user": user_id}).scalar()
     else:
         delta = 1 if follow else -1
         count = _bump(session, user_id, "follower_count", delta)
