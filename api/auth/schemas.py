@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from api.core.schemas import InputModel, OutputModel
-from api.users.schemas import NICKNAME_PATTERN, MeOut, check_nickname
+from api.users.schemas import NICKNAME_DESCRIPTION, MeOut, check_nickname
 
 # Signup's rule for a new password, shared by every way of setting one.
 NewPassword = Annotated[str, Field(min_length=10, max_length=128)]
@@ -16,9 +16,7 @@ NewPassword = Annotated[str, Field(min_length=10, max_length=128)]
 class SignupIn(InputModel):
     email: EmailStr = Field(max_length=320)
     password: NewPassword
-    nickname: str = Field(
-        pattern=NICKNAME_PATTERN, description="2-20 letters, digits, '_', '.', '-'"
-    )
+    nickname: str = Field(min_length=2, max_length=20, description=NICKNAME_DESCRIPTION)
     school_id: UUID
     department_id: UUID | None = None
     language: Literal["ko", "en"] = Field(

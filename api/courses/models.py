@@ -21,7 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, created_at_column, id_column
 
-SEMESTER_PATTERN = r"^\d{4}-(1|2|S|W)$"  # 2026-1, 2026-2, summer 2026-S, winter 2026-W
+# 2026-1, 2026-2, summer 2026-S, winter 2026-W; [0-9], since \d takes any script's digits.
+SEMESTER_PATTERN = r"^[0-9]{4}-(1|2|S|W)$"
 
 
 class Professor(Base):

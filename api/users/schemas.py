@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from uuid import UUID
@@ -8,16 +9,23 @@ from pydantic import ConfigDict, Field, field_validator
 
 from api.core.schemas import InputModel, OutputModel
 
-NICKNAME_PATTERN = r"^[\w.\-]{2,20}$"
+# Letters of any script. Checked here rather than as the schema's `pattern`: a client
+# reads a pattern as ECMA-262, where \w is ASCII only, and would refuse 김민지.
+_NICKNAME = re.compile(r"[\w.\-]{2,20}")
 # Nicknames that would pass for the labels the API gives anonymous or deleted authors.
 _RESERVED_PREFIXES = ("anonymous", "익명", "deleted", "(deleted)")
 
 
 def check_nickname(value: str) -> str:
+    if not _NICKNAME.fullmatch(value):
+        raise ValueError("use 2-20 letters (of any script), digits, '_', '.' or '-'")
     # NFKC first: "Anonymous" in full-width letters (U+FF21...) must not pass either.
     if unicodedata.normalize("NFKC", value).casefold().startswith(_RESERVED_PREFIXES):
         raise ValueError("this nickname is reserved")
     return value
+
+
+NICKNAME_DESCRIPTION = "2-20 letters of any script (민지, minji), digits, '_', '.', '-'"
 
 
 class SchoolRef(OutputModel):
@@ -52,10 +60,10 @@ class ProfileOut(OutputModel):
 
 
 class MeUpdate(InputModel):
-    nickname: str = Field(pattern=NICKNAME_PATTERN)
+    nickname: str = Field(min_length=2, max_length=20, description=NICKNAME_DESCRIPTION)
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"nickname": "minji.dev"}, {"nickname": "night_owl-24"}]}
+        json_schema_extra={"examples": [{"nickname": "김민지"}, {"nickname": "night_owl-24"}]}
     )
 
     _nickname = field_validator("nickname")(check_nickname)

@@ -804,6 +804,13 @@ def test_change_nickname_to_a_taken_one(client, campus):
     assert client.get("/v1/users/me", headers=campus.bob.headers).json()["nickname"] == "bob"
 
 
+@pytest.mark.parametrize("nickname", ["김민지", "Zoë_K", "li.wei-2"])
+def test_a_nickname_takes_letters_of_any_script(client, campus, nickname):
+    r = client.patch("/v1/users/me", json={"nickname": nickname}, headers=campus.alice.headers)
+    assert r.status_code == 200, r.text
+    assert client.get("/v1/users/me", headers=campus.alice.headers).json()["nickname"] == nickname
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -8,6 +8,7 @@ answers) and that the check itself bites when the document leaves an answer out.
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import schemathesis
@@ -252,3 +253,22 @@ def test_representative_examples_pass_the_apis_own_validation(document, client, 
             headers=user.headers if user else {},
         )
         assert str(response.status_code) == success, (operation_id, response.text)
+
+
+def _patterns(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return found + [p for value in node.values() for p in _patterns(value)]
+    if isinstance(node, list):
+        return [p for value in node for p in _patterns(value)]
+    return []
+
+
+def test_no_pattern_means_one_thing_here_and_another_to_a_client(document):
+    # A client validates a `pattern` as ECMA-262, where \w, \d, \s and \b are ASCII only;
+    # here they match every script, so a nickname like 김민지 would pass the server and
+    # fail the app that checked it first.
+    patterns = _patterns(document)
+    assert patterns  # the walk reaches the document's patterns
+    shorthand = re.compile(r"(?<!\\)\\[wWdDsSbB]")
+    assert [p for p in patterns if shorthand.search(p)] == []

@@ -283,6 +283,11 @@ def test_a_bad_semester_filter_is_422(client, campus):
         headers=campus.bob.headers,
     )
     assert r.status_code == 422
+    # Digits of another script are not a year (Python's \d would take them).
+    r = client.post(
+        "/v1/timetables", json={"semester": "٢٠٢٦-1", "name": "A"}, headers=campus.alice.headers
+    )
+    assert r.status_code == 422
 
 
 # --- courses in a timetable -------------------------------------------------------------

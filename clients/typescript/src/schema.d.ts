@@ -2427,14 +2427,17 @@ export interface components {
         /**
          * MeUpdate
          * @example {
-         *       "nickname": "minji.dev"
+         *       "nickname": "김민지"
          *     }
          * @example {
          *       "nickname": "night_owl-24"
          *     }
          */
         MeUpdate: {
-            /** Nickname */
+            /**
+             * Nickname
+             * @description 2-20 letters of any script (민지, minji), digits, '_', '.', '-'
+             */
             nickname: string;
         };
         /** ModeratorOut */
@@ -3213,7 +3216,7 @@ export interface components {
             password: string;
             /**
              * Nickname
-             * @description 2-20 letters, digits, '_', '.', '-'
+             * @description 2-20 letters of any script (민지, minji), digits, '_', '.', '-'
              */
             nickname: string;
             /**

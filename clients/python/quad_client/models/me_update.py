@@ -12,7 +12,7 @@ T = TypeVar("T", bound="MeUpdate")
 class MeUpdate:
     """
     Attributes:
-        nickname (str):
+        nickname (str): 2-20 letters of any script (민지, minji), digits, '_', '.', '-'
     """
 
     nickname: str

@@ -18,7 +18,7 @@ class SignupIn:
     Attributes:
         email (str):
         password (str):
-        nickname (str): 2-20 letters, digits, '_', '.', '-'
+        nickname (str): 2-20 letters of any script (민지, minji), digits, '_', '.', '-'
         school_id (UUID):
         department_id (None | Unset | UUID):
         language (SignupInLanguage | Unset): The language of the mails the account gets Default: SignupInLanguage.KO.
