@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
+    insert,
     literal,
     literal_column,
     or_,
@@ -30,8 +31,9 @@ from sqlalchemy.orm import Session, defer
 from api.boards import service as boards_service
 from api.boards.errors import BoardNotEmpty
 from api.core import search
-from api.core.db import AnySelect, utcnow
+from api.core.db import AnySelect, run_prepared, utcnow
 from api.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.core.ids import new_id
 from api.core.pagination import (
     KeysetStatements,
     Page,
@@ -357,10 +359,39 @@ def post_out(
 # --- writing -------------------------------------------------------------------------
 
 
+_POST_COLUMNS = (
+    "id",
+    "board_id",
+    "school_id",
+    "author_id",
+    "title",
+    "body",
+    "anonymous",
+    "question",
+    "like_count",
+    "comment_count",
+    "scrap_count",
+    "image_count",
+    "created_at",
+)
+
+
+@cache
+def _insert_post() -> Any:
+    return (
+        insert(Post)
+        .values({name: bindparam(name) for name in _POST_COLUMNS})
+        .returning(select(User.nickname).where(User.id == bindparam("author_id")).scalar_subquery())
+    )
+
+
 def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) -> PostOut:
     board = boards_service.get_board(session, viewer, board_id)  # with its rules
     boards_service.require_may_write(viewer, board, anonymous=data.anonymous, session=session)
+    # Not added to the session: written by one prepared INSERT, which also reads the
+    # author's nickname; the object only carries the values into the answer.
     post = Post(
+        id=new_id(),
         board_id=board.id,
         school_id=board.school_id,
         author_id=viewer.id,
@@ -374,9 +405,10 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
         image_count=len(data.attachment_ids),
         created_at=utcnow(),
     )
-    session.add(post)
     try:
-        session.flush()
+        nickname = run_prepared(
+            session, _insert_post(), {name: getattr(post, name) for name in _POST_COLUMNS}
+        ).scalar_one()
     except DBAPIError as error:
         if database.is_foreign_key_violation(error):
             # The board was deleted after it was read: this insert waited for the delete
@@ -397,7 +429,6 @@ def create_post(session: Session, viewer: Viewer, board_id: UUID, data: PostIn) 
             "question": post.question,
         },
     )
-    nickname = session.scalar(select(User.nickname).where(User.id == viewer.id))
     out = post_out(post, nickname, None, viewer)
     out.attachments = attachments
     return out

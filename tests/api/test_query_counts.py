@@ -255,9 +255,8 @@ def test_writing_a_post_or_comment_checks_the_board_rules_without_a_round_trip(
     assert _kinds(count_statements.statements) == [
         "SELECT users.deleted_at, users.email_verified_at,",  # the account and its session
         "SELECT boards.id, boards.school_id,",  # the board and its rules
-        "INSERT INTO posts",
+        "INSERT INTO posts",  # returning the author's nickname
         "INSERT INTO outbox",
-        "SELECT users.nickname FROM",
         "WITH pruned AS",  # the budgets, spent last (api/limits)
         "UPDATE outbox SET",  # published after the commit
     ], count_statements.statements
