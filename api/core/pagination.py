@@ -137,18 +137,13 @@ def keyset_page(
     `cursor_of` reads (sort, id) from a row whose columns already include them; without
     it both are selected again (a hot page saves parsing 20 timestamps and ids twice).
     """
-    after = decode_cursor(cursor, sort_type)
     if cursor_of is None:
         stmt = stmt.add_columns(sort_col.label("cursor_sort"), id_col.label("cursor_id"))
         cursor_of = _added_cursor_columns
-    key = tuple_(sort_col, id_col)
-    if after is not None:
-        stmt = stmt.where(key < tuple_(*after) if newest_first else key > tuple_(*after))
-    order = (sort_col.desc(), id_col.desc()) if newest_first else (sort_col, id_col)
-    rows = session.execute(stmt.order_by(*order).limit(page_limit(limit))).all()
-    if len(rows) <= limit:
-        return rows, None
-    return rows[:limit], encode_cursor(*cursor_of(rows[limit - 1]))
+    statements = keyset_statements(stmt, sort_col, id_col, newest_first, sort_type)
+    # Through the session: these statements may select entities.
+    rows = session.execute(*_bound(statements, {}, cursor, limit)).all()
+    return _cut(rows, limit, cursor_of)
 
 
 def _added_cursor_columns(row: Any) -> tuple[Any, UUID]:
@@ -197,14 +192,26 @@ def run_keyset(
     cursor_of: Callable[[Any], tuple[Any, UUID]],
 ) -> tuple[Sequence[Any], str | None]:
     """One page of prepared `statements` with `params`: `keyset_page` without building
-    anything; `cursor_of` reads (sort, id) from a row."""
+    anything; `cursor_of` reads (sort, id) from a row. Rows are values (`run_prepared`)."""
+    rows = run_prepared(session, *_bound(statements, params, cursor, limit)).all()
+    return _cut(rows, limit, cursor_of)
+
+
+def _bound(
+    statements: KeysetStatements, params: Mapping[str, Any], cursor: str | None, limit: int
+) -> tuple[AnySelect, dict[str, Any]]:
+    """The statement for this page and its values: the cursor's key and the LIMIT."""
     after = decode_cursor(cursor, statements.sort_type)
     values = {**params, "page_limit": limit + 1}
-    stmt = statements.first
-    if after is not None:
-        values["after_sort"], values["after_id"] = after
-        stmt = statements.after
-    rows = run_prepared(session, stmt, values).all()
+    if after is None:
+        return statements.first, values
+    values["after_sort"], values["after_id"] = after
+    return statements.after, values
+
+
+def _cut(
+    rows: Sequence[Any], limit: int, cursor_of: Callable[[Any], tuple[Any, UUID]]
+) -> tuple[Sequence[Any], str | None]:
     if len(rows) <= limit:
         return rows, None
     return rows[:limit], encode_cursor(*cursor_of(rows[limit - 1]))
