@@ -8,6 +8,7 @@ deliberately slow and most tests are not about signup).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -42,6 +43,12 @@ def _start_embedded() -> tuple[str, object, str]:
     root = tempfile.mkdtemp(prefix="quad-test-")
     os.chmod(root, 0o755)
     pgdata = Path(root) / "pg"
+    if os.geteuid() == 0:
+        # As root, pgserver adds its OS user on first use: pytest-xdist workers starting
+        # together on a fresh machine raced to `useradd` and all but one failed.
+        with open(Path(tempfile.gettempdir()) / "quad-test-pgserver-user.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            pgserver.utils.ensure_user_exists("pgserver")
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
     # A throwaway cluster: nothing need survive the machine crashing, so no fsync (a
     # killed postgres still loses no committed write: the OS has it). Its shutdown
