@@ -7,8 +7,9 @@ In this order:
 2. `DATABASE_URL` set: any PostgreSQL reachable by URL.
 3. Neither: an embedded PostgreSQL from PyPI (pgserver) with its data in `DATA_DIR/pg`.
 
-The pool is explicit: `DB_POOL_SIZE` connections kept open, `DB_MAX_OVERFLOW` more under
-bursts, recycled after `DB_POOL_RECYCLE` seconds. A connection that sat idle in the pool
+The pool is explicit: `DB_POOL_SIZE` connections kept open (as many requests are let in
+at once: api/main.py), `DB_MAX_OVERFLOW` more for what briefly needs one beside them,
+recycled after `DB_POOL_RECYCLE` seconds. A connection that sat idle in the pool
 for more than `DB_POOL_PING_AFTER_SECONDS` is pinged before use and replaced if dead (one
 round trip); one back from a request a moment ago is not: under load that ping was a
 quarter of a one-statement read's round trips. If the server drops connections anyway
@@ -167,11 +168,13 @@ def create_db_engine(settings: Settings | None = None) -> Engine:
         # pg8000's `timeout` bounds the connect and the start-up exchange; it would stay on
         # the socket for every later read too, so _on_connect lifts it again (a report's
         # query may rightly run for minutes with its statement timeout off).
-        engine = create_engine(
-            resolve_url(settings),
-            connect_args={"timeout": settings.db_connect_timeout_seconds},
-            **pool_args,
-        )
+        url = resolve_url(settings)
+        connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout_seconds}
+        if "unix_sock" in make_url(url).query:
+            # PostgreSQL never speaks TLS on a Unix socket, but pg8000 would build a TLS
+            # context to ask (loading the CA bundle: most of a new connection's CPU).
+            connect_args["ssl_context"] = False
+        engine = create_engine(url, connect_args=connect_args, **pool_args)
 
         @event.listens_for(engine, "do_connect")
         def _connect(dialect, _record, cargs, cparams):

@@ -68,8 +68,12 @@ class Settings(BaseSettings):
     )
     # Pool per process. Keep (pool_size + max_overflow) x workers x max_instances below
     # the instance's max_connections (docs/ARCHITECTURE.md; terraform/ checks it).
-    db_pool_size: int = 5
-    db_max_overflow: int = 2
+    db_pool_size: int = Field(
+        5, ge=1, description="Connections kept open per process; also its requests in flight"
+    )
+    db_max_overflow: int = Field(
+        2, ge=0, description="More connections a process may open beside those, briefly"
+    )
     db_pool_timeout: float = 10.0
     db_pool_recycle: int = 1800
     db_pool_pre_ping: bool = Field(

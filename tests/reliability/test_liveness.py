@@ -14,7 +14,7 @@ def _in_flight_limit() -> int:
     from infra.settings import get_settings
 
     settings = get_settings()
-    return settings.db_pool_size + settings.db_max_overflow
+    return settings.db_pool_size
 
 
 def _with_blocking_route(app):
